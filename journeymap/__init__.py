@@ -1,0 +1,97 @@
+"""journeymap: map one family's journey through fragmented public services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from journeymap.config import load_config
+from journeymap.extensions import csrf, db, htmx, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from journeymap import models  # noqa: F401  (registers the tables with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from journeymap.routes import blueprints
+
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(code: int, title: str, message: str):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    app.register_error_handler(
+        404, lambda e: page(404, "Not found", "There is nothing here, or it has been deleted.")
+    )
+    app.register_error_handler(
+        405, lambda e: page(405, "Not allowed", "That action is not available here.")
+    )
+    app.register_error_handler(
+        413, lambda e: page(413, "Too large", "That was more text than a form can take.")
+    )
+    app.register_error_handler(
+        CSRFError,
+        lambda e: page(
+            400, "Form expired", "This form was open too long or came from elsewhere. "
+            "Go back, reload the page and send it again; copy your text first.",
+        ),
+    )
+    app.register_error_handler(
+        500, lambda e: page(500, "Something went wrong", "Nothing was saved. Please try again.")
+    )
+
+
+def register_headers(app: Flask) -> None:
+    # No inline script or style anywhere, so the policy can be strict from the start.
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.vary.add("HX-Request")
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from journeymap.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)

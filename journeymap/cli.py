@@ -1,0 +1,54 @@
+"""Command line: `flask --app journeymap db upgrade | demo | export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from journeymap.extensions import db
+from journeymap.models import JourneyMap
+from journeymap.render.exports import EXPORT_FORMATS, export_map
+from journeymap.render.runner import RenderError
+from journeymap.snapshot import load_map_view
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load the demo when there are no maps yet.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the sample map: a family whose electricity was shut off, and fifteen caseworkers."""
+    from journeymap.demo import load_demo
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(JourneyMap)):
+        click.echo("Maps already exist; demo not loaded.")
+        return
+    journey_map = load_demo()
+    db.session.commit()
+    click.echo(f"Loaded the demo map as map {journey_map.id}.")
+
+
+@click.command("export")
+@click.argument("map_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export_command(map_id: int, fmt: str, output: Path) -> None:
+    """Export map MAP_ID's silo map (svg, png, pdf, dot) or the whole map (json) to a file."""
+    view = load_map_view(db.session, map_id)
+    if view is None:
+        raise click.ClickException(f"There is no map {map_id}.")
+    try:
+        result = export_map(
+            view, fmt, timeout=current_app.config["DOT_TIMEOUT"], dot=current_app.config["DOT_BINARY"]
+        )
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from exc
+    output.write_bytes(result.content)
+    click.echo(f"Wrote {output} ({len(result.content):,} bytes).")
+
+
+commands = [demo_command, export_command]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from journeymap.domain.common import add, apply, next_position, remove
+from journeymap.extensions import db
+from journeymap.models import JourneyMap, Stage, Touchpoint
+
+
+def add_stage(journey_map: JourneyMap, name: str) -> Stage:
+    return add(journey_map, Stage(name=name, position=next_position(Stage, journey_map)))
+
+
+def rename_stage(journey_map: JourneyMap, stage: Stage, name: str) -> None:
+    apply(stage, journey_map, name=name)
+
+
+def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
+    # Its touchpoints stay on the map, "not in a stage yet" (ON DELETE SET NULL).
+    remove(journey_map, stage)
+
+
+def _in_stage(stage_id: int | None):
+    return Touchpoint.stage_id.is_(None) if stage_id is None else Touchpoint.stage_id == stage_id
+
+
+def _ordered_stages(journey_map: JourneyMap) -> list[Stage]:
+    return list(
+        db.session.scalars(
+            select(Stage).where(Stage.map_id == journey_map.id).order_by(Stage.position, Stage.id)
+        )
+    )
+
+
+def _stage_touchpoints(journey_map: JourneyMap, stage_id: int | None) -> list[Touchpoint]:
+    return list(
+        db.session.scalars(
+            select(Touchpoint)
+            .where(Touchpoint.map_id == journey_map.id, _in_stage(stage_id))
+            .order_by(Touchpoint.position, Touchpoint.id)
+        )
+    )
+
+
+def _renumber(items) -> None:
+    for position, item in enumerate(items):
+        item.position = position
+
+
+def move_stage(journey_map: JourneyMap, stage: Stage, step: int) -> bool:
+    """Move a stage one place earlier (-1) or later (+1); False when it is already at that end."""
+    stages = _ordered_stages(journey_map)
+    index = stages.index(stage)
+    target = index + step
+    if not 0 <= target < len(stages):
+        return False
+    stages[index], stages[target] = stages[target], stages[index]
+    _renumber(stages)
+    journey_map.touch()
+    return True
+
+
+def add_touchpoint(journey_map: JourneyMap, **fields) -> Touchpoint:
+    position = next_position(Touchpoint, journey_map, _in_stage(fields.get("stage_id")))
+    return add(journey_map, Touchpoint(position=position, **fields))
+
+
+def update_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, **fields) -> None:
+    if "stage_id" in fields and fields["stage_id"] != touchpoint.stage_id:
+        fields["position"] = next_position(Touchpoint, journey_map, _in_stage(fields["stage_id"]))
+    apply(touchpoint, journey_map, **fields)
+
+
+def delete_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint) -> None:
+    remove(journey_map, touchpoint)
+
+
+def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) -> bool:
+    """Move one place earlier (-1) or later (+1) in the journey.
+
+    Within a stage it swaps with its neighbour; at the edge of a stage it crosses into the
+    neighbouring stage (last place of the earlier one, first place of the later one), so the
+    whole journey can be reordered with two buttons, from the keyboard too.
+    """
+    siblings = _stage_touchpoints(journey_map, touchpoint.stage_id)
+    index = siblings.index(touchpoint)
+    target = index + step
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        _renumber(siblings)
+        journey_map.touch()
+        return True
+    # Crossing a stage boundary. Touchpoints without a stage come after every named stage.
+    order: list[int | None] = [s.id for s in _ordered_stages(journey_map)] + [None]
+    here = order.index(touchpoint.stage_id)
+    there = here + step
+    if not 0 <= there < len(order):
+        return False
+    siblings.remove(touchpoint)
+    _renumber(siblings)
+    destination = _stage_touchpoints(journey_map, order[there])
+    if step < 0:
+        destination.append(touchpoint)
+    else:
+        destination.insert(0, touchpoint)
+    touchpoint.stage_id = order[there]
+    _renumber(destination)
+    journey_map.touch()
+    return True

@@ -1,0 +1,38 @@
+"""Barriers the family hit, where they showed up, and whose job it is to fix them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from journeymap.extensions import db
+
+barrier_touchpoint = Table(
+    "barrier_touchpoint",
+    db.metadata,
+    Column("barrier_id", ForeignKey("barrier.id", ondelete="CASCADE"), primary_key=True),
+    Column("touchpoint_id", ForeignKey("touchpoint.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Barrier(db.Model):
+    __tablename__ = "barrier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    severity: Mapped[str] = mapped_column(String(10), default="medium")
+    # The owner is an agency, a caseworker, both, or nobody. Nobody is the finding this tool exists
+    # to surface, so deleting an owner makes the barrier unowned again rather than deleting it.
+    owner_agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="SET NULL"), index=True
+    )
+    owner_caseworker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
+    )
+
+    @property
+    def is_unowned(self) -> bool:
+        return self.owner_agency_id is None and self.owner_caseworker_id is None

@@ -1,0 +1,40 @@
+"""A journey map starts from one family: who they are (by pseudonym), their situation and hopes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from journeymap.extensions import db
+from journeymap.models._time import utcnow
+
+
+class JourneyMap(db.Model):
+    __tablename__ = "journey_map"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(120))
+    situation: Mapped[str] = mapped_column(Text, default="")
+    hopes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every change to anything on the map: a cheap key for "has this map changed?".
+    revision: Mapped[int] = mapped_column(default=1)
+
+    def touch(self) -> None:
+        self.revision = (self.revision or 0) + 1
+        self.updated_at = utcnow()
+
+
+class HouseholdMember(db.Model):
+    """A member of the household, by role and age band only: the tool never needs a real name."""
+
+    __tablename__ = "household_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(80))
+    age_band: Mapped[str] = mapped_column(String(16), default="unsaid")
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,45 @@
+"""The journey: stages the group names and orders, and the touchpoints within them."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from journeymap.extensions import db
+
+
+class Stage(db.Model):
+    __tablename__ = "stage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Touchpoint(db.Model):
+    """One thing the family had to do, somewhere, with someone (either may be unknown)."""
+
+    __tablename__ = "touchpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
+    # Deleting a stage keeps its touchpoints, as "not in a stage yet".
+    stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stage.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    action: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="SET NULL"), index=True
+    )
+    caseworker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[str | None] = mapped_column(String(20))
+    days_waited: Mapped[int | None]
+    documents: Mapped[str] = mapped_column(Text, default="")
+    retold_story: Mapped[bool] = mapped_column(default=False)
+    feeling: Mapped[int | None]
+    reported_by: Mapped[str] = mapped_column(String(20), default="facilitator")

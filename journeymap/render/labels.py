@@ -1,0 +1,39 @@
+"""Turn user text into DOT labels that can only ever be text.
+
+The graphviz package reads a string wrapped in <...> as an HTML-like label and dot expands
+backslash escapes such as \\N and \\G; user text must get neither. We wrap lines ourselves, escape
+each line's backslashes, join them with DOT's own line break and mark the result as not HTML.
+Quotes are escaped by the graphviz package when it writes the source.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from graphviz import nohtml
+
+
+def _plain(text: str) -> str:
+    """One line of printable text: control characters (newlines included) become spaces."""
+    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
+def label(*lines: str, width: int = 24, max_lines: int = 4) -> str:
+    """A DOT label from one or more pieces of text, each wrapped to `width` characters.
+
+    Long text is cut with an ellipsis: a 10,000-character title must not become a 10,000-character
+    node. The full text stays in the page and the exports.
+    """
+    wrapped: list[str] = []
+    for piece in lines:
+        text = _plain(piece)
+        if not text:
+            continue
+        chunk = textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)
+        if len(chunk) > max_lines:
+            chunk = chunk[:max_lines]
+            chunk[-1] = chunk[-1][: width - 1].rstrip() + "…"
+        wrapped.extend(chunk)
+    return nohtml("\\n".join(line.replace("\\", "\\\\") for line in wrapped))

@@ -1,0 +1,36 @@
+"""The one place that runs Graphviz: DOT source in, rendered bytes out, always with a timeout."""
+
+from __future__ import annotations
+
+import subprocess
+
+FORMATS = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+}
+
+
+class RenderError(RuntimeError):
+    """dot failed, was missing, or ran past its time limit; the message is fit to show a user."""
+
+
+def render(source: str, fmt: str, *, timeout: float = 10.0, dot: str = "dot") -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unsupported format {fmt!r}")
+    # Raster output at projector resolution; vector formats ignore dpi.
+    args = [dot, f"-T{fmt}"] + (["-Gdpi=144"] if fmt == "png" else [])
+    try:
+        done = subprocess.run(
+            args, input=source.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(
+            f"The silo map took longer than {timeout:g} seconds to draw and was stopped."
+        ) from exc
+    except FileNotFoundError as exc:
+        raise RenderError("Graphviz (the 'dot' program) is not installed on this server.") from exc
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no detail"]
+        raise RenderError(f"Graphviz could not draw the silo map ({detail[0]}).")
+    return done.stdout

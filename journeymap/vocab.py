@@ -1,0 +1,89 @@
+"""The fixed vocabularies of a map, each as (stored value, label people read), in display order.
+
+Forms, templates, the renderer and exports all read labels from here so they never disagree.
+"""
+
+SECTORS = [
+    ("school", "School"),
+    ("county", "County"),
+    ("state", "State"),
+    ("federal", "Federal"),
+    ("nonprofit", "Nonprofit"),
+    ("faith", "Faith"),
+    ("community", "Grassroots / community"),
+    ("health", "Health"),
+    ("housing", "Housing"),
+    ("utility", "Utility"),
+    ("other", "Other"),
+]
+
+CHANNELS = [
+    ("in_person", "In person"),
+    ("phone", "Phone"),
+    ("online", "Online"),
+    ("mail", "Mail"),
+    ("home_visit", "Home visit"),
+]
+
+REPORTERS = [
+    ("family", "Family"),
+    ("caseworker", "Caseworker"),
+    ("facilitator", "Facilitator"),
+]
+
+# How a step felt to the family. Shown with words and a sign, never by colour alone.
+FEELINGS = [
+    (-2, "Very hard"),
+    (-1, "Hard"),
+    (0, "Neither"),
+    (1, "Helped"),
+    (2, "Helped a lot"),
+]
+
+AGE_BANDS = [
+    ("0-4", "Under 5"),
+    ("5-11", "5 to 11"),
+    ("12-17", "12 to 17"),
+    ("18-24", "18 to 24"),
+    ("25-44", "25 to 44"),
+    ("45-64", "45 to 64"),
+    ("65+", "65 or over"),
+    ("unsaid", "Not said"),
+]
+
+CASEWORKER_STATUSES = [
+    ("active", "Active"),
+    ("left", "Left"),
+]
+
+BARRIER_CATEGORIES = [
+    ("basic_needs", "Basic needs (heat, power, water, food)"),
+    ("eligibility", "Eligibility rules"),
+    ("paperwork", "Documents and paperwork"),
+    ("waiting", "Waiting"),
+    ("access", "Getting there (distance, hours, transport)"),
+    ("cost", "Cost"),
+    ("communication", "Communication and language"),
+    ("coordination", "Agencies not talking to each other"),
+    ("trust", "Trust and safety"),
+    ("other", "Other"),
+]
+
+SEVERITIES = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
+
+
+def label(vocabulary: list[tuple], value, default: str = "Not recorded") -> str:
+    """The human label for a stored value; unknown or empty values read as `default`."""
+    for stored, text in vocabulary:
+        if stored == value:
+            return text
+    return default
+
+
+def values(vocabulary: list[tuple]) -> list:
+    return [stored for stored, _ in vocabulary]

@@ -1,0 +1,47 @@
+"""Fixtures: a fresh app and database per test (flaskr's pattern), a client and a CLI runner."""
+
+from __future__ import annotations
+
+import pytest
+
+from journeymap import create_app
+from journeymap.extensions import db
+from journeymap.snapshot import load_map_view
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "DOT_TIMEOUT": 20.0,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def view_of(app):
+    """Load the map view of a map id, fresh from the database."""
+
+    def load(map_id: int):
+        db.session.expire_all()
+        return load_map_view(db.session, map_id)
+
+    return load
