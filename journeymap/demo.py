@@ -1,0 +1,299 @@
+"""The demo map: one family whose electricity was shut off, and the fifteen people with a file.
+
+From a real account: a child-welfare reformer found about fifteen caseworkers in the school
+system, county and state government and nonprofits who each had a file on one family. He called
+them together with the parents, and as he named each barrier (the family's electricity had been
+turned off, so no heat or hot water) he asked "Whose job is it to fix this?" No one responded.
+
+Every name here is fictional. The data are plain constants, keyed by short names; `load_demo`
+builds the map through the domain functions only, and never commits (the caller does).
+"""
+
+from __future__ import annotations
+
+from journeymap.domain.barriers import add_barrier, set_owner
+from journeymap.domain.family import add_member, start_map
+from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.models import JourneyMap
+
+PSEUDONYM = "Family R. (pseudonym)"
+
+SITUATION = (
+    "My husband lost his job in the fall, and by January we were so far behind on the electric "
+    "bill that they shut the power off. No heat, no hot water: the kids slept in their coats, "
+    "and they stopped going to school because they couldn't get washed or warm. Every office we "
+    "went to wanted the same papers and had us start from the beginning, so we told our story "
+    "over and over."
+)
+
+HOPES = (
+    "The heat and the hot water back on, and the kids back in school every day. One person who "
+    "knows our whole story, so we don't have to tell it again. To get back on our feet without "
+    "being afraid that asking for help will cost us our kids."
+)
+
+# (role, age band), in household order.
+MEMBERS = (
+    ("Mother", "25-44"),
+    ("Father", "25-44"),
+    ("Daughter", "12-17"),
+    ("Son", "5-11"),
+    ("Son (asthma)", "0-4"),
+)
+
+# key -> stage name, in journey order.
+STAGES = {
+    "crisis": "Crisis",
+    "asking": "Asking for help",
+    "intake": "Intake",
+    "waiting": "Waiting",
+    "followup": "Follow-up",
+}
+
+# key -> (name, sector)
+AGENCIES = {
+    "school": ("Lincoln Unified School District", "school"),
+    "cps": ("County Human Services: Child Protective Services", "county"),
+    "housing": ("County Housing Authority", "housing"),
+    "state": ("State Benefits Office (SNAP and Medicaid eligibility)", "state"),
+    "utility": ("Valley Electric Company", "utility"),
+    "energy": ("Tri-County Community Action: Energy Assistance", "nonprofit"),
+    "legal": ("Legal Aid Society", "nonprofit"),
+    "clinic": ("Eastside Community Health Center", "health"),
+    "church": ("Grace Fellowship Church", "faith"),
+}
+
+# key -> caseworker fields, plus "agency": an AGENCIES key. Unset fields take the model defaults
+# (holds a file, active).
+CASEWORKERS = {
+    "ssw": {"agency": "school", "name": "Dana", "role": "School social worker"},
+    "attendance": {"agency": "school", "role": "Attendance officer"},
+    "nurse": {"agency": "school", "role": "School nurse"},
+    "investigator": {"agency": "cps", "role": "CPS investigator"},
+    "cps_first": {
+        "agency": "cps", "name": "Marcus", "role": "Family services caseworker", "status": "left"
+    },
+    "cps_second": {"agency": "cps", "name": "Tanya", "role": "Family services caseworker"},
+    "housing_intake": {"agency": "housing", "role": "Housing intake specialist"},
+    "snap": {"agency": "state", "role": "SNAP eligibility worker"},
+    "medicaid": {"agency": "state", "role": "Medicaid renewal caseworker", "status": "left"},
+    "collections": {"agency": "utility", "role": "Credit and collections agent"},
+    "energy_intake": {"agency": "energy", "name": "Rosa", "role": "Energy assistance intake worker"},
+    "energy_cm": {"agency": "energy", "role": "Case manager"},
+    "attorney": {"agency": "legal", "role": "Staff attorney, utility shut-offs"},
+    "pediatrician": {"agency": "clinic", "role": "Pediatrician"},
+    "chw": {"agency": "clinic", "name": "Luis", "role": "Community health worker"},
+    "pastor": {"agency": "church", "role": "Pastor", "holds_file": False},
+}
+
+# key -> touchpoint fields, plus "stage" (a STAGES key) and "who": a CASEWORKERS key, or an
+# AGENCIES key when only the agency is known, or None when neither is. Reported by the family
+# unless "reported_by" says otherwise.
+TOUCHPOINTS = {
+    "shutoff_call": {
+        "stage": "crisis", "who": "collections", "channel": "phone", "feeling": -2,
+        "action": "Called the electric company about the shut-off notice to ask for a payment plan",
+        "place": "Utility customer line", "retold_story": True,
+        "documents": "Account number, Shut-off notice",
+    },
+    "helpline": {
+        "stage": "crisis", "who": None, "channel": "phone", "feeling": -1,
+        "action": "Called a helpline number from a flyer; was given three other numbers to call",
+        "place": "From home, on a prepaid phone",
+    },
+    "clinic": {
+        "stage": "crisis", "who": "pediatrician", "channel": "in_person", "feeling": -1,
+        "action": "Took the youngest to the clinic: his asthma got worse in the cold house",
+        "place": "Eastside clinic", "retold_story": True,
+        "documents": "Medicaid card, Photo ID",
+    },
+    "church": {
+        "stage": "asking", "who": "pastor", "channel": "in_person", "feeling": 2,
+        "action": "Asked the congregation for help; the pastor bought a space heater and a week "
+        "of groceries",
+        "place": "After Sunday service", "retold_story": True,
+    },
+    "energy_office": {
+        "stage": "asking", "who": "energy_intake", "channel": "in_person", "feeling": -1,
+        "action": "Went to the community action office with documents to apply for energy "
+        "assistance",
+        "place": "Community action office downtown (two buses)", "retold_story": True,
+        "documents": "Photo ID, Shut-off notice, Pay stubs (30 days), Lease, "
+        "Social Security cards for everyone in the household",
+    },
+    "legal": {
+        "stage": "asking", "who": "attorney", "channel": "phone", "feeling": 1, "days_waited": 6,
+        "action": "Called legal aid to ask whether the power can be cut off in winter with "
+        "children in the house",
+        "place": "Legal aid intake line", "retold_story": True,
+        "documents": "Shut-off notice, Lease",
+    },
+    "snap": {
+        "stage": "asking", "who": "state", "channel": "online", "feeling": -1,
+        "action": "Recertified for SNAP online after the job loss",
+        "place": "State benefits website, on a phone", "retold_story": True,
+        "documents": "Photo ID, Pay stubs (30 days), Termination letter, Lease",
+    },
+    "truancy_letter": {
+        "stage": "intake", "who": "attendance", "channel": "mail", "feeling": -2,
+        "reported_by": "caseworker",
+        "action": "School sent a truancy letter about the children's absences",
+        "place": "Letter to the home",
+    },
+    "home_visit": {
+        "stage": "intake", "who": "ssw", "channel": "home_visit", "feeling": 1,
+        "reported_by": "caseworker",
+        "action": "School social worker visited at home to ask why the children were missing school",
+        "place": "The family's home", "retold_story": True,
+    },
+    "cps_visit": {
+        "stage": "intake", "who": "investigator", "channel": "home_visit", "feeling": -2,
+        "reported_by": "caseworker",
+        "action": "CPS investigator came to the house after the school reported the absences",
+        "place": "The family's home", "retold_story": True,
+        "documents": "Children's birth certificates, Medicaid cards, Proof of school enrollment",
+    },
+    "housing": {
+        "stage": "intake", "who": "housing_intake", "channel": "in_person", "feeling": -1,
+        "days_waited": 21,
+        "action": "Applied for a housing voucher in case they lost the apartment",
+        "place": "Housing authority office", "retold_story": True,
+        "documents": "Photo ID, Birth certificates, Pay stubs (30 days), Lease, Landlord reference",
+    },
+    "energy_wait": {
+        "stage": "waiting", "who": "energy", "channel": "phone", "feeling": -2, "days_waited": 45,
+        "action": "Waited to hear about energy assistance; called the office three times and "
+        "reached a different person each time",
+        "place": "Community action phone line",
+    },
+    "cps_case": {
+        "stage": "waiting", "who": "cps_first", "channel": "in_person", "feeling": -1,
+        "action": "Met the family services caseworker assigned after the investigation; he left "
+        "the agency a month later",
+        "place": "County human services office", "retold_story": True,
+    },
+    "medicaid": {
+        "stage": "waiting", "who": "medicaid", "channel": "mail", "feeling": -2, "days_waited": 30,
+        "reported_by": "facilitator",
+        "action": "Medicaid renewal letter went to an old address, and the children's coverage "
+        "lapsed",
+        "place": "Letter to a previous address",
+    },
+    "cps_new": {
+        "stage": "followup", "who": "cps_second", "channel": "home_visit", "feeling": -1,
+        "action": "New CPS caseworker visited; the family told the whole story again from the "
+        "start",
+        "place": "The family's home", "retold_story": True,
+    },
+    "reconnect": {
+        "stage": "followup", "who": "collections", "channel": "phone", "feeling": -2,
+        "action": "Utility said the power stays off until the past-due balance and a deposit "
+        "are paid",
+        "place": "Utility customer line", "retold_story": True,
+        "documents": "Account number, Energy assistance pledge letter",
+    },
+}
+
+# key -> barrier fields, plus "at": TOUCHPOINTS keys, and "owner": an AGENCIES or CASEWORKERS
+# key, or None when it is nobody's job.
+BARRIERS = {
+    "electricity": {
+        "title": "Electricity shut off — no heat or hot water",
+        "description": "Power cut in January after the job loss. The children slept in coats and "
+        "missed school; the youngest's asthma got worse. The utility wants the balance and a "
+        "deposit; energy assistance pays part of it, and only after the wait.",
+        "category": "basic_needs", "severity": "critical", "owner": None,
+        "at": ("shutoff_call", "clinic", "reconnect"),
+    },
+    "retelling": {
+        "title": "Had to tell the story again at every office",
+        "description": "Each new office, and each new caseworker in the same office, started "
+        "from the beginning.",
+        "category": "communication", "severity": "high", "owner": None,
+        "at": ("energy_office", "cps_visit", "cps_new"),
+    },
+    "documents": {
+        "title": "Each agency asks for the same documents",
+        "description": "ID, pay stubs, lease and birth certificates, copied and carried to each "
+        "office on the bus.",
+        "category": "paperwork", "severity": "high", "owner": None,
+        "at": ("energy_office", "snap", "housing"),
+    },
+    "coordination": {
+        "title": "No one coordinates across the agencies",
+        "description": "Fifteen people held a file on the family, and none of them knew what the "
+        "others were doing. The school reported the absences to CPS; nobody asked why the power "
+        "was off.",
+        "category": "coordination", "severity": "critical", "owner": None,
+        "at": ("helpline", "cps_visit", "medicaid"),
+    },
+    "energy_waitlist": {
+        "title": "45-day wait for energy assistance",
+        "description": "Applications are handled in order; the shut-off did not move the family "
+        "up the list.",
+        "category": "waiting", "severity": "high", "owner": "energy",
+        "at": ("energy_office", "energy_wait"),
+    },
+    "absences": {
+        "title": "Children missing school; absences treated as truancy",
+        "description": "The absences led to a CPS investigation, and the parents are now afraid "
+        "that asking for help will cost them their children.",
+        "category": "trust", "severity": "high", "owner": "ssw",
+        "at": ("truancy_letter", "home_visit", "cps_visit"),
+    },
+    "housing_waitlist": {
+        "title": "Housing voucher waitlist is two years long",
+        "description": "The family is on the list, with no date.",
+        "category": "waiting", "severity": "medium", "owner": "housing",
+        "at": ("housing",),
+    },
+}
+
+
+def load_demo() -> JourneyMap:
+    """Build the demo map in the current session and return it; the caller commits."""
+    journey_map = start_map(PSEUDONYM, SITUATION, HOPES)
+    for role, age_band in MEMBERS:
+        add_member(journey_map, role, age_band)
+    stages = {key: add_stage(journey_map, name) for key, name in STAGES.items()}
+    agencies = {
+        key: add_agency(journey_map, name, sector) for key, (name, sector) in AGENCIES.items()
+    }
+    caseworkers = {
+        key: add_caseworker(journey_map, agency_id=agencies[agency].id, **fields)
+        for key, (agency, fields) in _split(CASEWORKERS, "agency")
+    }
+
+    touchpoints = {}
+    for key, (stage, who, fields) in _split(TOUCHPOINTS, "stage", "who"):
+        agency_id, caseworker_id = _who(who, agencies, caseworkers)
+        touchpoints[key] = add_touchpoint(
+            journey_map,
+            stage_id=stages[stage].id,
+            agency_id=agency_id,
+            caseworker_id=caseworker_id,
+            **{"reported_by": "family", **fields},
+        )
+
+    for _, (owner, at, fields) in _split(BARRIERS, "owner", "at"):
+        barrier = add_barrier(journey_map, [touchpoints[k].id for k in at], **fields)
+        if owner is not None:
+            set_owner(journey_map, barrier, *_who(owner, agencies, caseworkers))
+    return journey_map
+
+
+def _split(specs: dict[str, dict], *refs: str):
+    """(key, (the values of `refs`..., the remaining model fields)) for each spec."""
+    for key, spec in specs.items():
+        fields = {name: value for name, value in spec.items() if name not in refs}
+        yield key, (*(spec[ref] for ref in refs), fields)
+
+
+def _who(key: str | None, agencies: dict, caseworkers: dict) -> tuple[int | None, int | None]:
+    """A CASEWORKERS key, an AGENCIES key or None, as (agency id, caseworker id)."""
+    if key is None:
+        return None, None
+    if key in caseworkers:
+        return caseworkers[key].agency_id, caseworkers[key].id
+    return agencies[key].id, None

@@ -1,0 +1,90 @@
+"""The demo map: the family whose power was shut off, and the fifteen people with a file on them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from journeymap import demo, vocab
+from journeymap.extensions import db
+from journeymap.models import JourneyMap
+from journeymap.render.silo import build_silo_graph
+
+ELECTRICITY = "Electricity shut off — no heat or hot water"
+
+
+@pytest.fixture
+def view(app, view_of):
+    journey_map = demo.load_demo()
+    db.session.commit()
+    return view_of(journey_map.id)
+
+
+def test_demo_is_fifteen_files_across_sectors(view):
+    assert view.pseudonym == demo.PSEUDONYM
+    assert len(view.caseworkers) >= 14
+    assert sum(cw.holds_file for cw in view.caseworkers) >= 14
+    assert {"school", "county", "state", "nonprofit", "faith"} <= {a.sector for a in view.agencies}
+    assert any(cw.has_left for cw in view.caseworkers)
+    assert len(view.members) == 5
+
+
+def test_demo_stages_are_named_in_order_and_hold_every_touchpoint(view):
+    assert [s.name for s in view.named_stages] == [
+        "Crisis", "Asking for help", "Intake", "Waiting", "Follow-up"
+    ]
+    assert len(view.touchpoints) >= 12
+    assert all(tp.stage_id is not None for tp in view.touchpoints)
+    assert all(stage.touchpoints for stage in view.named_stages)
+
+
+def test_demo_records_who_the_family_met_even_when_unknown(view):
+    agency_only = [tp for tp in view.touchpoints if tp.agency_id and tp.caseworker_id is None]
+    neither = [tp for tp in view.touchpoints if not tp.agency_id and not tp.caseworker_id]
+    assert agency_only and len(neither) == 1
+    for tp in view.touchpoints:
+        if tp.caseworker_id is not None:
+            assert tp.agency_id == view.caseworker(tp.caseworker_id).agency_id
+    assert sum(tp.retold_story for tp in view.touchpoints) >= len(view.touchpoints) // 2
+
+
+def test_demo_barriers_no_one_owns(view):
+    unowned = view.unowned_barriers
+    assert len(unowned) >= 3
+    electricity = next(b for b in view.barriers if b.title == ELECTRICITY)
+    assert electricity.is_unowned
+    assert electricity.severity == "critical" and electricity.category == "basic_needs"
+    assert electricity.touchpoint_ids
+    assert all(view.touchpoint(tp) for tp in electricity.touchpoint_ids)
+    owned = [b for b in view.barriers if not b.is_unowned]
+    assert owned and all(view.owner_text(b) for b in owned)
+    assert all(1 <= len(b.touchpoint_ids) <= 3 for b in view.barriers)
+
+
+def test_demo_uses_only_stored_vocabulary_values(view):
+    assert {m.age_band for m in view.members} <= set(vocab.values(vocab.AGE_BANDS))
+    assert {a.sector for a in view.agencies} <= set(vocab.values(vocab.SECTORS))
+    assert {c.status for c in view.caseworkers} <= set(vocab.values(vocab.CASEWORKER_STATUSES))
+    tps = view.touchpoints
+    assert {tp.channel for tp in tps} <= set(vocab.values(vocab.CHANNELS))
+    assert {tp.feeling for tp in tps} <= set(vocab.values(vocab.FEELINGS))
+    assert {tp.reported_by for tp in tps} <= set(vocab.values(vocab.REPORTERS))
+    assert {b.category for b in view.barriers} <= set(vocab.values(vocab.BARRIER_CATEGORIES))
+    assert {b.severity for b in view.barriers} <= set(vocab.values(vocab.SEVERITIES))
+
+
+def test_demo_keys_for_agencies_and_caseworkers_do_not_collide():
+    # A touchpoint's "who" and a barrier's "owner" may name either, so the keys must be distinct.
+    assert not set(demo.AGENCIES) & set(demo.CASEWORKERS)
+
+
+def test_load_demo_leaves_the_commit_to_the_caller(app):
+    demo.load_demo()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(JourneyMap)) == 0
+
+
+def test_demo_builds_a_silo_map(view):
+    source = build_silo_graph(view).source
+    assert f"No one owns these ({len(view.unowned_barriers)})" in source
+    assert "(has left)" in source
