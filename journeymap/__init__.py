@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_template_helpers(app)
     register_headers(app)
     register_commands(app)
     return app
@@ -71,6 +72,13 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(
         500, lambda e: page(500, "Something went wrong", "Nothing was saved. Please try again.")
     )
+
+
+def register_template_helpers(app: Flask) -> None:
+    from journeymap import vocab
+    from journeymap.metrics import family_figures
+
+    app.jinja_env.globals.update(figures=family_figures, vocab=vocab)
 
 
 def register_headers(app: Flask) -> None:

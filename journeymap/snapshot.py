@@ -165,6 +165,12 @@ class MapView:
     def caseworker(self, caseworker_id: int | None) -> CaseworkerView | None:
         return self._caseworker_by_id.get(caseworker_id) if caseworker_id is not None else None
 
+    def member(self, member_id: int) -> MemberView | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def stage(self, stage_id: int) -> StageView | None:
+        return next((s for s in self.named_stages if s.id == stage_id), None)
+
     def touchpoint(self, touchpoint_id: int) -> TouchpointView | None:
         return self._touchpoint_by_id.get(touchpoint_id)
 
@@ -259,7 +265,8 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
     )
     stages = named_stages
     if touchpoints_by_stage.get(None):
-        stages += (StageView(None, UNSTAGED_NAME, len(named_stages), tuple(touchpoints_by_stage[None])),)
+        unstaged = tuple(touchpoints_by_stage[None])
+        stages += (StageView(None, UNSTAGED_NAME, len(named_stages), unstaged),)
 
     barriers = tuple(
         BarrierView(

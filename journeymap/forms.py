@@ -1,0 +1,293 @@
+"""Forms. Every text field is stripped, length-limited with a message that says by how much,
+and refuses control characters; choices come from the map being edited, so an id from another
+map is simply not a valid choice."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from journeymap import vocab
+from journeymap.snapshot import MapView
+
+SHORT = 200
+LONG = 5000
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional_int(value):
+    """'' and None mean "not known"; anything else must be a whole number."""
+    if value in ("", None, "None"):
+        return None
+    return int(value)
+
+
+class Within:
+    """Length limit whose message tells the user how far over they are."""
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.maximum:
+            raise ValidationError(
+                f"Please keep this to {self.maximum:,} characters; it has {length:,}."
+            )
+
+
+def printable(form, field):
+    # Tabs and line breaks are fine in text; other control characters (NUL above all, which
+    # PostgreSQL refuses) are almost always a paste accident.
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in field.data or ""):
+        raise ValidationError("This contains invisible control characters; please retype it.")
+
+
+def text(label: str, *, required: bool = False, maximum: int = SHORT, long: bool = False, **kw):
+    field = TextAreaField if long else StringField
+    checks = [InputRequired(message="Please fill this in.")] if required else [Optional()]
+    # Optional() stops the chain on empty input, so the limits run only when there is text.
+    return field(
+        label, filters=[_strip], validators=[*checks, Within(maximum), printable], **kw
+    )
+
+
+def _id_choices(items, text_of, blank: str):
+    return [("", blank)] + [(item.id, text_of(item)) for item in items]
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.process_errors:
+            self.process_errors = ["Enter a whole number, such as 14, or leave it empty."]
+
+
+class FamilyForm(FlaskForm):
+    pseudonym = text(
+        "Family pseudonym",
+        required=True,
+        maximum=120,
+        description="A made-up name or initials, such as “Family R.”. Real names are not needed.",
+    )
+    situation = text(
+        "Their situation, in their own words", long=True, maximum=LONG,
+        description="What happened, as the family tells it.",
+    )
+    hopes = text("What they hope for", long=True, maximum=LONG)
+
+
+class MemberForm(FlaskForm):
+    role = text(
+        "Role in the household", required=True, maximum=80,
+        description="For example: mother, grandfather, eldest child.",
+    )
+    age_band = SelectField("Age", choices=vocab.AGE_BANDS, default="unsaid")
+
+
+class AgencyForm(FlaskForm):
+    name = text("Agency name", required=True)
+    sector = SelectField("Sector", choices=vocab.SECTORS, default="other")
+
+
+class CaseworkerForm(FlaskForm):
+    name = text("Name", description="Optional. Leave empty to record the role only.")
+    role = text("Role", description="For example: school social worker, intake worker.")
+    agency_id = SelectField("Agency", coerce=optional_int, choices=[])
+    holds_file = BooleanField("Holds a file on the family", default=True)
+    status = RadioField("Status", choices=vocab.CASEWORKER_STATUSES, default="active")
+
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency_id.choices = _id_choices(view.agencies, lambda a: a.name, "Not known")
+
+    def validate_role(self, field):
+        if not field.data and not self.name.data:
+            raise ValidationError("Give a name, a role, or both.")
+
+
+class NewAgencyForm(AgencyForm):
+    """The agency fields inside the touchpoint form (prefixed, no CSRF of its own)."""
+
+    class Meta:
+        csrf = False
+
+
+class NewCaseworkerForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = text("Name", description="Optional.")
+    role = text("Role")
+
+    def validate_role(self, field):
+        if not field.data and not self.name.data:
+            raise ValidationError("Give a name, a role, or both.")
+
+
+class StageForm(FlaskForm):
+    name = text(
+        "Stage name", required=True, maximum=120,
+        description="For example: crisis, asking for help, intake, waiting, follow-up.",
+    )
+
+
+FEELING_CHOICES = [("", "Not said")] + [(value, f"{value:+d} {text}") for value, text in vocab.FEELINGS]
+
+
+class TouchpointForm(FlaskForm):
+    action = text("What the family had to do", required=True, maximum=300)
+    place = text("Where they had to go", maximum=300)
+    stage_id = SelectField("Stage", coerce=optional_int, choices=[])
+    agency_id = SelectField("Agency", coerce=optional_int, choices=[])
+    caseworker_id = SelectField("Caseworker", coerce=optional_int, choices=[])
+    channel = SelectField("How", choices=[("", "Not recorded"), *vocab.CHANNELS], default="")
+    days_waited = WholeNumberField(
+        "Days waited",
+        validators=[Optional(), NumberRange(0, 3650, "Enter a number of days from 0 to 3,650.")],
+        description="Leave empty if not known.",
+    )
+    documents = text(
+        "Documents asked for", long=True, maximum=2000, description="One per line, or separated by commas."
+    )
+    retold_story = BooleanField("The family had to tell their story again")
+    feeling = RadioField("How it felt to the family", coerce=optional_int, choices=FEELING_CHOICES, default="")
+    reported_by = RadioField("Reported by", choices=vocab.REPORTERS, default="facilitator")
+
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        self.stage_id.choices = _id_choices(view.named_stages, lambda s: s.name, "Not in a stage yet")
+        self.agency_id.choices = _id_choices(view.agencies, lambda a: a.name, "Not known")
+        self.caseworker_id.choices = _id_choices(view.caseworkers, _caseworker_choice(view), "Not known")
+        if kwargs.get("formdata", True) is None and kwargs.get("obj") is None and view.named_stages:
+            # A new touchpoint most likely belongs to the latest stage; journeys are told in order.
+            self.stage_id.data = view.named_stages[-1].id
+        self.new_agency = NewAgencyForm(prefix="new_agency")
+        self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker")
+
+    def validate_caseworker_id(self, field):
+        worker = self.view.caseworker(field.data)
+        if worker and self.agency_id.data and worker.agency_id not in (None, self.agency_id.data):
+            agency = self.view.agency(worker.agency_id)
+            raise ValidationError(f"This caseworker is recorded at {agency.name}; choose that agency or none.")
+
+    def after_extra_action(self, action: str, before: TouchpointForm) -> None:
+        """After "add agency/caseworker": choose what was just added and empty the little form."""
+        if action == "add_agency":
+            self.agency_id.data = before.created_id
+            self.new_agency = NewAgencyForm(prefix="new_agency", formdata=None)
+        elif action == "add_caseworker":
+            self.caseworker_id.data = before.created_id
+            self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker", formdata=None)
+
+    def model_fields(self) -> dict:
+        worker = self.view.caseworker(self.caseworker_id.data)
+        agency_id = self.agency_id.data
+        if agency_id is None and worker is not None:
+            agency_id = worker.agency_id  # the caseworker's agency is the agency met
+        return {
+            "action": self.action.data,
+            "place": self.place.data or "",
+            "stage_id": self.stage_id.data,
+            "agency_id": agency_id,
+            "caseworker_id": self.caseworker_id.data,
+            "channel": self.channel.data or None,
+            "days_waited": self.days_waited.data,
+            "documents": self.documents.data or "",
+            "retold_story": self.retold_story.data,
+            "feeling": self.feeling.data,
+            "reported_by": self.reported_by.data,
+        }
+
+
+def _caseworker_choice(view: MapView):
+    def text_of(worker):
+        agency = view.agency(worker.agency_id)
+        return f"{worker.display_name} ({agency.name})" if agency else worker.display_name
+
+    return text_of
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class BarrierForm(FlaskForm):
+    title = text("Barrier", required=True, description="A short name, such as “Power shut off”.")
+    description = text("What happened", long=True, maximum=LONG)
+    category = SelectField("Category", choices=vocab.BARRIER_CATEGORIES, default="other")
+    severity = SelectField("Severity", choices=vocab.SEVERITIES, default="medium")
+    touchpoint_ids = MultiCheckboxField("Where it showed up", coerce=int, choices=[])
+    owner_agency_id = SelectField("Owning agency", coerce=optional_int, choices=[])
+    owner_caseworker_id = SelectField("Owning caseworker", coerce=optional_int, choices=[])
+
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        self.touchpoint_ids.choices = [(tp.id, tp.action) for tp in view.touchpoints]
+        self.owner_agency_id.choices = _id_choices(view.agencies, lambda a: a.name, "No one")
+        self.owner_caseworker_id.choices = _id_choices(
+            view.caseworkers, _caseworker_choice(view), "No one"
+        )
+
+    def validate_owner_caseworker_id(self, field):
+        worker = self.view.caseworker(field.data)
+        if worker and self.owner_agency_id.data and worker.agency_id not in (
+            None, self.owner_agency_id.data
+        ):
+            agency = self.view.agency(worker.agency_id)
+            raise ValidationError(f"This caseworker is recorded at {agency.name}; choose that agency or none.")
+
+    def model_fields(self) -> dict:
+        return {
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "category": self.category.data,
+            "severity": self.severity.data,
+            "owner_agency_id": self.owner_agency_id.data,
+            "owner_caseworker_id": self.owner_caseworker_id.data,
+        }
+
+
+class OwnerForm(FlaskForm):
+    """One step from "no one owns this" to an owner: pick an agency or a person, press the button."""
+
+    owner = SelectField("Whose job is it to fix this?", choices=[], validate_choice=False)
+
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        # Rendered by the template with one group for agencies and one for caseworkers;
+        # owner_ids() checks the choice against this map.
+        self.owner.choices = []
+
+    def validate_owner(self, field):
+        if self.owner_ids() is None:
+            raise ValidationError("Choose who will own this barrier.")
+
+    def owner_ids(self) -> tuple[int | None, int | None] | None:
+        """(agency id, caseworker id) for the choice, or None when it names nothing on this map."""
+        kind, _, raw = (self.owner.data or "").partition(":")
+        if not raw.isdigit():
+            return None
+        if kind == "agency" and self.view.agency(int(raw)):
+            return int(raw), None
+        if kind == "caseworker" and (worker := self.view.caseworker(int(raw))):
+            return worker.agency_id, worker.id
+        return None

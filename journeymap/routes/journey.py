@@ -1,0 +1,115 @@
+"""The journey: stages the group names and orders, touchpoints in order within them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from journeymap.domain import journey, people
+from journeymap.extensions import db
+from journeymap.forms import StageForm, TouchpointForm
+from journeymap.models import Stage, Touchpoint
+from journeymap.routes.common import item_or_404, map_or_404, view_or_404
+from journeymap.routes.crud import ItemKind
+
+bp = Blueprint("journey", __name__)
+
+
+@bp.get("/maps/<int:map_id>/journey")
+def page(map_id: int):
+    view = view_or_404(map_id)
+    return render_template(
+        "journey/page.html",
+        view=view,
+        stage_form=StageForm(formdata=None),
+        touchpoint_form=TouchpointForm(view=view, formdata=None),
+    )
+
+
+def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
+    """The "Add agency" button inside the touchpoint form: add it, keep everything else typed."""
+    sub = form.new_agency
+    if not sub.validate(extra_validators=None):
+        return None
+    agency = people.add_agency(journey_map, name=sub.name.data, sector=sub.sector.data)
+    form.created_id = agency.id
+    return f"Added the agency “{agency.name}” and chose it below."
+
+
+def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
+    sub = form.new_caseworker
+    if not sub.validate(extra_validators=None):
+        return None
+    agency_id = form.agency_id.data if form.agency_id.validate(form) else None
+    worker = people.add_caseworker(
+        journey_map, name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
+    )
+    form.created_id = worker.id
+    return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
+
+
+def _move(kind_model, map_id: int, item_id: int, mover):
+    journey_map = map_or_404(map_id)
+    record = item_or_404(kind_model, journey_map, item_id)
+    try:
+        step = int(request.form.get("step", ""))
+    except ValueError as exc:
+        raise BadRequest("step must be -1 or 1") from exc
+    if step not in (-1, 1):
+        raise BadRequest("step must be -1 or 1")
+    mover(journey_map, record, step)
+    db.session.commit()
+    return step
+
+
+stage_kind = ItemKind(
+    name="stage",
+    plural="stages",
+    noun="stage",
+    model=Stage,
+    make_form=lambda view, **kw: StageForm(**kw),
+    fields_of=lambda form: {"name": form.name.data},
+    add=lambda journey_map, name: journey.add_stage(journey_map, name),
+    update=lambda journey_map, stage, name: journey.rename_stage(journey_map, stage, name),
+    delete=journey.delete_stage,
+    page="journey.page",
+    list_id=lambda item: "stages",
+    region="journey/region.html",
+    also=("partials/touchpoint_stage_select.html",),
+)
+
+touchpoint_kind = ItemKind(
+    name="touchpoint",
+    plural="touchpoints",
+    noun="touchpoint",
+    model=Touchpoint,
+    make_form=lambda view, **kw: TouchpointForm(view=view, **kw),
+    fields_of=lambda form: form.model_fields(),
+    add=journey.add_touchpoint,
+    update=journey.update_touchpoint,
+    delete=journey.delete_touchpoint,
+    page="journey.page",
+    list_id=lambda item: f"stage-{item.stage_id or 'none'}-touchpoints",
+    region="journey/region.html",
+    extra_actions={
+        "add_agency": _add_agency_from_touchpoint_form,
+        "add_caseworker": _add_caseworker_from_touchpoint_form,
+    },
+)
+
+stage_kind.register(bp)
+touchpoint_kind.register(bp)
+
+
+@bp.post("/maps/<int:map_id>/stages/<int:item_id>/move")
+def move_stage(map_id: int, item_id: int):
+    step = _move(Stage, map_id, item_id, journey.move_stage)
+    return stage_kind.written(view_or_404(map_id), None, item_id, focus=("stage", item_id, step))
+
+
+@bp.post("/maps/<int:map_id>/touchpoints/<int:item_id>/move")
+def move_touchpoint(map_id: int, item_id: int):
+    step = _move(Touchpoint, map_id, item_id, journey.move_touchpoint)
+    return touchpoint_kind.written(
+        view_or_404(map_id), None, item_id, focus=("touchpoint", item_id, step)
+    )

@@ -1,0 +1,104 @@
+"""Maps and the family at their centre: start a map, see its overview, edit the family."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from journeymap.domain import family
+from journeymap.extensions import db
+from journeymap.forms import FamilyForm, MemberForm
+from journeymap.models import Barrier, HouseholdMember, JourneyMap
+from journeymap.routes.common import changed, form_response, map_or_404, view_or_404
+from journeymap.routes.crud import ItemKind
+
+bp = Blueprint("maps", __name__)
+
+
+@bp.get("/")
+def index():
+    unowned = (
+        select(Barrier.map_id, func.count().label("n"))
+        .where(Barrier.owner_agency_id.is_(None), Barrier.owner_caseworker_id.is_(None))
+        .group_by(Barrier.map_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(JourneyMap, func.coalesce(unowned.c.n, 0))
+        .outerjoin(unowned, unowned.c.map_id == JourneyMap.id)
+        .order_by(JourneyMap.updated_at.desc())
+    ).all()
+    return render_template("maps/index.html", rows=rows)
+
+
+@bp.route("/maps/new", methods=["GET", "POST"])
+def new():
+    form = FamilyForm()
+    if form.validate_on_submit():
+        journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
+        db.session.commit()
+        return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
+    return render_template("maps/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/maps/<int:map_id>")
+def overview(map_id: int):
+    view = view_or_404(map_id)
+    return render_template("maps/overview.html", view=view, member_form=MemberForm(formdata=None))
+
+
+@bp.get("/maps/<int:map_id>/family")
+def show_family(map_id: int):
+    view = view_or_404(map_id)
+    return changed("partials/family.html", view=view, page_url=url_for("maps.overview", map_id=map_id))
+
+
+@bp.route("/maps/<int:map_id>/family/edit", methods=["GET", "POST"])
+def edit_family(map_id: int):
+    journey_map = map_or_404(map_id)
+    view = view_or_404(map_id)
+    form = FamilyForm(obj=journey_map)
+    if form.validate_on_submit():
+        family.update_family(
+            journey_map,
+            pseudonym=form.pseudonym.data,
+            situation=form.situation.data or "",
+            hopes=form.hopes.data or "",
+        )
+        db.session.commit()
+        return show_family(map_id)
+    return form_response(
+        "partials/family_form.html",
+        title="Edit the family",
+        back_url=url_for("maps.overview", map_id=map_id),
+        status=422 if form.errors else 200,
+        view=view,
+        form=form,
+    )
+
+
+@bp.route("/maps/<int:map_id>/delete", methods=["GET", "POST"])
+def delete(map_id: int):
+    """A page that says what will be lost, then the delete itself (CSRF-checked like every POST)."""
+    journey_map = map_or_404(map_id)
+    if request.method == "GET":
+        return render_template("maps/delete.html", view=view_or_404(map_id))
+    family.delete_map(journey_map)
+    db.session.commit()
+    return redirect(url_for("maps.index"), code=303)
+
+
+member_kind = ItemKind(
+    name="member",
+    plural="household",
+    noun="household member",
+    model=HouseholdMember,
+    make_form=lambda view, **kw: MemberForm(**kw),
+    fields_of=lambda form: {"role": form.role.data, "age_band": form.age_band.data},
+    add=family.add_member,
+    update=family.update_member,
+    delete=family.delete_member,
+    page="maps.overview",
+    list_id=lambda item: "members",
+)
+member_kind.register(bp)

@@ -1,0 +1,27 @@
+// When an htmx request fails (the server is down, the item was deleted elsewhere), say so:
+// nothing may fail silently. Validation errors (422) are swapped in by htmx as normal content.
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  const text = status === 404
+    ? "That item no longer exists. Reload the page to see the map as it is now."
+    : "That did not work (error " + status + "). Nothing was lost from your form; try again.";
+  announce(text);
+});
+document.addEventListener("htmx:sendError", () => {
+  announce("The server could not be reached. Nothing was saved; check the connection and try again.");
+});
+
+function announce(text) {
+  const live = document.getElementById("announcer");
+  if (live) live.textContent = text;
+  let toast = document.querySelector(".toast");
+  if (!toast) {
+    toast = document.createElement("div");
+    toast.className = "toast";
+    toast.setAttribute("role", "alert");
+    document.body.appendChild(toast);
+  }
+  toast.textContent = text;
+  clearTimeout(announce.timer);
+  announce.timer = setTimeout(() => toast.remove(), 8000);
+}
