@@ -28,8 +28,7 @@ CASEWORKER_FILL = "#ffffff"
 OWNED_FILL = "#d8ecd9"
 UNOWNED_FILL = "#fbd3c9"
 UNOWNED_BORDER = "#a4161a"
-COLUMNS_PER_SILO = 2
-UNOWNED_COLUMNS = 3
+UNOWNED_COLUMNS = 2
 
 NO_AGENCY = "none"  # key for people and contacts whose agency was not recorded
 
@@ -41,9 +40,15 @@ class _Silo:
     subtitle: str
     member_nodes: list[tuple[str, dict]]  # (node id, attributes), in display order
 
+    columns: int = 2
+
     @property
     def width(self) -> int:
-        return min(len(self.member_nodes), COLUMNS_PER_SILO) or 1
+        return min(len(self.member_nodes), self.columns) or 1
+
+    @property
+    def depth(self) -> int:
+        return max(1, math.ceil(len(self.member_nodes) / self.columns))
 
 
 def build_silo_graph(view: MapView) -> graphviz.Digraph:
@@ -51,14 +56,14 @@ def build_silo_graph(view: MapView) -> graphviz.Digraph:
     graph.attr(
         rankdir="TB",
         newrank="true",
-        nodesep="0.35",
-        ranksep="0.45",
+        nodesep="0.25",
+        ranksep="0.4",
         fontname=FONT,
         fontcolor=INK,
         bgcolor="white",
         pad="0.3",
         labelloc="t",
-        fontsize="22",
+        fontsize="28",
         label=label(f"Silo map: {view.pseudonym}", width=80, max_lines=1),
     )
     graph.attr("node", fontname=FONT, fontsize="14", fontcolor=INK, color=INK, penwidth="1.2")
@@ -66,7 +71,7 @@ def build_silo_graph(view: MapView) -> graphviz.Digraph:
 
     contacts = _contact_counts(view)
     silos = _silos(view, contacts)
-    top, bottom = _balance(silos)
+    top, bottom = _fit_to_slide(silos)
 
     graph.node(
         "family",
@@ -86,7 +91,8 @@ def build_silo_graph(view: MapView) -> graphviz.Digraph:
         for silo in row:
             _draw_silo(graph, silo, above)
 
-    _draw_contacts(graph, view, contacts, top)
+    anchored = _draw_contacts(graph, view, contacts, top)
+    _anchor_silos(graph, top, bottom, anchored)
     _draw_unowned(graph, view)
     _draw_legend(graph)
     return graph
@@ -108,7 +114,7 @@ def _contact_counts(view: MapView) -> Counter:
     return counts
 
 
-def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[_Silo]) -> None:
+def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[_Silo]) -> set[str]:
     above = {node for silo in top for node, _ in silo.member_nodes}
     if contacts.get("unknown_contact"):
         graph.node(
@@ -126,6 +132,21 @@ def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[_Silo]) ->
             graph.edge(node, "family", dir="back", **attrs)
         else:
             graph.edge("family", node, **attrs)
+    return set(contacts)
+
+
+def _anchor_silos(graph, top: list[_Silo], bottom: list[_Silo], anchored: set[str]) -> None:
+    """Hold each silo's nearest row next to the family with invisible edges, so a silo whose
+    people the family never met still sits in its row instead of floating across the drawing."""
+    for row, above in ((top, True), (bottom, False)):
+        for silo in row:
+            for node, _ in silo.member_nodes[: silo.columns]:
+                if node in anchored:
+                    continue
+                if above:
+                    graph.edge(node, "family", style="invis")
+                else:
+                    graph.edge("family", node, style="invis")
 
 
 # Silos ----------------------------------------------------------------------------------------
@@ -152,6 +173,8 @@ def _silos(view: MapView, contacts: Counter) -> list[_Silo]:
                     },
                 )
             )
+        # Those the family met sit nearest the family; people they never met and barriers further out.
+        workers = sorted(workers, key=lambda cw: not contacts.get(f"cw_{cw.id}"))
         for cw in workers:
             lines = [cw.display_name]
             if cw.holds_file:
@@ -190,14 +213,42 @@ def _owned_barriers_in(view: MapView, agency_id: int | None) -> list[BarrierView
     ]
 
 
+LEGEND_WIDTH = 3  # the key takes about three node columns in the row below the family
+
+
 def _balance(silos: list[_Silo]) -> tuple[list[_Silo], list[_Silo]]:
     """Split silos into a row above and a row below the family, of about equal width."""
     top: list[_Silo] = []
     bottom: list[_Silo] = []
     for silo in sorted(silos, key=lambda s: (-len(s.member_nodes), str(s.title))):
-        row = top if sum(s.width for s in top) <= sum(s.width for s in bottom) else bottom
-        row.append(silo)
+        top_width = sum(s.width for s in top)
+        bottom_width = sum(s.width for s in bottom) + LEGEND_WIDTH
+        (top if top_width <= bottom_width else bottom).append(silo)
     return top, bottom
+
+
+SLIDE = 16 / 9
+NODE_W, NODE_H, MIDDLE_H = 2.0, 1.0, 2.5  # rough inches per node column, node row, middle band
+
+
+def _fit_to_slide(silos: list[_Silo]) -> tuple[list[_Silo], list[_Silo]]:
+    """Choose how many columns each silo gets so the whole drawing comes out near 16:9."""
+    best = None
+    for columns in (1, 2, 3, 4):
+        for silo in silos:
+            silo.columns = columns
+        top, bottom = _balance(silos)
+        width = max(
+            sum(s.width * NODE_W + 0.5 for s in top),
+            sum(s.width * NODE_W + 0.5 for s in bottom) + LEGEND_WIDTH * NODE_W,
+        )
+        height = sum(max((s.depth for s in row), default=0) * NODE_H + 0.6 for row in (top, bottom))
+        score = abs(math.log((width / (height + MIDDLE_H)) / SLIDE))
+        if best is None or score < best[0]:
+            best = (score, columns)
+    for silo in silos:
+        silo.columns = best[1] if best else 2
+    return _balance(silos)
 
 
 def _draw_silo(graph, silo: _Silo, above: bool) -> None:
@@ -215,10 +266,10 @@ def _draw_silo(graph, silo: _Silo, above: bool) -> None:
             cluster.node(f"empty_{silo.key}", label="", shape="point", style="invis")
         for node, attrs in silo.member_nodes:
             cluster.node(node, **attrs)
-        # Stack members in a grid of COLUMNS_PER_SILO columns, growing away from the family.
+        # Stack members in a grid of silo.columns columns, growing away from the family.
         ids = [node for node, _ in silo.member_nodes]
-        for i in range(len(ids) - COLUMNS_PER_SILO):
-            near, far = ids[i], ids[i + COLUMNS_PER_SILO]
+        for i in range(len(ids) - silo.columns):
+            near, far = ids[i], ids[i + silo.columns]
             if above:
                 cluster.edge(far, near, style="invis")
             else:
@@ -231,7 +282,8 @@ def _draw_silo(graph, silo: _Silo, above: bool) -> None:
 def _barrier_attrs(barrier: BarrierView, *, owned: bool) -> dict:
     heading = "Barrier" if owned else "NO OWNER"
     return {
-        "label": label(f"{heading} · {barrier.severity_label}", barrier.title),
+        "label": label(f"{heading} · {barrier.severity_label}", barrier.title, width=20),
+        "margin": "0.05,0.03",
         "shape": "octagon",
         "style": "filled" if owned else "filled,bold",
         "fillcolor": OWNED_FILL if owned else UNOWNED_FILL,
@@ -271,6 +323,7 @@ def _draw_unowned(graph, view: MapView) -> None:
 
 def _draw_legend(graph) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
+        # Laid out as three columns of two.
         legend.attr(label="Key", fontsize="16", style="rounded", color="#6b6b6b", labelloc="t")
         legend.attr("node", fontsize="12")
         legend.node("key_silo", label="Agency = a silo\\n(shaded box)", shape="box",
@@ -287,3 +340,6 @@ def _draw_legend(graph) -> None:
         chain = ["key_silo", "key_cw", "key_left", "key_owned", "key_unowned", "key_line"]
         for a, b in zip(chain[::2], chain[1::2], strict=True):
             legend.edge(a, b, style="invis")
+    # The key sits in the row below the family, like a silo of its own.
+    for node in ("key_silo", "key_left", "key_unowned"):
+        graph.edge("family", node, style="invis")
