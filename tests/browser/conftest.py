@@ -1,0 +1,217 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server.
+
+Each test gets its own server on a free port with a fresh SQLite database. CSRF stays enabled,
+as in real use. Every page a test opens reports console errors, page errors, failed requests and
+error responses; a test fails if any happened that it did not say it expected.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from werkzeug.serving import make_server
+
+from journeymap import create_app
+from journeymap.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app on 127.0.0.1:<free port>, fresh database; yields the base URL."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@dataclass
+class BrowserProblems:
+    """What went wrong in the browser while a test ran, as readable lines."""
+
+    seen: list[str] = field(default_factory=list)
+    # (status, path regex) pairs a test expects, e.g. a 422 when it submits an invalid form.
+    allowed: list[tuple[int, re.Pattern]] = field(default_factory=list)
+
+    def allow(self, status: int, path: str = r".*") -> None:
+        self.allowed.append((status, re.compile(path)))
+
+    def _is_allowed(self, status: int, url: str) -> bool:
+        return any(s == status and p.search(url) for s, p in self.allowed)
+
+    def watch(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.seen.append(f"pageerror: {exc}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        text = message.text
+        # Chromium logs every error response as "Failed to load resource: ... status of 422 (...)";
+        # an expected one is already checked by the response handler.
+        status = re.search(r"status of (\d{3})", text)
+        url = message.location.get("url", "") if message.location else ""
+        if status and self._is_allowed(int(status.group(1)), url):
+            return
+        if url.endswith("/favicon.ico"):
+            # Chromium asks for /favicon.ico by itself; test_favicon checks that one on its own,
+            # so a missing icon does not hide every other result.
+            return
+        self.seen.append(f"console error: {text} (at {url or 'unknown'})")
+
+    def _on_request_failed(self, request) -> None:
+        failure = request.failure or ""
+        # A link with `download` hands the response to the download manager, which ends the
+        # page's own request; Playwright reports that as ERR_ABORTED.
+        if "ERR_ABORTED" in failure and request.is_navigation_request() is False and "silo-map." in request.url:
+            return
+        self.seen.append(f"request failed: {request.method} {request.url}: {failure}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400 and not self._is_allowed(response.status, response.url):
+            self.seen.append(f"response {response.status}: {response.request.method} {response.url}")
+
+
+    def check(self) -> None:
+        """Fail with every problem seen since the last check."""
+        seen, self.seen = self.seen, []
+        assert seen == [], "the browser reported problems:\n" + "\n".join(seen)
+
+
+@pytest.fixture
+def problems(page):
+    """Watches the `page` fixture; call `problems.watch(other_page)` for pages of other contexts.
+
+    Tests call `problems.check()` at the end; anything reported after that fails at teardown.
+    """
+    found = BrowserProblems()
+    found.watch(page)
+    yield found
+    found.check()
+
+
+@pytest.fixture
+def app_page(page, live_server, problems):
+    """A watched page, with a short default timeout so a missing element fails fast."""
+    page.set_default_timeout(5_000)
+    return page
+
+
+class UI:
+    """The user's steps, through the same labels and buttons a person uses."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def nav(self, text: str) -> None:
+        self.page.get_by_role("navigation", name="This map").get_by_role("link", name=text, exact=True).click()
+
+    def start_map(self, pseudonym: str = "Family R.", situation: str = "", hopes: str = "") -> str:
+        """Start a map from the front page; returns the family page's URL."""
+        page = self.page
+        page.goto(self.url("/"))
+        page.get_by_role("link", name="Start a new map").click()
+        page.get_by_label("Family pseudonym").fill(pseudonym)
+        if situation:
+            page.get_by_label("Their situation, in their own words").fill(situation)
+        if hopes:
+            page.get_by_label("What they hope for").fill(hopes)
+        page.get_by_role("button", name="Start the map").click()
+        page.wait_for_url(re.compile(r"/maps/\d+$"))
+        return page.url
+
+    def agency_card(self, name: str):
+        return self.page.locator("#agencies > li").filter(
+            has=self.page.get_by_role("heading", name=re.compile("^" + re.escape(name)))
+        )
+
+    def add_agency(self, name: str, sector: str = "County") -> None:
+        """On the agencies page, with the side form."""
+        form = self.page.get_by_role("region", name="Add an agency")
+        form.get_by_label("Agency name").fill(name)
+        form.get_by_label("Sector").select_option(label=sector)
+        form.get_by_role("button", name="Add agency").click()
+        self.agency_card(name).wait_for()
+
+    def add_caseworker(self, name: str, role: str, agency: str) -> None:
+        form = self.page.get_by_role("region", name="Add a caseworker")
+        form.get_by_label("Name", exact=True).fill(name)
+        form.get_by_label("Role", exact=True).fill(role)
+        form.get_by_label("Agency", exact=True).select_option(label=agency)
+        form.get_by_role("button", name="Add caseworker").click()
+        self.agency_card(agency).locator("li.item", has_text=name).wait_for()
+
+    def touchpoint_form(self):
+        return self.page.get_by_role("region", name="Add a touchpoint")
+
+    def touchpoint(self, action: str):
+        return self.page.locator("li.touchpoint").filter(
+            has=self.page.locator("p.tp-action", has_text=re.compile("^" + re.escape(action) + "$"))
+        )
+
+    def add_stage(self, name: str) -> None:
+        form = self.page.get_by_role("region", name="Add a stage")
+        form.get_by_label("Stage name").fill(name)
+        form.get_by_role("button", name="Add stage").click()
+        self.page.get_by_role("heading", name=re.compile(re.escape(name) + "$")).wait_for()
+
+    def add_touchpoint(
+        self, action: str, place: str = "", agency: str | None = None, caseworker: str | None = None
+    ) -> None:
+        form = self.touchpoint_form()
+        form.get_by_label("What the family had to do").fill(action)
+        form.get_by_label("Where they had to go").fill(place)
+        if agency:
+            form.get_by_label("Agency", exact=True).select_option(label=agency)
+        if caseworker:
+            form.get_by_label("Caseworker", exact=True).select_option(label=caseworker)
+        form.get_by_role("button", name="Add touchpoint").click()
+        self.touchpoint(action).wait_for()
+
+
+@pytest.fixture
+def ui(app_page, live_server):
+    return UI(app_page, live_server)
