@@ -100,10 +100,6 @@ class BrowserProblems:
 
     def _on_request_failed(self, request) -> None:
         failure = request.failure or ""
-        # A link with `download` hands the response to the download manager, which ends the
-        # page's own request; Playwright reports that as ERR_ABORTED.
-        if "ERR_ABORTED" in failure and request.is_navigation_request() is False and "silo-map." in request.url:
-            return
         self.seen.append(f"request failed: {request.method} {request.url}: {failure}")
 
     def _on_response(self, response) -> None:
@@ -205,9 +201,9 @@ class UI:
         form.get_by_label("What the family had to do").fill(action)
         form.get_by_label("Where they had to go").fill(place)
         if agency:
-            form.get_by_label("Agency", exact=True).select_option(label=agency)
+            form.get_by_role("combobox", name="Agency", exact=True).select_option(label=agency)
         if caseworker:
-            form.get_by_label("Caseworker", exact=True).select_option(label=caseworker)
+            form.get_by_role("combobox", name="Caseworker", exact=True).select_option(label=caseworker)
         form.get_by_role("button", name="Add touchpoint").click()
         self.touchpoint(action).wait_for()
 

@@ -74,12 +74,12 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     ui.add_touchpoint("Call the utility", place="Phone line", agency="County Energy Assistance")
     ui.add_touchpoint(
         "Apply for energy assistance", place="County office",
-        agency="County Energy Assistance", caseworker="Dana (County Energy Assistance)",
+        agency="County Energy Assistance", caseworker="Dana, intake worker (County Energy Assistance)",
     )
     stage = page.get_by_role("region", name=re.compile(r"Crisis$"))
     expect(stage.locator("li.touchpoint")).to_have_count(2)
     expect(ui.touchpoint("Call the utility")).to_contain_text("County Energy Assistance")
-    expect(ui.touchpoint("Apply for energy assistance")).to_contain_text("Dana at County Energy Assistance")
+    expect(ui.touchpoint("Apply for energy assistance")).to_contain_text("Dana, intake worker at County Energy Assistance")
     assert page.evaluate("window.__marker") == 2, "the journey page reloaded"
 
     # A barrier no one owns, linked to a touchpoint.

@@ -1,0 +1,448 @@
+"""The write side: one domain function per change, committed by the caller, read back as a map view."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from journeymap.domain.barriers import add_barrier, delete_barrier, set_owner, update_barrier
+from journeymap.domain.family import add_member, start_map, update_family
+from journeymap.domain.journey import (
+    add_stage,
+    add_touchpoint,
+    delete_stage,
+    delete_touchpoint,
+    move_stage,
+    move_touchpoint,
+    rename_stage,
+    update_touchpoint,
+)
+from journeymap.domain.people import (
+    add_agency,
+    add_caseworker,
+    delete_agency,
+    delete_caseworker,
+    update_caseworker,
+)
+from journeymap.extensions import db
+from journeymap.models import JourneyMap, Touchpoint
+from journeymap.snapshot import UNSTAGED_NAME
+
+
+def journey(view) -> list[tuple[str, list[str]]]:
+    """The journey as (stage name, [touchpoint actions]) in display order."""
+    return [(stage.name, [tp.action for tp in stage.touchpoints]) for stage in view.stages]
+
+
+def positions_are_contiguous(view) -> bool:
+    return all(
+        [tp.position for tp in stage.touchpoints] == list(range(len(stage.touchpoints)))
+        for stage in view.stages
+    )
+
+
+@pytest.fixture
+def two_stages(app):
+    """Stages One (a1, a2) and Two (b1, b2), committed; returns (map, {name: object})."""
+    journey_map = start_map("Family T.")
+    one = add_stage(journey_map, "One")
+    two = add_stage(journey_map, "Two")
+    things = {"One": one, "Two": two}
+    for stage, actions in ((one, ("a1", "a2")), (two, ("b1", "b2"))):
+        for action in actions:
+            things[action] = add_touchpoint(journey_map, stage_id=stage.id, action=action)
+    db.session.commit()
+    return journey_map, things
+
+
+# Building and committing -----------------------------------------------------------------------
+
+
+def test_domain_functions_leave_the_commit_to_the_caller(app):
+    journey_map = start_map("Family T.")
+    add_stage(journey_map, "One")
+    add_touchpoint(journey_map, stage_id=None, action="Called")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(JourneyMap)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Touchpoint)) == 0
+
+
+def test_a_small_map_built_and_committed_reads_back_whole(app, view_of):
+    journey_map = start_map("Family T.", "No heat", "Heat back on")
+    add_member(journey_map, "Mother", "25-44")
+    add_member(journey_map, "Son", "5-11")
+    stage = add_stage(journey_map, "Crisis")
+    agency = add_agency(journey_map, "Housing Office", "housing")
+    worker = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake")
+    tp = add_touchpoint(
+        journey_map, stage_id=stage.id, action="Applied", place="Office",
+        agency_id=agency.id, caseworker_id=worker.id, days_waited=3, retold_story=True,
+    )
+    barrier = add_barrier(journey_map, [tp.id], title="Long wait", severity="high")
+    db.session.commit()
+
+    view = view_of(journey_map.id)
+    assert (view.pseudonym, view.situation, view.hopes) == ("Family T.", "No heat", "Heat back on")
+    assert [m.role for m in view.members] == ["Mother", "Son"]
+    assert [s.name for s in view.named_stages] == ["Crisis"]
+    assert view.agency(agency.id).name == "Housing Office"
+    assert view.caseworker(worker.id).agency_id == agency.id
+    assert view.caseworkers_of(agency.id) == [view.caseworker(worker.id)]
+    loaded = view.touchpoint(tp.id)
+    assert (loaded.stage_id, loaded.caseworker_id, loaded.days_waited) == (stage.id, worker.id, 3)
+    assert loaded.retold_story is True
+    assert view.barrier(barrier.id).is_unowned
+    assert view.barrier(barrier.id).touchpoint_ids == (tp.id,)
+
+
+# Moving touchpoints ----------------------------------------------------------------------------
+
+
+def test_move_touchpoint_within_a_stage_swaps_with_its_neighbour(two_stages, view_of):
+    journey_map, t = two_stages
+    assert move_touchpoint(journey_map, t["a1"], +1) is True
+    db.session.commit()
+    assert journey(view_of(journey_map.id)) == [("One", ["a2", "a1"]), ("Two", ["b1", "b2"])]
+
+    assert move_touchpoint(journey_map, t["b2"], -1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a2", "a1"]), ("Two", ["b2", "b1"])]
+    assert positions_are_contiguous(view)
+
+
+def test_move_up_from_the_first_of_a_stage_goes_last_in_the_stage_before(two_stages, view_of):
+    journey_map, t = two_stages
+    assert move_touchpoint(journey_map, t["b1"], -1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a1", "a2", "b1"]), ("Two", ["b2"])]
+    assert view.touchpoint(t["b1"].id).stage_id == t["One"].id
+    assert positions_are_contiguous(view)
+
+
+def test_move_down_from_the_last_of_a_stage_goes_first_in_the_stage_after(two_stages, view_of):
+    journey_map, t = two_stages
+    assert move_touchpoint(journey_map, t["a2"], +1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a1"]), ("Two", ["a2", "b1", "b2"])]
+    assert positions_are_contiguous(view)
+
+
+def test_move_up_from_the_very_first_touchpoint_is_refused(two_stages, view_of):
+    journey_map, t = two_stages
+    revision = view_of(journey_map.id).revision
+    assert move_touchpoint(journey_map, t["a1"], -1) is False
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2"])]
+    assert view.revision == revision
+
+
+def test_move_down_from_the_last_stage_enters_the_unstaged_group(two_stages, view_of):
+    journey_map, t = two_stages
+    loose = add_touchpoint(journey_map, stage_id=None, action="loose")
+    db.session.commit()
+    assert move_touchpoint(journey_map, t["b2"], +1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [
+        ("One", ["a1", "a2"]), ("Two", ["b1"]), (UNSTAGED_NAME, ["b2", "loose"])
+    ]
+    assert view.touchpoint(t["b2"].id).stage_id is None
+
+    # And back up again, from the first of the unstaged group to the last of the last stage.
+    assert move_touchpoint(journey_map, t["b2"], -1) is True
+    assert move_touchpoint(journey_map, loose, -1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2", "loose"])]
+    assert positions_are_contiguous(view)
+
+
+def test_move_down_from_the_very_last_touchpoint_is_refused_without_an_unstaged_group(
+    two_stages, view_of
+):
+    # With no touchpoints outside a stage the last touchpoint of the last stage is the end of
+    # the journey: "down" must be refused, not create a "not in a stage yet" group.
+    journey_map, t = two_stages
+    revision = view_of(journey_map.id).revision
+    assert move_touchpoint(journey_map, t["b2"], +1) is False
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2"])]
+    assert view.touchpoint(t["b2"].id).stage_id == t["Two"].id
+    assert view.revision == revision
+
+
+def test_move_down_from_the_very_last_unstaged_touchpoint_is_refused(two_stages, view_of):
+    journey_map, _ = two_stages
+    loose = add_touchpoint(journey_map, stage_id=None, action="loose")
+    db.session.commit()
+    assert move_touchpoint(journey_map, loose, +1) is False
+
+
+def test_move_across_an_empty_stage_lands_in_it(two_stages, view_of):
+    journey_map, t = two_stages
+    middle = add_stage(journey_map, "Middle")
+    assert move_stage(journey_map, middle, -1) is True
+    db.session.commit()
+    assert move_touchpoint(journey_map, t["a2"], +1) is True
+    db.session.commit()
+    assert journey(view_of(journey_map.id)) == [
+        ("One", ["a1"]), ("Middle", ["a2"]), ("Two", ["b1", "b2"])
+    ]
+
+
+# Stages ----------------------------------------------------------------------------------------
+
+
+def test_move_stage_reorders_the_stages_and_their_touchpoints(two_stages, view_of):
+    journey_map, t = two_stages
+    three = add_stage(journey_map, "Three")
+    add_touchpoint(journey_map, stage_id=three.id, action="c1")
+    db.session.commit()
+
+    assert move_stage(journey_map, three, -1) is True
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert [s.name for s in view.named_stages] == ["One", "Three", "Two"]
+    assert [tp.action for tp in view.touchpoints] == ["a1", "a2", "c1", "b1", "b2"]
+    assert [s.position for s in view.named_stages] == [0, 1, 2]
+
+    assert move_stage(journey_map, t["One"], -1) is False
+    assert move_stage(journey_map, t["Two"], +1) is False
+    assert move_stage(journey_map, t["One"], +1) is True
+    db.session.commit()
+    assert [s.name for s in view_of(journey_map.id).named_stages] == ["Three", "One", "Two"]
+
+
+def test_rename_stage(two_stages, view_of):
+    journey_map, t = two_stages
+    rename_stage(journey_map, t["Two"], "Waiting")
+    db.session.commit()
+    assert [s.name for s in view_of(journey_map.id).named_stages] == ["One", "Waiting"]
+
+
+def test_deleting_a_stage_keeps_its_touchpoints_outside_any_stage(two_stages, view_of):
+    journey_map, t = two_stages
+    delete_stage(journey_map, t["One"])
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert [s.name for s in view.named_stages] == ["Two"]
+    assert journey(view) == [("Two", ["b1", "b2"]), (UNSTAGED_NAME, ["a1", "a2"])]
+    assert view.touchpoint(t["a1"].id).stage_id is None
+    assert view.touchpoint(t["a2"].id).stage_id is None
+
+
+def test_update_touchpoint_into_another_stage_puts_it_last_there(two_stages, view_of):
+    journey_map, t = two_stages
+    update_touchpoint(journey_map, t["a1"], stage_id=t["Two"].id, action="a1 moved")
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view) == [("One", ["a2"]), ("Two", ["b1", "b2", "a1 moved"])]
+
+    update_touchpoint(journey_map, t["b1"], stage_id=None)
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view)[-1] == (UNSTAGED_NAME, ["b1"])
+
+
+def test_update_touchpoint_in_the_same_stage_keeps_its_place(two_stages, view_of):
+    journey_map, t = two_stages
+    update_touchpoint(journey_map, t["a1"], stage_id=t["One"].id, place="Clinic")
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert journey(view)[0] == ("One", ["a1", "a2"])
+    assert view.touchpoint(t["a1"].id).place == "Clinic"
+
+
+# People and owners -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(app):
+    journey_map = start_map("Family T.")
+    agency = add_agency(journey_map, "Housing Office", "housing")
+    other = add_agency(journey_map, "Clinic", "health")
+    ana = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake")
+    ben = add_caseworker(journey_map, agency_id=agency.id, name="Ben")
+    tp = add_touchpoint(
+        journey_map, stage_id=None, action="Applied", agency_id=agency.id, caseworker_id=ana.id
+    )
+    by_agency = add_barrier(journey_map, [tp.id], title="Waitlist")
+    set_owner(journey_map, by_agency, agency.id, None)
+    by_worker = add_barrier(journey_map, [tp.id], title="Lost papers")
+    set_owner(journey_map, by_worker, None, ana.id)
+    db.session.commit()
+    return journey_map, {
+        "agency": agency, "other": other, "ana": ana, "ben": ben, "tp": tp,
+        "by_agency": by_agency, "by_worker": by_worker,
+    }
+
+
+def test_deleting_an_agency_keeps_its_caseworkers_and_unowns_its_barriers(people, view_of):
+    journey_map, p = people
+    delete_agency(journey_map, p["agency"])
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert [a.name for a in view.agencies] == ["Clinic"]
+    assert {c.name for c in view.caseworkers} == {"Ana", "Ben"}
+    assert all(c.agency_id is None for c in view.caseworkers)
+    assert view.touchpoint(p["tp"].id).agency_id is None
+    assert view.touchpoint(p["tp"].id).caseworker_id == p["ana"].id
+    assert view.barrier(p["by_agency"].id).is_unowned
+    # Still owned by Ana, who is still on the map, now without an agency.
+    worker_owned = view.barrier(p["by_worker"].id)
+    assert not worker_owned.is_unowned
+    assert view.barrier_owner_agency_id(worker_owned) is None
+    assert {b.title for b in view.unowned_barriers} == {"Waitlist"}
+
+
+def test_deleting_a_caseworker_unowns_their_barriers(people, view_of):
+    journey_map, p = people
+    delete_caseworker(journey_map, p["ana"])
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert [c.name for c in view.caseworkers] == ["Ben"]
+    assert view.barrier(p["by_worker"].id).is_unowned
+    assert view.touchpoint(p["tp"].id).caseworker_id is None
+    assert view.touchpoint(p["tp"].id).agency_id == p["agency"].id
+
+
+def test_set_owner(people, view_of):
+    journey_map, p = people
+    view = view_of(journey_map.id)
+    by_agency, by_worker = view.barrier(p["by_agency"].id), view.barrier(p["by_worker"].id)
+    assert (by_agency.owner_agency_id, by_agency.owner_caseworker_id) == (p["agency"].id, None)
+    assert view.owner_text(by_agency) == "Housing Office"
+    # A caseworker owner puts the barrier with the caseworker's agency.
+    assert view.barrier_owner_agency_id(by_worker) == p["agency"].id
+    assert view.owner_text(by_worker) == "Ana, Intake at Housing Office"
+
+    set_owner(journey_map, p["by_agency"], p["other"].id, p["ben"].id)
+    set_owner(journey_map, p["by_worker"], None, None)
+    db.session.commit()
+    view = view_of(journey_map.id)
+    both = view.barrier(p["by_agency"].id)
+    assert (both.owner_agency_id, both.owner_caseworker_id) == (p["other"].id, p["ben"].id)
+    assert view.barrier_owner_agency_id(both) == p["other"].id
+    assert view.barrier(p["by_worker"].id).is_unowned
+    assert view.owner_text(view.barrier(p["by_worker"].id)) == ""
+
+
+# Barriers and touchpoints ----------------------------------------------------------------------
+
+
+def test_barrier_touchpoint_links(two_stages, view_of):
+    journey_map, t = two_stages
+    a1, a2, b1 = t["a1"].id, t["a2"].id, t["b1"].id
+    barrier = add_barrier(journey_map, [b1, a1, a1], title="Same papers again", category="paperwork")
+    other = add_barrier(journey_map, [a1], title="Waiting")
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert view.barrier(barrier.id).touchpoint_ids == (a1, b1)
+    assert view.touchpoint(a1).barrier_ids == (barrier.id, other.id)
+    assert [b.title for b in view.barriers_at(b1)] == ["Same papers again"]
+    assert view.touchpoint(a2).barrier_ids == ()
+
+    update_barrier(journey_map, barrier, [a2], title="Same papers, again")
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert view.barrier(barrier.id).title == "Same papers, again"
+    assert view.barrier(barrier.id).touchpoint_ids == (a2,)
+    assert view.touchpoint(a1).barrier_ids == (other.id,)
+
+    # Deleting a touchpoint drops its links; deleting a barrier drops the barrier's.
+    delete_touchpoint(journey_map, t["a2"])
+    delete_barrier(journey_map, other)
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert view.barrier(barrier.id).touchpoint_ids == ()
+    assert view.barrier(other.id) is None
+    assert view.touchpoint(a1).barrier_ids == ()
+
+
+# Revision --------------------------------------------------------------------------------------
+
+
+def test_every_change_bumps_the_map_revision(app, view_of):
+    journey_map = start_map("Family T.")
+    db.session.commit()
+    seen = [view_of(journey_map.id).revision]
+    state: dict = {}
+
+    def step(change):
+        change()
+        db.session.commit()
+        seen.append(view_of(journey_map.id).revision)
+        assert seen[-1] > seen[-2], f"revision did not increase after {change.__name__}"
+
+    def family():
+        update_family(journey_map, situation="Power off")
+
+    def member():
+        add_member(journey_map, "Mother", "25-44")
+
+    def stages():
+        state["one"] = add_stage(journey_map, "One")
+        state["two"] = add_stage(journey_map, "Two")
+
+    def reorder_stages():
+        assert move_stage(journey_map, state["two"], -1)
+
+    def rename():
+        rename_stage(journey_map, state["one"], "First")
+
+    def agency():
+        state["agency"] = add_agency(journey_map, "Clinic", "health")
+
+    def caseworker():
+        state["cw"] = add_caseworker(journey_map, agency_id=state["agency"].id, role="Nurse")
+
+    def edit_caseworker():
+        update_caseworker(journey_map, state["cw"], status="left")
+
+    def touchpoints():
+        state["tp1"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="x")
+        state["tp2"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="y")
+
+    def reorder_touchpoints():
+        assert move_touchpoint(journey_map, state["tp2"], -1)
+
+    def cross_stage():
+        # tp2 is now first in "One", which comes after "Two": up crosses into "Two".
+        assert move_touchpoint(journey_map, state["tp2"], -1)
+
+    def edit_touchpoint():
+        update_touchpoint(journey_map, state["tp1"], stage_id=None)
+
+    def barrier():
+        state["barrier"] = add_barrier(journey_map, [state["tp1"].id], title="Cold")
+
+    def owner():
+        set_owner(journey_map, state["barrier"], state["agency"].id, None)
+
+    def edit_barrier():
+        update_barrier(journey_map, state["barrier"], [], title="Cold house")
+
+    def remove_agency():
+        delete_agency(journey_map, state["agency"])
+
+    def remove_stage():
+        delete_stage(journey_map, state["one"])
+
+    def remove_touchpoint():
+        delete_touchpoint(journey_map, state["tp2"])
+
+    def remove_barrier():
+        delete_barrier(journey_map, state["barrier"])
+
+    for change in (
+        family, member, stages, reorder_stages, rename, agency, caseworker, edit_caseworker,
+        touchpoints, reorder_touchpoints, cross_stage, edit_touchpoint, barrier, owner,
+        edit_barrier, remove_agency, remove_stage, remove_touchpoint, remove_barrier,
+    ):
+        step(change)
+    assert seen == sorted(set(seen))
