@@ -165,7 +165,9 @@ class TouchpointForm(FlaskForm):
         "Documents asked for", long=True, maximum=2000, description="One per line, or separated by commas."
     )
     retold_story = BooleanField("The family had to tell their story again")
-    feeling = RadioField("How it felt to the family", coerce=optional_int, choices=FEELING_CHOICES, default="")
+    feeling = RadioField(
+        "How it felt to the family", coerce=optional_int, choices=FEELING_CHOICES, default=""
+    )
     reported_by = RadioField("Reported by", choices=vocab.REPORTERS, default="facilitator")
 
     def __init__(self, *args, view: MapView, **kwargs):
@@ -184,7 +186,9 @@ class TouchpointForm(FlaskForm):
         worker = self.view.caseworker(field.data)
         if worker and self.agency_id.data and worker.agency_id not in (None, self.agency_id.data):
             agency = self.view.agency(worker.agency_id)
-            raise ValidationError(f"This caseworker is recorded at {agency.name}; choose that agency or none.")
+            raise ValidationError(
+                f"This caseworker is recorded at {agency.name}; choose that agency or none."
+            )
 
     def after_extra_action(self, action: str, before: TouchpointForm) -> None:
         """After "add agency/caseworker": choose what was just added and empty the little form."""
@@ -252,7 +256,9 @@ class BarrierForm(FlaskForm):
             None, self.owner_agency_id.data
         ):
             agency = self.view.agency(worker.agency_id)
-            raise ValidationError(f"This caseworker is recorded at {agency.name}; choose that agency or none.")
+            raise ValidationError(
+                f"This caseworker is recorded at {agency.name}; choose that agency or none."
+            )
 
     def model_fields(self) -> dict:
         return {

@@ -17,7 +17,8 @@ bp = Blueprint("barriers", __name__)
 @bp.get("/maps/<int:map_id>/barriers")
 def page(map_id: int):
     view = view_or_404(map_id)
-    return render_template("barriers/page.html", view=view, barrier_form=BarrierForm(view=view, formdata=None))
+    form = BarrierForm(view=view, formdata=None)
+    return render_template("barriers/page.html", view=view, barrier_form=form)
 
 
 def _barrier_form(view, obj=None, **kw):

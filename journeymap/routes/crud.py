@@ -23,7 +23,8 @@ from journeymap.extensions import db
 from journeymap.routes.common import changed, form_response, item_or_404, map_or_404, view_or_404
 from journeymap.snapshot import MapView
 
-# An extra button inside a form (e.g. "add this agency" inside the touchpoint form): it gets the
+# An extra button inside a form (name="intent", e.g. "add this agency" inside the touchpoint
+# form; not "action", which is a touchpoint field): it gets the
 # map, the current view and the bound form, may change the database, and returns a message.
 ExtraAction = Callable[[Any, MapView, Any], str | None]
 
@@ -56,7 +57,7 @@ class ItemKind:
         anchor = f"{self.name}-{item_id}" if item_id is not None else None
         return url_for(self.page, map_id=map_id, _anchor=anchor)
 
-    def render_form(self, form, view: MapView, item=None, *, status=200, message=None):
+    def render_form(self, form, view: MapView, item=None, *, status=200, message=None, oob=False):
         return form_response(
             f"partials/{self.name}_form.html",
             title=f"Edit {self.noun}" if item else f"Add {self.noun}",
@@ -66,26 +67,30 @@ class ItemKind:
             view=view,
             item=item,
             message=message,
+            oob=oob,
         )
 
     def _run_extra_action(self, journey_map, view, form, item):
         """Handle a form's extra button; the main form is re-shown with everything kept."""
-        action = self.extra_actions[request.form["action"]]
+        action = self.extra_actions[request.form["intent"]]
         message = action(journey_map, view, form)
         if message:
             db.session.commit()
             view = view_or_404(journey_map.id)
             kept = self.make_form(view, formdata=request.form)
-            kept.after_extra_action(request.form["action"], form)
+            kept.after_extra_action(request.form["intent"], form)
             return self.render_form(kept, view, item, message=message)
         return self.render_form(form, view, item, status=422)
 
-    def written(self, view: MapView, fragment: str | None, item_id: int | None = None, **context):
+    def written(
+        self, view: MapView, fragment: str | None, item_id: int | None = None, *,
+        extras: Markup | None = None, **context,
+    ):
         """The answer to a successful write (see `changed`), with this kind's region and extras."""
         page_url = self.page_url(view.id, item_id)
         if not request.htmx:
             return changed(None, view=view, page_url=page_url)
-        extras = Markup("").join(
+        extras = (extras or Markup("")) + Markup("").join(
             Markup(render_template(name, view=view, oob=True)) for name in self.also
         )
         if self.region:
@@ -102,22 +107,25 @@ class ItemKind:
         journey_map = map_or_404(map_id)
         view = view_or_404(map_id)
         form = self.make_form(view)
-        if request.form.get("action") in self.extra_actions:
+        if request.form.get("intent") in self.extra_actions:
             return self._run_extra_action(journey_map, view, form, None)
         if not form.validate_on_submit():
             return self.render_form(form, view, status=422)
         created = self.add(journey_map, **self.fields_of(form))
         db.session.commit()
         view = view_or_404(map_id)
-        if not request.htmx or self.region:
+        if not request.htmx:
             return self.written(view, None, created.id)
-        # The form comes back empty, ready for the next one; the new item joins its list.
+        # The form comes back empty, ready for the next one; the new item joins its list (or the
+        # region it belongs to is redrawn, and the form swapped out of band).
+        fresh = Markup(self.render_form(self.make_form(view, formdata=None), view, oob=bool(self.region))[0])
+        if self.region:
+            return self.written(view, None, created.id, extras=fresh)
         item = self.lookup(view, created.id)
-        fresh = self.render_form(self.make_form(view, formdata=None), view)[0]
         appended = render_template(
             f"partials/{self.name}.html", view=view, item=item, oob_append=self.list_id(item)
         )
-        return Markup(fresh) + Markup(appended) + self.written(view, None)
+        return fresh + Markup(appended) + self.written(view, None)
 
     def show(self, map_id: int, item_id: int):
         view = view_or_404(map_id)
@@ -135,7 +143,7 @@ class ItemKind:
         if request.method == "GET":
             return self.render_form(self.make_form(view, obj=record, formdata=None), view, item)
         form = self.make_form(view, obj=record)
-        if request.form.get("action") in self.extra_actions:
+        if request.form.get("intent") in self.extra_actions:
             return self._run_extra_action(journey_map, view, form, item)
         if not form.validate_on_submit():
             return self.render_form(form, view, item, status=422)
