@@ -92,10 +92,6 @@ class BrowserProblems:
         url = message.location.get("url", "") if message.location else ""
         if status and self._is_allowed(int(status.group(1)), url):
             return
-        if url.endswith("/favicon.ico"):
-            # Chromium asks for /favicon.ico by itself; test_favicon checks that one on its own,
-            # so a missing icon does not hide every other result.
-            return
         self.seen.append(f"console error: {text} (at {url or 'unknown'})")
 
     def _on_request_failed(self, request) -> None:
@@ -105,7 +101,6 @@ class BrowserProblems:
     def _on_response(self, response) -> None:
         if response.status >= 400 and not self._is_allowed(response.status, response.url):
             self.seen.append(f"response {response.status}: {response.request.method} {response.url}")
-
 
     def check(self) -> None:
         """Fail with every problem seen since the last check."""
@@ -143,7 +138,8 @@ class UI:
         return self.base_url + path
 
     def nav(self, text: str) -> None:
-        self.page.get_by_role("navigation", name="This map").get_by_role("link", name=text, exact=True).click()
+        nav = self.page.get_by_role("navigation", name="This map")
+        nav.get_by_role("link", name=text, exact=True).click()
 
     def start_map(self, pseudonym: str = "Family R.", situation: str = "", hopes: str = "") -> str:
         """Start a map from the front page; returns the family page's URL."""

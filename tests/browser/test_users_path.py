@@ -26,7 +26,8 @@ def _unowned_area_holds(svg_text: str, title: str) -> bool:
     """
     root = ET.fromstring(svg_text)
     areas = [
-        g for g in root.iter(f"{SVG}g")
+        g
+        for g in root.iter(f"{SVG}g")
         if g.get("class") == "cluster"
         and any("No one owns these" in (t.text or "") for t in g.iter(f"{SVG}text"))
     ]
@@ -35,8 +36,10 @@ def _unowned_area_holds(svg_text: str, title: str) -> bool:
     left, top, right, bottom = _bbox(outline)
     spots = [
         (float(t.get("x")), float(t.get("y")))
-        for g in root.iter(f"{SVG}g") if g.get("class") == "node"
-        for t in g.iter(f"{SVG}text") if title in (t.text or "")
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node"
+        for t in g.iter(f"{SVG}text")
+        if title in (t.text or "")
     ]
     assert spots, f"no node in the SVG shows {title!r}"
     return all(left <= x <= right and top <= y <= bottom for x, y in spots)
@@ -61,6 +64,8 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     page.evaluate("window.__marker = 1")
     ui.add_agency("County Energy Assistance", sector="County")
     expect(ui.agency_card("County Energy Assistance")).to_contain_text("County")
+    # The side form is ready for the next agency.
+    expect(page.get_by_role("region", name="Add an agency").get_by_label("Agency name")).to_have_value("")
     assert page.evaluate("window.__marker") == 1, "adding an agency reloaded the page"
     ui.add_caseworker("Dana", "intake worker", agency="County Energy Assistance")
     expect(ui.agency_card("County Energy Assistance")).to_contain_text("Dana")
@@ -73,13 +78,18 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     ui.add_stage("Crisis")
     ui.add_touchpoint("Call the utility", place="Phone line", agency="County Energy Assistance")
     ui.add_touchpoint(
-        "Apply for energy assistance", place="County office",
-        agency="County Energy Assistance", caseworker="Dana, intake worker (County Energy Assistance)",
+        "Apply for energy assistance",
+        place="County office",
+        agency="County Energy Assistance",
+        caseworker="Dana, intake worker (County Energy Assistance)",
     )
+    expect(ui.touchpoint_form().get_by_label("What the family had to do")).to_have_value("")
     stage = page.get_by_role("region", name=re.compile(r"Crisis$"))
     expect(stage.locator("li.touchpoint")).to_have_count(2)
     expect(ui.touchpoint("Call the utility")).to_contain_text("County Energy Assistance")
-    expect(ui.touchpoint("Apply for energy assistance")).to_contain_text("Dana, intake worker at County Energy Assistance")
+    expect(ui.touchpoint("Apply for energy assistance")).to_contain_text(
+        "Dana, intake worker at County Energy Assistance"
+    )
     assert page.evaluate("window.__marker") == 2, "the journey page reloaded"
 
     # A barrier no one owns, linked to a touchpoint.
@@ -131,7 +141,7 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
         page.get_by_role("link", name="SVG", exact=True).click()
     download = info.value
     assert download.suggested_filename.endswith(".svg")
-    body = open(download.path(), encoding="utf-8").read()
+    body = download.path().read_text(encoding="utf-8")
     assert body.lstrip().startswith("<?xml") or "<svg" in body
     assert "Power shut off" in body
 
