@@ -90,8 +90,11 @@ def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) 
         _renumber(siblings)
         journey_map.touch()
         return True
-    # Crossing a stage boundary. Touchpoints without a stage come after every named stage.
-    order: list[int | None] = [s.id for s in _ordered_stages(journey_map)] + [None]
+    # Crossing a stage boundary. Touchpoints without a stage are listed after every named stage
+    # and can move up into the last one; "later" at the end of the journey is not a way out of it.
+    order: list[int | None] = [s.id for s in _ordered_stages(journey_map)]
+    if touchpoint.stage_id is None:
+        order.append(None)
     here = order.index(touchpoint.stage_id)
     there = here + step
     if not 0 <= there < len(order):
