@@ -236,6 +236,23 @@ def test_deleting_a_stage_keeps_its_touchpoints_outside_any_stage(two_stages, vi
     assert view.touchpoint(t["a2"].id).stage_id is None
 
 
+def test_deleting_a_stage_keeps_its_touchpoints_together_beside_other_unstaged_ones(
+    two_stages, view_of
+):
+    # The deleted stage's touchpoints must not interleave with those already outside a stage:
+    # the group's order is (position, id), so keeping old positions shuffles the two runs.
+    journey_map, t = two_stages
+    add_touchpoint(journey_map, stage_id=None, action="loose 1")
+    add_touchpoint(journey_map, stage_id=None, action="loose 2")
+    db.session.commit()
+    delete_stage(journey_map, t["One"])
+    db.session.commit()
+    (name, actions) = journey(view_of(journey_map.id))[-1]
+    assert name == UNSTAGED_NAME
+    assert sorted(actions) == ["a1", "a2", "loose 1", "loose 2"]
+    assert actions in (["loose 1", "loose 2", "a1", "a2"], ["a1", "a2", "loose 1", "loose 2"])
+
+
 def test_update_touchpoint_into_another_stage_puts_it_last_there(two_stages, view_of):
     journey_map, t = two_stages
     update_touchpoint(journey_map, t["a1"], stage_id=t["Two"].id, action="a1 moved")
