@@ -16,7 +16,12 @@ def rename_stage(journey_map: JourneyMap, stage: Stage, name: str) -> None:
 
 
 def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
-    # Its touchpoints stay on the map, "not in a stage yet" (ON DELETE SET NULL).
+    """Its touchpoints stay on the map, "not in a stage yet", in their order after any already there."""
+    loose = _stage_touchpoints(journey_map, None)
+    loose.extend(_stage_touchpoints(journey_map, stage.id))
+    _renumber(loose)
+    for touchpoint in loose:
+        touchpoint.stage_id = None
     remove(journey_map, stage)
 
 

@@ -2,7 +2,7 @@
 
 The graphviz package reads a string wrapped in <...> as an HTML-like label and dot expands
 backslash escapes such as \\N and \\G; user text must get neither. We wrap lines ourselves, escape
-each line's backslashes, join them with DOT's own line break and mark the result as not HTML.
+each line's backslashes and ampersands, join them with DOT's own line break and mark the result as not HTML.
 Quotes are escaped by the graphviz package when it writes the source.
 """
 
@@ -36,4 +36,9 @@ def label(*lines: str, width: int = 24, max_lines: int = 4) -> str:
             chunk = chunk[:max_lines]
             chunk[-1] = chunk[-1][: width - 1].rstrip() + "…"
         wrapped.extend(chunk)
-    return nohtml("\\n".join(line.replace("\\", "\\\\") for line in wrapped))
+    return nohtml("\\n".join(_escape_line(line) for line in wrapped))
+
+
+def _escape_line(line: str) -> str:
+    # dot reads entities such as &amp; and &#65; even in plain labels; "&" must stay "&".
+    return line.replace("&", "&amp;").replace("\\", "\\\\")

@@ -30,6 +30,8 @@ def render(source: str, fmt: str, *, timeout: float = 10.0, dot: str = "dot") ->
         ) from exc
     except FileNotFoundError as exc:
         raise RenderError("Graphviz (the 'dot' program) is not installed on this server.") from exc
+    except OSError as exc:  # not executable, a directory, ...
+        raise RenderError(f"Graphviz (the 'dot' program) could not be started: {exc.strerror}.") from exc
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no detail"]
         raise RenderError(f"Graphviz could not draw the silo map ({detail[0]}).")

@@ -140,20 +140,15 @@ def test_move_up_from_the_very_first_touchpoint_is_refused(two_stages, view_of):
     assert view.revision == revision
 
 
-def test_move_down_from_the_last_stage_enters_the_unstaged_group(two_stages, view_of):
+def test_later_at_the_end_of_the_last_stage_stays_put_and_unstaged_ones_move_up_into_it(
+    two_stages, view_of
+):
+    # "Later" never takes a touchpoint out of the journey's stages, even when some touchpoints are
+    # not in a stage yet; those move up into the last stage with "earlier".
     journey_map, t = two_stages
     loose = add_touchpoint(journey_map, stage_id=None, action="loose")
     db.session.commit()
-    assert move_touchpoint(journey_map, t["b2"], +1) is True
-    db.session.commit()
-    view = view_of(journey_map.id)
-    assert journey(view) == [
-        ("One", ["a1", "a2"]), ("Two", ["b1"]), (UNSTAGED_NAME, ["b2", "loose"])
-    ]
-    assert view.touchpoint(t["b2"].id).stage_id is None
-
-    # And back up again, from the first of the unstaged group to the last of the last stage.
-    assert move_touchpoint(journey_map, t["b2"], -1) is True
+    assert move_touchpoint(journey_map, t["b2"], +1) is False
     assert move_touchpoint(journey_map, loose, -1) is True
     db.session.commit()
     view = view_of(journey_map.id)
