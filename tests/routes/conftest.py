@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from journeymap import demo
+from journeymap import create_app, demo
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
@@ -16,6 +16,32 @@ from journeymap.extensions import db
 
 HX = {"HX-Request": "true"}
 STATUS_ID = 'id="map-status"'
+
+
+@pytest.fixture(scope="session")
+def _shared_app():
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "WTF_CSRF_ENABLED": False,
+            "DOT_TIMEOUT": 20.0,
+        }
+    )
+
+
+@pytest.fixture
+def app(_shared_app):
+    """Like tests/conftest.py's app, a fresh, empty database for every test, but fast enough
+    for hundreds of parametrized cases: the database is in memory, and one app serves the
+    whole run, so routes, templates and SQL are compiled once. Tests that change the app's
+    config use monkeypatch, which puts it back."""
+    with _shared_app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield _shared_app
+        db.session.remove()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,187 @@
+"""The question the tool exists to ask: whose job is it to fix this? A barrier no one owns is
+flagged in the map status on every page; one step records an owner and clears the flag."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from journeymap.domain.people import add_caseworker
+from journeymap.extensions import db
+from journeymap.models import JourneyMap
+from tests.routes.conftest import (
+    HX,
+    assert_fragment,
+    assert_redirect,
+    assert_status_oob,
+    html,
+    page_urls,
+)
+
+FLAG = "1 barrier no one owns"
+QUESTION = "Whose job is it to fix this?"
+
+
+def owner_url(small, barrier_id=None) -> str:
+    return f"/maps/{small.id}/barriers/{barrier_id or small.barrier}/owner"
+
+
+def status_of(body: str) -> str:
+    return re.search(r'<p id="map-status".*?</p>', body, re.S).group(0)
+
+
+def test_an_unowned_barrier_is_flagged_on_every_map_page(client, small):
+    for url in page_urls(small.id):
+        assert FLAG in status_of(html(client.get(url))), url
+
+
+def test_the_barriers_page_asks_the_question_of_an_unowned_barrier(client, small):
+    body = html(client.get(f"/maps/{small.id}/barriers"))
+    card = body[body.index(f'id="barrier-{small.barrier}"'):]
+    card = card[: card.index("</li>")]
+    assert "No one owns this" in card
+    assert QUESTION in card
+    assert f'action="{owner_url(small)}"' in card
+    assert f'<option value="agency:{small.agency}">' in card
+    assert f'<option value="caseworker:{small.caseworker}">' in card
+
+
+def test_the_silo_page_lists_the_unowned_barrier(client, small):
+    body = html(client.get(f"/maps/{small.id}/silo"))
+    assert "No one owns these (1)" in body
+
+
+def test_record_an_agency_as_owner(client, small, view_of):
+    response = client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
+    assert_redirect(response, f"/maps/{small.id}/barriers#barrier-{small.barrier}")
+    view = view_of(small.id)
+    barrier = view.barrier(small.barrier)
+    assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (small.agency, None)
+    assert view.unowned_barriers == []
+    body = html(client.get(f"/maps/{small.id}/barriers"))
+    assert "Every barrier has an owner" in status_of(body)
+    assert QUESTION not in body.split('id="barrier-new"')[0]  # the question is answered
+    assert "Owner:" in body and "Test Housing Office" in body
+
+
+def test_record_a_caseworker_as_owner_records_their_agency_too(client, small, view_of):
+    client.post(owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
+    barrier = view_of(small.id).barrier(small.barrier)
+    assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (small.agency, small.caseworker)
+    body = html(client.get(f"/maps/{small.id}/barriers"))
+    assert "Ada, Intake worker at Test Housing Office" in body
+
+
+def test_record_a_caseworker_without_an_agency_as_owner(client, small, view_of):
+    journey_map = db.session.get(JourneyMap, small.id)
+    loner = add_caseworker(journey_map, name="Sam", role="Volunteer", agency_id=None)
+    db.session.commit()
+    client.post(owner_url(small), data={"owner": f"caseworker:{loner.id}"})
+    view = view_of(small.id)
+    barrier = view.barrier(small.barrier)
+    assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (None, loner.id)
+    assert view.unowned_barriers == []
+    assert "Every barrier has an owner" in html(client.get(f"/maps/{small.id}/silo"))
+
+
+def test_record_owner_with_htmx(client, small, view_of):
+    response = client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}, headers=HX)
+    body = assert_fragment(response)
+    assert f'id="barrier-{small.barrier}"' in body
+    assert "Owner recorded. This barrier is no longer flagged." in body
+    assert_status_oob(body)
+    assert "Every barrier has an owner" in status_of(body)
+    assert not view_of(small.id).barrier(small.barrier).is_unowned
+
+
+def test_the_flag_counts_down_one_barrier_at_a_time(client, demo_id, view_of):
+    view = view_of(demo_id)
+    unowned = view.unowned_barriers
+    assert len(unowned) == 4
+    agency = view.agencies[0]
+    for left in (3, 2, 1, 0):
+        response = client.post(
+            f"/maps/{demo_id}/barriers/{unowned[3 - left].id}/owner",
+            data={"owner": f"agency:{agency.id}"}, headers=HX,
+        )
+        status = status_of(assert_fragment(response))
+        if left:
+            noun = "barrier" if left == 1 else "barriers"
+            assert f"{left} {noun} no one owns" in status
+        else:
+            assert "Every barrier has an owner" in status
+    assert "no one owns" not in html(client.get("/"))
+
+
+def test_recording_an_owner_again_changes_the_owner(client, small, view_of):
+    client.post(owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
+    client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
+    barrier = view_of(small.id).barrier(small.barrier)
+    assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (small.agency, None)
+
+
+BAD_OWNERS = {
+    "empty": lambda small, other: "",
+    "no such agency": lambda small, other: "agency:999999",
+    "no such caseworker": lambda small, other: "caseworker:999999",
+    "caseworker abc": lambda small, other: "caseworker:abc",
+    "agency without id": lambda small, other: "agency:",
+    "negative id": lambda small, other: f"agency:-{small.agency}",
+    "float id": lambda small, other: f"agency:{small.agency}.0",
+    "unknown kind": lambda small, other: f"person:{small.caseworker}",
+    "bare id": lambda small, other: str(small.agency),
+    "another map's agency": lambda small, other: f"agency:{other.agency}",
+    "another map's caseworker": lambda small, other: f"caseworker:{other.caseworker}",
+    "a barrier": lambda small, other: f"barrier:{small.barrier}",
+    "nul": lambda small, other: f"agency:{small.agency}\x00",
+    # str.isdigit() is true for these, int() refuses them.
+    "superscript digit": lambda small, other: "agency:\u00b2",  # ²
+    "circled digit": lambda small, other: "caseworker:\u2460",  # ①
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("bad", BAD_OWNERS, ids=list(BAD_OWNERS))
+def test_an_invalid_owner_is_422_and_records_nothing(client, small, other, view_of, bad, htmx):
+    value = BAD_OWNERS[bad](small, other)
+    before = view_of(small.id)
+    response = client.post(owner_url(small), data={"owner": value}, headers=HX if htmx else {})
+    assert response.status_code == 422, html(response)[:500]
+    body = html(response)
+    assert ("<html" in body) is not htmx
+    error = re.search(rf'<p class="error" id="owner-{small.barrier}-error">(.*?)</p>', body, re.S)
+    assert error and "Choose who will own this barrier." in error.group(1)
+    assert 'aria-invalid="true"' in body
+    after = view_of(small.id)
+    assert after.barrier(small.barrier).is_unowned
+    assert after.revision == before.revision
+    assert view_of(other.id).barrier(other.barrier).is_unowned
+
+
+def test_no_owner_field_at_all_is_422(client, small):
+    assert client.post(owner_url(small), data={}).status_code == 422
+
+
+def test_an_owned_barrier_can_be_given_back_to_no_one_by_editing(client, small, view_of):
+    client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
+    client.post(
+        f"/maps/{small.id}/barriers/{small.barrier}/edit",
+        data={"title": "No heat", "category": "other", "severity": "high",
+              "owner_agency_id": "", "owner_caseworker_id": ""},
+    )
+    assert view_of(small.id).barrier(small.barrier).is_unowned
+    assert FLAG in html(client.get(f"/maps/{small.id}"))
+
+
+def test_barrier_form_refuses_a_caseworker_from_a_different_agency(client, small, view_of):
+    client.post(f"/maps/{small.id}/agencies", data={"name": "Second Office", "sector": "state"})
+    second = next(a for a in view_of(small.id).agencies if a.name == "Second Office")
+    response = client.post(
+        f"/maps/{small.id}/barriers",
+        data={"title": "Mismatch", "category": "other", "severity": "low",
+              "owner_agency_id": str(second.id), "owner_caseworker_id": str(small.caseworker)},
+    )
+    assert response.status_code == 422
+    assert "This caseworker is recorded at Test Housing Office" in html(response)
+    assert all(b.title != "Mismatch" for b in view_of(small.id).barriers)

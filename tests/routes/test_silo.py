@@ -1,0 +1,175 @@
+"""The silo map page and its downloads (svg, png, pdf, dot, json), including a map whose every
+field holds text that is markup in HTML, SVG or DOT."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from journeymap.domain.barriers import add_barrier
+from journeymap.domain.family import add_member, start_map
+from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.extensions import db
+from tests.routes.conftest import html
+
+# Markup in HTML/SVG, a DOT statement break-out, and a DOT escape that expands to the node name.
+MARKER = '<script>alert(1)</script> "]; x [ \\N'
+
+
+@pytest.fixture
+def marked(app) -> int:
+    """A map with the marker in every text field, owned and unowned barriers included."""
+    m = start_map(f"Family {MARKER}", f"Situation {MARKER}", f"Hopes {MARKER}")
+    add_member(m, f"Role {MARKER}", "25-44")
+    stage = add_stage(m, f"Stage {MARKER}")
+    agency = add_agency(m, f"Agency {MARKER}", "county")
+    worker = add_caseworker(m, name=f"Name {MARKER}", role=f"Role {MARKER}", agency_id=agency.id)
+    loner = add_caseworker(m, name=f"Loner {MARKER}", role="", agency_id=None)
+    tp = add_touchpoint(m, action=f"Action {MARKER}", place=f"Place {MARKER}", stage_id=stage.id,
+                        agency_id=agency.id, caseworker_id=worker.id, documents=f"Doc {MARKER}")
+    add_touchpoint(m, action=f"Unstaged {MARKER}", stage_id=None)
+    add_barrier(m, [tp.id], title=f"Unowned {MARKER}", description=f"Why {MARKER}")
+    add_barrier(m, [tp.id], title=f"Owned {MARKER}", owner_agency_id=agency.id)
+    add_barrier(m, [], title=f"Loner owns {MARKER}", owner_caseworker_id=loner.id)
+    db.session.commit()
+    return m.id
+
+
+def download(client, map_id: int, fmt: str):
+    return client.get(f"/maps/{map_id}/silo-map.{fmt}")
+
+
+def test_silo_page(client, demo_id):
+    response = client.get(f"/maps/{demo_id}/silo")
+    assert response.status_code == 200
+    body = html(response)
+    assert f'src="/maps/{demo_id}/silo-map.svg?v=' in body
+    assert "No one owns these (4)" in body
+    assert "Valley Electric Company" in body
+
+
+def test_svg(client, demo_id):
+    response = download(client, demo_id, "svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "<svg" in response.get_data(as_text=True)
+    assert "NO OWNER" in response.get_data(as_text=True)
+    assert response.headers["Content-Disposition"].startswith("inline;")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "magic"),
+    [("png", "image/png", b"\x89PNG\r\n\x1a\n"), ("pdf", "application/pdf", b"%PDF")],
+)
+def test_raster_and_pdf(client, small, fmt, mimetype, magic):
+    response = download(client, small.id, fmt)
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.data.startswith(magic)
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="journeymap-{small.id}-silo-map.{fmt}"'
+    )
+
+
+def test_dot(client, small):
+    response = download(client, small.id, "dot")
+    assert response.status_code == 200
+    source = response.get_data(as_text=True)
+    assert source.startswith("digraph silo_map {")
+    assert "Test Housing Office" in source
+
+
+def test_json(client, demo_id, view_of):
+    response = download(client, demo_id, "json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    data = json.loads(response.data)
+    assert data["format"] == "journeymap"
+    assert data["format_version"] == 1
+    view = view_of(demo_id)
+    assert data["map"]["pseudonym"] == view.pseudonym
+    assert len(data["touchpoints"]) == len(view.touchpoints)
+    assert sum(1 for b in data["barriers"] if b["owner_agency_id"] is None
+               and b["owner_caseworker_id"] is None) == 4
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="journeymap-{demo_id}.json"'
+    )
+
+
+@pytest.mark.parametrize("fmt", ["xml", "SVG", "jpg", "svg.svg", "json5", "", "exe"])
+def test_an_unknown_format_is_404(client, small, fmt):
+    assert download(client, small.id, fmt).status_code == 404
+
+
+def test_downloads_of_an_unknown_map_are_404(client):
+    assert download(client, 999_999, "svg").status_code == 404
+    assert download(client, 999_999, "json").status_code == 404
+
+
+def test_the_svg_is_cached_until_the_map_changes(client, small):
+    first = download(client, small.id, "svg")
+    etag = first.headers["ETag"]
+    again = client.get(f"/maps/{small.id}/silo-map.svg", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+                data={"owner": f"agency:{small.agency}"})
+    changed = client.get(f"/maps/{small.id}/silo-map.svg", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_when_dot_is_missing_the_page_says_so(client, small, monkeypatch, app):
+    monkeypatch.setitem(app.config, "DOT_BINARY", "/nonexistent/dot")
+    response = download(client, small.id, "svg")
+    assert response.status_code == 503
+    assert "not installed" in html(response)
+    # JSON needs no Graphviz.
+    assert download(client, small.id, "json").status_code == 200
+
+
+# A map full of markup ------------------------------------------------------------------------------
+
+
+def test_marked_svg_has_no_script_and_keeps_the_text(client, marked):
+    response = download(client, marked, "svg")
+    assert response.status_code == 200
+    svg = response.get_data(as_text=True)
+    assert "<script" not in svg.lower()
+    assert "&lt;script&gt;" in svg
+    # \N stayed text: dot did not replace it with the node's id.
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    assert any("\\N" in text for text in texts)
+    assert not [text for text in texts if re.search(r"\b(cw|agency|barrier)_\d", text)]
+
+
+def test_marked_dot_is_valid_and_renders_everywhere(client, marked):
+    dot = download(client, marked, "dot")
+    assert dot.status_code == 200
+    source = dot.get_data(as_text=True)
+    assert source.count("{") == source.count("}")
+    for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+        response = download(client, marked, fmt)
+        assert response.status_code == 200, fmt
+        assert response.data.startswith(magic), fmt
+
+
+def test_marked_json_keeps_the_text_exactly(client, marked):
+    data = json.loads(download(client, marked, "json").data)
+    assert data["map"]["pseudonym"] == f"Family {MARKER}"
+    assert data["agencies"][0]["name"] == f"Agency {MARKER}"
+    assert {b["title"] for b in data["barriers"]} == {
+        f"Unowned {MARKER}", f"Owned {MARKER}", f"Loner owns {MARKER}"
+    }
+
+
+def test_marked_pages_escape_everything(client, marked):
+    for url in (f"/maps/{marked}", f"/maps/{marked}/people", f"/maps/{marked}/journey",
+                f"/maps/{marked}/barriers", f"/maps/{marked}/silo", f"/maps/{marked}/delete", "/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = html(response)
+        assert "<script>alert(1)" not in body, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
