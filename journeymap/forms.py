@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,7 +17,7 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from journeymap import vocab
 from journeymap.snapshot import MapView
@@ -59,22 +60,33 @@ def printable(form, field):
 
 def text(label: str, *, required: bool = False, maximum: int = SHORT, long: bool = False, **kw):
     field = TextAreaField if long else StringField
-    checks = [InputRequired(message="Please fill this in.")] if required else [Optional()]
+    # DataRequired looks at the stripped value, so spaces alone count as empty.
+    checks = [DataRequired(message="Please fill this in.")] if required else [Optional()]
     # Optional() stops the chain on empty input, so the limits run only when there is text.
     return field(
         label, filters=[_strip], validators=[*checks, Within(maximum), printable], **kw
     )
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _id_choices(items, text_of, blank: str):
-    return [("", blank)] + [(item.id, text_of(item)) for item in items]
+    return options([("", blank)] + [(item.id, text_of(item)) for item in items])
 
 
 class WholeNumberField(IntegerField):
+    """An optional whole number with a message people understand."""
+
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.process_errors:
-            self.process_errors = ["Enter a whole number, such as 14, or leave it empty."]
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if raw:
+            if not (raw.isascii() and raw.lstrip("-").isdigit()):
+                raise ValueError("Enter a whole number, such as 14, or leave it empty.")
+            self.data = int(raw)
 
 
 class FamilyForm(FlaskForm):
@@ -96,28 +108,35 @@ class MemberForm(FlaskForm):
         "Role in the household", required=True, maximum=80,
         description="For example: mother, grandfather, eldest child.",
     )
-    age_band = SelectField("Age", choices=vocab.AGE_BANDS, default="unsaid")
+    age_band = SelectField("Age", choices=options(vocab.AGE_BANDS), default="unsaid")
 
 
 class AgencyForm(FlaskForm):
     name = text("Agency name", required=True)
-    sector = SelectField("Sector", choices=vocab.SECTORS, default="other")
+    sector = SelectField("Sector", choices=options(vocab.SECTORS), default="other")
 
 
-class CaseworkerForm(FlaskForm):
+class NameOrRole:
+    """A person is known by name, by role, or both; never by neither."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.name.data and not self.role.data:
+            self.role.errors = [*self.role.errors, "Give a name, a role, or both."]
+            return False
+        return valid
+
+
+class CaseworkerForm(NameOrRole, FlaskForm):
     name = text("Name", description="Optional. Leave empty to record the role only.")
     role = text("Role", description="For example: school social worker, intake worker.")
     agency_id = SelectField("Agency", coerce=optional_int, choices=[])
     holds_file = BooleanField("Holds a file on the family", default=True)
-    status = RadioField("Status", choices=vocab.CASEWORKER_STATUSES, default="active")
+    status = RadioField("Status", choices=options(vocab.CASEWORKER_STATUSES), default="active")
 
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency_id.choices = _id_choices(view.agencies, lambda a: a.name, "Not known")
-
-    def validate_role(self, field):
-        if not field.data and not self.name.data:
-            raise ValidationError("Give a name, a role, or both.")
 
 
 class NewAgencyForm(AgencyForm):
@@ -127,16 +146,12 @@ class NewAgencyForm(AgencyForm):
         csrf = False
 
 
-class NewCaseworkerForm(FlaskForm):
+class NewCaseworkerForm(NameOrRole, FlaskForm):
     class Meta:
         csrf = False
 
     name = text("Name", description="Optional.")
     role = text("Role")
-
-    def validate_role(self, field):
-        if not field.data and not self.name.data:
-            raise ValidationError("Give a name, a role, or both.")
 
 
 class StageForm(FlaskForm):
@@ -155,7 +170,7 @@ class TouchpointForm(FlaskForm):
     stage_id = SelectField("Stage", coerce=optional_int, choices=[])
     agency_id = SelectField("Agency", coerce=optional_int, choices=[])
     caseworker_id = SelectField("Caseworker", coerce=optional_int, choices=[])
-    channel = SelectField("How", choices=[("", "Not recorded"), *vocab.CHANNELS], default="")
+    channel = SelectField("How", choices=options([("", "Not recorded"), *vocab.CHANNELS]), default="")
     days_waited = WholeNumberField(
         "Days waited",
         validators=[Optional(), NumberRange(0, 3650, "Enter a number of days from 0 to 3,650.")],
@@ -166,9 +181,9 @@ class TouchpointForm(FlaskForm):
     )
     retold_story = BooleanField("The family had to tell their story again")
     feeling = RadioField(
-        "How it felt to the family", coerce=optional_int, choices=FEELING_CHOICES, default=""
+        "How it felt to the family", coerce=optional_int, choices=options(FEELING_CHOICES), default=""
     )
-    reported_by = RadioField("Reported by", choices=vocab.REPORTERS, default="facilitator")
+    reported_by = RadioField("Reported by", choices=options(vocab.REPORTERS), default="facilitator")
 
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,8 +250,8 @@ class MultiCheckboxField(SelectMultipleField):
 class BarrierForm(FlaskForm):
     title = text("Barrier", required=True, description="A short name, such as “Power shut off”.")
     description = text("What happened", long=True, maximum=LONG)
-    category = SelectField("Category", choices=vocab.BARRIER_CATEGORIES, default="other")
-    severity = SelectField("Severity", choices=vocab.SEVERITIES, default="medium")
+    category = SelectField("Category", choices=options(vocab.BARRIER_CATEGORIES), default="other")
+    severity = SelectField("Severity", choices=options(vocab.SEVERITIES), default="medium")
     touchpoint_ids = MultiCheckboxField("Where it showed up", coerce=int, choices=[])
     owner_agency_id = SelectField("Owning agency", coerce=optional_int, choices=[])
     owner_caseworker_id = SelectField("Owning caseworker", coerce=optional_int, choices=[])
@@ -244,7 +259,7 @@ class BarrierForm(FlaskForm):
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
         self.view = view
-        self.touchpoint_ids.choices = [(tp.id, tp.action) for tp in view.touchpoints]
+        self.touchpoint_ids.choices = options((tp.id, tp.action) for tp in view.touchpoints)
         self.owner_agency_id.choices = _id_choices(view.agencies, lambda a: a.name, "No one")
         self.owner_caseworker_id.choices = _id_choices(
             view.caseworkers, _caseworker_choice(view), "No one"
@@ -290,7 +305,7 @@ class OwnerForm(FlaskForm):
     def owner_ids(self) -> tuple[int | None, int | None] | None:
         """(agency id, caseworker id) for the choice, or None when it names nothing on this map."""
         kind, _, raw = (self.owner.data or "").partition(":")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             return None
         if kind == "agency" and self.view.agency(int(raw)):
             return int(raw), None
