@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -178,12 +179,13 @@ class MapView:
         return self._barrier_by_id.get(barrier_id)
 
     # Derived lists -------------------------------------------------------------------------
-    @property
+    # Cached: templates ask for these many times per page (frozen, so they cannot go stale).
+    @cached_property
     def touchpoints(self) -> list[TouchpointView]:
         """Every touchpoint in journey order (stage order, then position)."""
         return [tp for stage in self.stages for tp in stage.touchpoints]
 
-    @property
+    @cached_property
     def unowned_barriers(self) -> list[BarrierView]:
         return [b for b in self.barriers if b.is_unowned]
 

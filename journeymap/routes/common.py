@@ -33,11 +33,6 @@ def view_or_404(map_id: int) -> MapView:
     return view
 
 
-def fresh_view(map_id: int) -> MapView:
-    """The map as just committed (the session is expired on commit, so this reads it anew)."""
-    return view_or_404(map_id)
-
-
 def form_response(fragment: str, *, title: str, back_url: str, status: int = 200, **context):
     """A form: the fragment for htmx, or a page around the same fragment for a plain browser.
 

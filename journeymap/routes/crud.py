@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from journeymap.extensions import db
@@ -41,7 +41,8 @@ class ItemKind:
     update: Callable[..., None]  # (journey_map, item, **fields)
     delete: Callable[..., None]  # (journey_map, item)
     page: str  # endpoint of the page that lists them
-    list_id: Callable[[Any], str]  # item view -> id of the list a new item is appended to
+    # item view -> id of the list a new item is appended to (kinds without a region)
+    list_id: Callable[[Any], str] | None = None
     extra_actions: dict[str, ExtraAction] = field(default_factory=dict)
     # When items of this kind show up in several places on their page (an agency's name beside
     # each of its caseworkers), a write re-renders this whole region instead of one item.
@@ -113,9 +114,9 @@ class ItemKind:
             return self.render_form(form, view, status=422)
         created = self.add(journey_map, **self.fields_of(form))
         db.session.commit()
-        view = view_or_404(map_id)
         if not request.htmx:
-            return self.written(view, None, created.id)
+            return redirect(self.page_url(map_id, created.id), code=303)
+        view = view_or_404(map_id)
         # The form comes back empty, ready for the next one; the new item joins its list (or the
         # region it belongs to is redrawn, and the form swapped out of band).
         fresh = Markup(self.render_form(self.make_form(view, formdata=None), view, oob=bool(self.region))[0])
@@ -149,6 +150,8 @@ class ItemKind:
             return self.render_form(form, view, item, status=422)
         self.update(journey_map, record, **self.fields_of(form))
         db.session.commit()
+        if not request.htmx:
+            return redirect(self.page_url(map_id, item_id), code=303)
         view = view_or_404(map_id)
         return self.written(view, f"partials/{self.name}.html", item_id, item=self.lookup(view, item_id))
 

@@ -73,7 +73,6 @@ stage_kind = ItemKind(
     update=lambda journey_map, stage, name: journey.rename_stage(journey_map, stage, name),
     delete=journey.delete_stage,
     page="journey.page",
-    list_id=lambda item: "stages",
     region="journey/region.html",
     also=("partials/touchpoint_stage_select.html",),
 )
@@ -89,7 +88,6 @@ touchpoint_kind = ItemKind(
     update=journey.update_touchpoint,
     delete=journey.delete_touchpoint,
     page="journey.page",
-    list_id=lambda item: f"stage-{item.stage_id or 'none'}-touchpoints",
     region="journey/region.html",
     extra_actions={
         "add_agency": _add_agency_from_touchpoint_form,

@@ -37,7 +37,6 @@ agency_kind = ItemKind(
     update=people.update_agency,
     delete=people.delete_agency,
     page="people.page",
-    list_id=lambda item: "agencies",
     region="people/region.html",
     also=("partials/caseworker_agency_select.html",),
 )
@@ -59,7 +58,6 @@ caseworker_kind = ItemKind(
     update=people.update_caseworker,
     delete=people.delete_caseworker,
     page="people.page",
-    list_id=lambda item: f"agency-{item.agency_id or 'none'}-caseworkers",
     region="people/region.html",
 )
 
