@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, render_template
 
 from journeymap.config import load_config
-from journeymap.extensions import csrf, db, htmx, migrate
+from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(config or {})
     register_extensions(app)
+    register_access(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -38,6 +39,25 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    login_manager.init_app(app)
+    if app.config["BEHIND_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_access(app: Flask) -> None:
+    """Sessions, sign-in, and the one check every request passes (journeymap.access)."""
+    from journeymap import access
+    from journeymap.auth import sessions
+
+    app.session_interface = sessions.SessionInterface()
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = None  # the server-side session row is the protection
+    login_manager.unauthorized_handler(sessions.unauthorized)
+    app.before_request(access.enforce)
+    app.after_request(sessions.note_activity)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -55,6 +75,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(
         404, lambda e: page(404, "Not found", "There is nothing here, or it has been deleted.")
+    )
+    app.register_error_handler(
+        403, lambda e: page(403, "Not for your role", "Your role on this map does not include that. "
+                            "A facilitator of the map can change your role."),
     )
     app.register_error_handler(
         405, lambda e: page(405, "Not allowed", "That action is not available here.")
@@ -75,10 +99,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from journeymap import vocab
+    from journeymap import access, vocab
+    from journeymap.forms import owner_groups
     from journeymap.metrics import family_figures
 
-    app.jinja_env.globals.update(figures=family_figures, vocab=vocab)
+    app.jinja_env.globals.update(
+        figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
+        may_delete=access.may_delete, role_label=access.label, role_description=access.description,
+        owner_groups=owner_groups,
+    )
 
 
 def register_headers(app: Flask) -> None:

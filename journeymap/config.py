@@ -29,5 +29,24 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop form may stay open for hours
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure is also set per request whenever the request came over HTTPS (see sessions);
+        # this forces it even when a proxy in front hides that.
+        "SESSION_COOKIE_SECURE": _flag("JOURNEYMAP_SECURE_COOKIES"),
+        # Behind a reverse proxy, trust one hop of X-Forwarded-Proto/For/Host.
+        "BEHIND_PROXY": _flag("JOURNEYMAP_BEHIND_PROXY"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Accounts and sessions.
+        "PASSWORD_HASH_PARAMS": {},  # argon2-cffi's defaults (argon2id, 64 MiB, 3 passes)
+        "IDLE_TIMEOUT_MINUTES": int(os.environ.get("JOURNEYMAP_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": 12,  # a workshop day, then sign in again
+        "SIGN_IN_MAX_FAILURES": 5,  # per email address, within the window; then locked for a window
+        "SIGN_IN_WINDOW_MINUTES": 15,
+        # Live updates: every open page checks this often; people count as "here" this long.
+        "LIVE_INTERVAL_SECONDS": 1,
+        "PRESENCE_SECONDS": 10,
+        "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
     }
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")

@@ -1,12 +1,17 @@
 """Flask extensions, created unbound and bound to the app in create_app (no import cycles)."""
 
+from datetime import datetime
+
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
+
+from journeymap.utctime import UTCDateTime
 
 # Named constraints, so Alembic can alter them later (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -19,13 +24,18 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every `Mapped[datetime]` is an aware UTC time, on SQLite too.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime},
+    )
 
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 htmx = Htmx()
+login_manager = LoginManager()
 
 
 @event.listens_for(Engine, "connect")

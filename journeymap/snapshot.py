@@ -32,6 +32,8 @@ class MemberView:
     id: int
     role: str
     age_band: str
+    version: int = 1
+    from_family: bool = False
 
     @property
     def age_label(self) -> str:
@@ -43,6 +45,7 @@ class AgencyView:
     id: int
     name: str
     sector: str
+    version: int = 1
 
     @property
     def sector_label(self) -> str:
@@ -57,6 +60,7 @@ class CaseworkerView:
     agency_id: int | None
     holds_file: bool
     status: str
+    version: int = 1
 
     @property
     def display_name(self) -> str:
@@ -84,6 +88,9 @@ class TouchpointView:
     feeling: int | None
     reported_by: str
     barrier_ids: tuple[int, ...] = ()
+    version: int = 1
+    from_family: bool = False
+    created_by_id: int | None = None
 
     @property
     def channel_label(self) -> str:
@@ -110,6 +117,7 @@ class StageView:
     name: str
     position: int
     touchpoints: tuple[TouchpointView, ...]
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,9 @@ class BarrierView:
     owner_agency_id: int | None
     owner_caseworker_id: int | None
     touchpoint_ids: tuple[int, ...] = ()
+    version: int = 1
+    from_family: bool = False
+    created_by_id: int | None = None
 
     @property
     def is_unowned(self) -> bool:
@@ -154,6 +165,8 @@ class MapView:
     agencies: tuple[AgencyView, ...]
     caseworkers: tuple[CaseworkerView, ...]
     barriers: tuple[BarrierView, ...]
+    version: int = 1  # of the family's details
+    from_family: bool = False
     _agency_by_id: dict[int, AgencyView] = field(repr=False, default_factory=dict)
     _caseworker_by_id: dict[int, CaseworkerView] = field(repr=False, default_factory=dict)
     _touchpoint_by_id: dict[int, TouchpointView] = field(repr=False, default_factory=dict)
@@ -230,14 +243,14 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         return session.scalars(select(model).where(model.map_id == map_id).order_by(*order)).all()
 
     members = tuple(
-        MemberView(m.id, m.role, m.age_band)
+        MemberView(m.id, m.role, m.age_band, m.version, m.from_family)
         for m in rows(HouseholdMember, HouseholdMember.position, HouseholdMember.id)
     )
     agencies = tuple(
-        AgencyView(a.id, a.name, a.sector) for a in rows(Agency, Agency.name, Agency.id)
+        AgencyView(a.id, a.name, a.sector, a.version) for a in rows(Agency, Agency.name, Agency.id)
     )
     caseworkers = tuple(
-        CaseworkerView(c.id, c.name, c.role, c.agency_id, c.holds_file, c.status)
+        CaseworkerView(c.id, c.name, c.role, c.agency_id, c.holds_file, c.status, c.version)
         for c in rows(Caseworker, Caseworker.role, Caseworker.name, Caseworker.id)
     )
     links = session.execute(
@@ -258,11 +271,11 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
             TouchpointView(
                 t.id, t.stage_id, t.position, t.action, t.place, t.agency_id, t.caseworker_id,
                 t.channel, t.days_waited, t.documents, t.retold_story, t.feeling, t.reported_by,
-                tuple(barriers_of_tp.get(t.id, ())),
+                tuple(barriers_of_tp.get(t.id, ())), t.version, t.from_family, t.created_by_id,
             )
         )
     named_stages = tuple(
-        StageView(s.id, s.name, s.position, tuple(touchpoints_by_stage.get(s.id, ())))
+        StageView(s.id, s.name, s.position, tuple(touchpoints_by_stage.get(s.id, ())), s.version)
         for s in rows(Stage, Stage.position, Stage.id)
     )
     stages = named_stages
@@ -273,7 +286,8 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
     barriers = tuple(
         BarrierView(
             b.id, b.title, b.description, b.category, b.severity, b.owner_agency_id,
-            b.owner_caseworker_id, tuple(tps_of_barrier.get(b.id, ())),
+            b.owner_caseworker_id, tuple(tps_of_barrier.get(b.id, ())), b.version, b.from_family,
+            b.created_by_id,
         )
         for b in rows(Barrier, Barrier.id)
     )
@@ -291,6 +305,8 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         agencies=agencies,
         caseworkers=caseworkers,
         barriers=barriers,
+        version=journey_map.version,
+        from_family=journey_map.from_family,
         _agency_by_id={a.id: a for a in agencies},
         _caseworker_by_id={c.id: c for c in caseworkers},
         _touchpoint_by_id={tp.id: tp for stage in stages for tp in stage.touchpoints},

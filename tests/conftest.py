@@ -8,6 +8,9 @@ from journeymap import create_app
 from journeymap.extensions import db
 from journeymap.snapshot import load_map_view
 
+# argon2id still, but cheap: the suite hashes hundreds of passwords.
+FAST_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
 
 @pytest.fixture
 def app(tmp_path):
@@ -18,6 +21,7 @@ def app(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "WTF_CSRF_ENABLED": False,
             "DOT_TIMEOUT": 20.0,
+            "PASSWORD_HASH_PARAMS": FAST_HASHING,
         }
     )
     with app.app_context():

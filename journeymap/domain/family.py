@@ -21,9 +21,9 @@ def delete_map(journey_map: JourneyMap) -> None:
     db.session.flush()
 
 
-def add_member(journey_map: JourneyMap, role: str, age_band: str) -> HouseholdMember:
+def add_member(journey_map: JourneyMap, role: str, age_band: str, **marks) -> HouseholdMember:
     position = next_position(HouseholdMember, journey_map)
-    return add(journey_map, HouseholdMember(role=role, age_band=age_band, position=position))
+    return add(journey_map, HouseholdMember(role=role, age_band=age_band, position=position, **marks))
 
 
 def update_member(journey_map: JourneyMap, member: HouseholdMember, **fields) -> None:

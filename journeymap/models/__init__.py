@@ -1,12 +1,22 @@
 """The schema, one module per part of the domain. Importing this registers every table."""
 
+from journeymap.models.accounts import AuthSession, SignInThrottle, User
 from journeymap.models.barriers import Barrier, barrier_touchpoint
 from journeymap.models.family import HouseholdMember, JourneyMap
+from journeymap.models.history import HistoryEntry
 from journeymap.models.journey import Stage, Touchpoint
+from journeymap.models.members import Invitation, Membership, Presence
 from journeymap.models.people import Agency, Caseworker
 
 __all__ = [
     "Agency",
+    "AuthSession",
+    "HistoryEntry",
+    "Invitation",
+    "Membership",
+    "Presence",
+    "SignInThrottle",
+    "User",
     "Barrier",
     "Caseworker",
     "HouseholdMember",

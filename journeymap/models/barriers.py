@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
@@ -32,6 +32,14 @@ class Barrier(db.Model):
     owner_caseworker_id: Mapped[int | None] = mapped_column(
         ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
     )
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who added it: a caseworker may change only the barriers they added themselves.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The family entered or last corrected it themselves.
+    from_family: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def is_unowned(self) -> bool:

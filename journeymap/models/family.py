@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
-from journeymap.models._time import utcnow
+from journeymap.utctime import utcnow
 
 
 class JourneyMap(db.Model):
@@ -22,6 +22,10 @@ class JourneyMap(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped by every change to anything on the map: a cheap key for "has this map changed?".
     revision: Mapped[int] = mapped_column(default=1)
+    # The version of the family's details (pseudonym, situation, hopes) alone, for edit conflicts.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The family entered or last corrected these details themselves.
+    from_family: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def touch(self) -> None:
         self.revision = (self.revision or 0) + 1
@@ -38,3 +42,6 @@ class HouseholdMember(db.Model):
     role: Mapped[str] = mapped_column(String(80))
     age_band: Mapped[str] = mapped_column(String(16), default="unsaid")
     position: Mapped[int] = mapped_column(default=0)
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    from_family: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
@@ -15,6 +15,8 @@ class Stage(db.Model):
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Touchpoint(db.Model):
@@ -43,3 +45,11 @@ class Touchpoint(db.Model):
     retold_story: Mapped[bool] = mapped_column(default=False)
     feeling: Mapped[int | None]
     reported_by: Mapped[str] = mapped_column(String(20), default="facilitator")
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who added it: a caseworker may change only the touchpoints they added themselves.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The family entered or last corrected it themselves.
+    from_family: Mapped[bool] = mapped_column(default=False, server_default=false())

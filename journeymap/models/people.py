@@ -15,6 +15,8 @@ class Agency(db.Model):
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(20), default="other")
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Caseworker(db.Model):
@@ -32,3 +34,5 @@ class Caseworker(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     holds_file: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # Bumped by every edit of this item's content; an edit form carries the version its author saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -1,5 +1,8 @@
 """One blueprint per part of a map."""
 
-from journeymap.routes import barriers, journey, maps, people, silo
+from journeymap.routes import auth, barriers, history, join, journey, live, maps, me, members, people, silo
 
-blueprints = [maps.bp, people.bp, journey.bp, barriers.bp, silo.bp]
+blueprints = [
+    auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
+    silo.bp,
+]

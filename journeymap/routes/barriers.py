@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, make_response, render_template, request
 
+from journeymap import history
+from journeymap.access import requires
 from journeymap.domain import barriers
 from journeymap.extensions import db
 from journeymap.forms import BarrierForm, OwnerForm
 from journeymap.models import Barrier
+from journeymap.routes import conflicts
 from journeymap.routes.common import form_response, item_or_404, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
 
@@ -15,6 +18,7 @@ bp = Blueprint("barriers", __name__)
 
 
 @bp.get("/maps/<int:map_id>/barriers")
+@requires("read")
 def page(map_id: int):
     view = view_or_404(map_id)
     form = BarrierForm(view=view, formdata=None)
@@ -38,31 +42,59 @@ barrier_kind = ItemKind(
     update=barriers.update_barrier,
     delete=barriers.delete_barrier,
     page="barriers.page",
+    add_access="edit_barriers",
+    change_access="edit_barriers",
     list_id=lambda item: "barriers",
 )
 barrier_kind.register(bp)
 
 
 @bp.post("/maps/<int:map_id>/barriers/<int:item_id>/owner")
+@requires("record_owner")
 def record_owner(map_id: int, item_id: int):
     """The one-step answer to "whose job is it to fix this?"."""
     journey_map = map_or_404(map_id)
     record = item_or_404(Barrier, journey_map, item_id)
     view = view_or_404(map_id)
-    form = OwnerForm(view=view)
-    if not form.validate_on_submit():
-        return form_response(
-            "partials/owner_form.html",
-            title="Whose job is it to fix this?",
-            back_url=barrier_kind.page_url(map_id, item_id),
-            status=422,
-            view=view,
-            item=view.barrier(item_id),
-            form=form,
+    form = OwnerForm(view=view, membership=g.membership)
+    if form.validate_on_submit():
+        before = view.owner_text(view.barrier(item_id)) or "No one"
+        if conflicts.claim(Barrier, record, form.seen_version()):
+            agency_id, caseworker_id = form.owner_ids()
+            barriers.set_owner(journey_map, record, agency_id, caseworker_id)
+            db.session.flush()
+            view = view_or_404(map_id)
+            after = view.owner_text(view.barrier(item_id))
+            history.record(map_id, "changed", "barrier", item_id, summary=record.title,
+                           changes={"Owner": [before, after]})
+            db.session.commit()
+            return _whole_card(barrier_kind.written(view, "partials/barrier.html", item_id,
+                                                    item=view.barrier(item_id), just_owned=request.htmx),
+                               item_id)
+        # Someone changed the barrier since this person looked: show it as it is now.
+        who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
+        if request.htmx:
+            card = render_template("partials/barrier.html", view=view, item=view.barrier(item_id),
+                                   owner_conflict=who or "Someone")
+            return _whole_card(make_response(card, 409), item_id)
+        form.owner.errors.append(
+            f"{who or 'Someone'} changed this barrier a moment ago; check it and choose again."
         )
-    agency_id, caseworker_id = form.owner_ids()
-    barriers.set_owner(journey_map, record, agency_id, caseworker_id)
-    db.session.commit()
-    view = view_or_404(map_id)
-    return barrier_kind.written(view, "partials/barrier.html", item_id, item=view.barrier(item_id),
-                                just_owned=request.htmx)
+    return form_response(
+        "partials/owner_form.html",
+        title="Whose job is it to fix this?",
+        back_url=barrier_kind.page_url(map_id, item_id),
+        status=409 if form.owner.errors and form.owner.data in form.allowed else 422,
+        view=view,
+        item=view.barrier(item_id),
+        form=form,
+    )
+
+
+def _whole_card(response, item_id: int):
+    """The owner form swaps only itself on an error; success or a conflict redraws the card."""
+    response = make_response(response)
+    if request.htmx:
+        response.headers["HX-Retarget"] = f"#barrier-{item_id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response

@@ -7,6 +7,8 @@ as an ItemKind; `register` adds its four routes to a blueprint. The behaviour is
 - GET/POST /maps/<map_id>/<plural>/<item_id>/edit   edit form / save (htmx: the item replaces the form)
 - POST   /maps/<map_id>/<plural>/<item_id>/delete   delete (htmx: the item disappears)
 Invalid input answers 422 with the same form, errors beside the fields and the input kept.
+An edit or delete of a version someone else has changed meanwhile answers 409 with both versions
+(routes/conflicts.py). Every write is recorded in the map's history, in the same commit.
 Templates: partials/<name>.html shows an item, partials/<name>_form.html adds or edits one.
 """
 
@@ -16,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
+from journeymap import access, history
 from journeymap.extensions import db
+from journeymap.routes import conflicts
 from journeymap.routes.common import changed, form_response, item_or_404, map_or_404, view_or_404
 from journeymap.snapshot import MapView
 
@@ -27,6 +32,14 @@ from journeymap.snapshot import MapView
 # form; not "action", which is a touchpoint field): it gets the
 # map, the current view and the bound form, may change the database, and returns a message.
 ExtraAction = Callable[[Any, MapView, Any], str | None]
+
+
+def _summary(item) -> str:
+    """A few words naming an item in the history."""
+    for name in ("title", "action", "name", "display_name", "role"):
+        if value := getattr(item, name, ""):
+            return value
+    return ""
 
 
 @dataclass
@@ -41,6 +54,9 @@ class ItemKind:
     update: Callable[..., None]  # (journey_map, item, **fields)
     delete: Callable[..., None]  # (journey_map, item)
     page: str  # endpoint of the page that lists them
+    # Capabilities (journeymap.access) needed to add, and to edit or delete, items of this kind.
+    add_access: str = "edit_family"
+    change_access: str = "edit_family"
     # item view -> id of the list a new item is appended to (kinds without a region)
     list_id: Callable[[Any], str] | None = None
     extra_actions: dict[str, ExtraAction] = field(default_factory=dict)
@@ -54,11 +70,16 @@ class ItemKind:
     def lookup(self, view: MapView, item_id: int):
         return getattr(view, self.name)(item_id)
 
+    def endpoint(self, verb: str) -> str:
+        """"add", "show", "edit" or "delete" -> the endpoint name, e.g. "journey.edit_touchpoint"."""
+        return f"{self.page.split('.')[0]}.{verb}_{self.name}"
+
     def page_url(self, map_id: int, item_id: int | None = None) -> str:
         anchor = f"{self.name}-{item_id}" if item_id is not None else None
         return url_for(self.page, map_id=map_id, _anchor=anchor)
 
-    def render_form(self, form, view: MapView, item=None, *, status=200, message=None, oob=False):
+    def render_form(self, form, view: MapView, item=None, *, status=200, message=None, oob=False,
+                    conflict=None):
         return form_response(
             f"partials/{self.name}_form.html",
             title=f"Edit {self.noun}" if item else f"Add {self.noun}",
@@ -69,10 +90,21 @@ class ItemKind:
             item=item,
             message=message,
             oob=oob,
+            conflict=conflict,
         )
+
+    def stamp(self, fields: dict, *, creating: bool) -> dict:
+        """Who it came from: the adding user, and a mark when the family entered or corrected it."""
+        if creating and hasattr(self.model, "created_by_id"):
+            fields["created_by_id"] = current_user.id
+        if g.membership.role == "family" and hasattr(self.model, "from_family"):
+            fields["from_family"] = True
+        return fields
 
     def _run_extra_action(self, journey_map, view, form, item):
         """Handle a form's extra button; the main form is re-shown with everything kept."""
+        if not access.can("edit_people"):
+            abort(403)
         action = self.extra_actions[request.form["intent"]]
         message = action(journey_map, view, form)
         if message:
@@ -103,6 +135,13 @@ class ItemKind:
             return response
         return changed(fragment, view=view, page_url=page_url, **context) + extras
 
+    def _retarget(self, body, item_id: int, status: int):
+        """A conflict replaces the item it is about, wherever the request meant to swap."""
+        response = make_response(body, status)
+        response.headers["HX-Retarget"] = f"#{self.name}-{item_id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+
     # Views -------------------------------------------------------------------------------------
     def create(self, map_id: int):
         journey_map = map_or_404(map_id)
@@ -112,7 +151,10 @@ class ItemKind:
             return self._run_extra_action(journey_map, view, form, None)
         if not form.validate_on_submit():
             return self.render_form(form, view, status=422)
-        created = self.add(journey_map, **self.fields_of(form))
+        added = conflicts.compare(self.make_form(view, formdata=None), form, everything=True)
+        created = self.add(journey_map, **self.stamp(self.fields_of(form), creating=True))
+        history.record(map_id, "added", self.name, created.id, summary=_summary(created),
+                       changes={label: mine for label, _, mine in added})
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, created.id), code=303)
@@ -136,10 +178,17 @@ class ItemKind:
         return changed(f"partials/{self.name}.html", view=view, item=item,
                        page_url=self.page_url(map_id, item_id))
 
+    def _record_or_none(self, map_id: int, item_id: int):
+        record = db.session.get(self.model, item_id)
+        return record if record is not None and record.map_id == map_id else None
+
     def edit(self, map_id: int, item_id: int):
         journey_map = map_or_404(map_id)
-        record = item_or_404(self.model, journey_map, item_id)
+        record = self._record_or_none(map_id, item_id)
         view = view_or_404(map_id)
+        if record is None:
+            return self._edit_of_deleted(view, item_id)
+        access.ensure_may_edit(record)
         item = self.lookup(view, item_id)
         if request.method == "GET":
             return self.render_form(self.make_form(view, obj=record, formdata=None), view, item)
@@ -148,25 +197,86 @@ class ItemKind:
             return self._run_extra_action(journey_map, view, form, item)
         if not form.validate_on_submit():
             return self.render_form(form, view, item, status=422)
-        self.update(journey_map, record, **self.fields_of(form))
+        theirs = self.make_form(view, obj=record, formdata=None)
+        if not conflicts.claim(self.model, record, form.seen_version()):
+            conflict = conflicts.changed_conflict(map_id, self.name, item_id, theirs, form)
+            form.version.data = record.version  # saving now means "mine, over theirs"
+            body, _ = self.render_form(form, view, item, conflict=conflict)
+            return self._retarget(body, item_id, 409) if request.htmx else (body, 409)
+        rows = conflicts.compare(theirs, form)
+        self.update(journey_map, record, **self.stamp(self.fields_of(form), creating=False))
+        history.record(map_id, "changed", self.name, item_id, summary=_summary(record),
+                       changes={label: [before, after] for label, before, after in rows})
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
         view = view_or_404(map_id)
         return self.written(view, f"partials/{self.name}.html", item_id, item=self.lookup(view, item_id))
 
+    def _edit_of_deleted(self, view: MapView, item_id: int):
+        """Someone deleted the item while this person was editing it: show what they typed and
+        offer to add it back; a plain 404 when this map never had it."""
+        if request.method != "POST":
+            abort(404)
+        mine = self.make_form(view)
+        conflict = conflicts.deleted_conflict(view.id, self.name, item_id, mine)
+        if conflict is None:
+            abort(404)
+        body = render_template(
+            "partials/deleted_conflict.html", kind=self, view=view, item_id=item_id, form=mine,
+            conflict=conflict, back_url=self.page_url(view.id),
+        )
+        if not request.htmx:
+            page = render_template("form_page.html", fragment=None, body=Markup(body),
+                                   title=f"This {self.noun} was deleted", back_url=self.page_url(view.id))
+            return page, 409
+        return self._retarget(body, item_id, 409)
+
     def remove(self, map_id: int, item_id: int):
         journey_map = map_or_404(map_id)
         record = item_or_404(self.model, journey_map, item_id)
+        access.ensure_may_delete(record)
+        view = view_or_404(map_id)
+        seen = request.form.get("version", "")
+        if not (seen.isascii() and seen.isdigit() and int(seen) == record.version):
+            last = conflicts.last_change(map_id, self.name, item_id)
+            who, when = conflicts.describe(last)
+            body = render_template(
+                "partials/delete_conflict.html", kind=self, view=view, item=self.lookup(view, item_id),
+                who=who, when=when, changes=last.changes if last else {},
+            )
+            if not request.htmx:
+                return render_template("form_page.html", fragment=None, body=Markup(body),
+                                       title=f"Delete this {self.noun}?",
+                                       back_url=self.page_url(map_id, item_id)), 409
+            return self._retarget(body, item_id, 409)
+        before = conflicts.compare(self.make_form(view, formdata=None),
+                                   self.make_form(view, obj=record, formdata=None), everything=True)
+        summary = _summary(record)
         self.delete(journey_map, record)
+        history.record(map_id, "deleted", self.name, item_id, summary=summary,
+                       changes={label: value for label, _, value in before})
         db.session.commit()
         return self.written(view_or_404(map_id), None)
 
     def register(self, bp: Blueprint) -> None:
         base = f"/maps/<int:map_id>/{self.plural}"
-        bp.add_url_rule(base, f"add_{self.name}", self.create, methods=["POST"])
-        bp.add_url_rule(f"{base}/<int:item_id>", f"show_{self.name}", self.show)
-        bp.add_url_rule(f"{base}/<int:item_id>/edit", f"edit_{self.name}", self.edit,
+        views = {
+            "add": (self.create, self.add_access),
+            "show": (self.show, "read"),
+            "edit": (self.edit, self.change_access),
+            "delete": (self.remove, self.change_access),
+        }
+        declared = {}
+        for verb, (method, rule) in views.items():
+            def view(_method=method, **kwargs):
+                return _method(**kwargs)
+
+            view.__name__ = f"{verb}_{self.name}"
+            declared[verb] = access.requires(rule)(view)
+        bp.add_url_rule(base, f"add_{self.name}", declared["add"], methods=["POST"])
+        bp.add_url_rule(f"{base}/<int:item_id>", f"show_{self.name}", declared["show"])
+        bp.add_url_rule(f"{base}/<int:item_id>/edit", f"edit_{self.name}", declared["edit"],
                         methods=["GET", "POST"])
-        bp.add_url_rule(f"{base}/<int:item_id>/delete", f"delete_{self.name}", self.remove,
+        bp.add_url_rule(f"{base}/<int:item_id>/delete", f"delete_{self.name}", declared["delete"],
                         methods=["POST"])

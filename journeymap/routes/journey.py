@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from werkzeug.exceptions import BadRequest
 
+from journeymap import access, history
+from journeymap.access import requires
 from journeymap.domain import journey, people
 from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
@@ -16,6 +18,7 @@ bp = Blueprint("journey", __name__)
 
 
 @bp.get("/maps/<int:map_id>/journey")
+@requires("read")
 def page(map_id: int):
     view = view_or_404(map_id)
     return render_template(
@@ -51,13 +54,17 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
 def _move(kind_model, map_id: int, item_id: int, mover):
     journey_map = map_or_404(map_id)
     record = item_or_404(kind_model, journey_map, item_id)
+    access.ensure_may_edit(record)
     try:
         step = int(request.form.get("step", ""))
     except ValueError as exc:
         raise BadRequest("step must be -1 or 1") from exc
     if step not in (-1, 1):
         raise BadRequest("step must be -1 or 1")
-    mover(journey_map, record, step)
+    if mover(journey_map, record, step):
+        history.record(map_id, "moved", kind_model.__name__.lower(), item_id,
+                       summary=getattr(record, "name", None) or record.action,
+                       changes={"Moved": "earlier" if step < 0 else "later"})
     db.session.commit()
     return step
 
@@ -73,6 +80,8 @@ stage_kind = ItemKind(
     update=lambda journey_map, stage, name: journey.rename_stage(journey_map, stage, name),
     delete=journey.delete_stage,
     page="journey.page",
+    add_access="edit_stages",
+    change_access="edit_stages",
     region="journey/region.html",
     also=("partials/touchpoint_stage_select.html",),
 )
@@ -88,6 +97,8 @@ touchpoint_kind = ItemKind(
     update=journey.update_touchpoint,
     delete=journey.delete_touchpoint,
     page="journey.page",
+    add_access="add_touchpoint",
+    change_access="change_touchpoint",
     region="journey/region.html",
     extra_actions={
         "add_agency": _add_agency_from_touchpoint_form,
@@ -100,12 +111,14 @@ touchpoint_kind.register(bp)
 
 
 @bp.post("/maps/<int:map_id>/stages/<int:item_id>/move")
+@requires("edit_stages")
 def move_stage(map_id: int, item_id: int):
     step = _move(Stage, map_id, item_id, journey.move_stage)
     return stage_kind.written(view_or_404(map_id), None, item_id, focus=("stage", item_id, step))
 
 
 @bp.post("/maps/<int:map_id>/touchpoints/<int:item_id>/move")
+@requires("change_touchpoint")
 def move_touchpoint(map_id: int, item_id: int):
     step = _move(Touchpoint, map_id, item_id, journey.move_touchpoint)
     return touchpoint_kind.written(

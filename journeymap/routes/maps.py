@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
-from journeymap.domain import family
+from journeymap import history
+from journeymap.access import SIGNED_IN, requires
+from journeymap.domain import family, members
 from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
-from journeymap.models import Barrier, HouseholdMember, JourneyMap
+from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership
+from journeymap.routes import conflicts
 from journeymap.routes.common import changed, form_response, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
 
@@ -16,7 +20,9 @@ bp = Blueprint("maps", __name__)
 
 
 @bp.get("/")
+@requires(SIGNED_IN)
 def index():
+    """The maps this person belongs to, and nobody else's."""
     unowned = (
         select(Barrier.map_id, func.count().label("n"))
         .where(Barrier.owner_agency_id.is_(None), Barrier.owner_caseworker_id.is_(None))
@@ -24,7 +30,8 @@ def index():
         .subquery()
     )
     rows = db.session.execute(
-        select(JourneyMap, func.coalesce(unowned.c.n, 0))
+        select(JourneyMap, Membership.role, func.coalesce(unowned.c.n, 0))
+        .join(Membership, (Membership.map_id == JourneyMap.id) & (Membership.user_id == current_user.id))
         .outerjoin(unowned, unowned.c.map_id == JourneyMap.id)
         .order_by(JourneyMap.updated_at.desc())
     ).all()
@@ -32,54 +39,78 @@ def index():
 
 
 @bp.route("/maps/new", methods=["GET", "POST"])
+@requires(SIGNED_IN)
 def new():
     form = FamilyForm()
     if form.validate_on_submit():
         journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
+        g.membership = members.add_member(journey_map, current_user, "facilitator")
+        history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym)
         db.session.commit()
         return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/maps/<int:map_id>")
+@requires("read")
 def overview(map_id: int):
     view = view_or_404(map_id)
     return render_template("maps/overview.html", view=view, member_form=MemberForm(formdata=None))
 
 
 @bp.get("/maps/<int:map_id>/family")
+@requires("read")
 def show_family(map_id: int):
     view = view_or_404(map_id)
     return changed("partials/family.html", view=view, page_url=url_for("maps.overview", map_id=map_id))
 
 
 @bp.route("/maps/<int:map_id>/family/edit", methods=["GET", "POST"])
+@requires("edit_family")
 def edit_family(map_id: int):
     journey_map = map_or_404(map_id)
     view = view_or_404(map_id)
     form = FamilyForm(obj=journey_map)
+    conflict = None
     if form.validate_on_submit():
-        family.update_family(
-            journey_map,
-            pseudonym=form.pseudonym.data,
-            situation=form.situation.data or "",
-            hopes=form.hopes.data or "",
-        )
-        db.session.commit()
-        return show_family(map_id)
-    return form_response(
+        theirs = FamilyForm(obj=journey_map, formdata=None)
+        if conflicts.claim(JourneyMap, journey_map, form.seen_version()):
+            rows = conflicts.compare(theirs, form)
+            family.update_family(
+                journey_map,
+                pseudonym=form.pseudonym.data,
+                situation=form.situation.data or "",
+                hopes=form.hopes.data or "",
+                **({"from_family": True} if g.membership.role == "family" else {}),
+            )
+            history.record(map_id, "changed", "family", map_id, summary=journey_map.pseudonym,
+                           changes={label: [before, after] for label, before, after in rows})
+            db.session.commit()
+            return show_family(map_id)
+        conflict = conflicts.changed_conflict(map_id, "family", map_id, theirs, form)
+        form.version.data = journey_map.version
+    status = 409 if conflict else 422 if form.errors else 200
+    body, status = form_response(
         "partials/family_form.html",
         title="Edit the family",
         back_url=url_for("maps.overview", map_id=map_id),
-        status=422 if form.errors else 200,
+        status=status,
         view=view,
         form=form,
+        conflict=conflict,
     )
+    response = make_response(body, status)
+    if conflict and request.htmx:
+        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#family", "outerHTML"
+    return response
 
 
 @bp.route("/maps/<int:map_id>/delete", methods=["GET", "POST"])
+@requires("manage_members")
 def delete(map_id: int):
-    """A page that says what will be lost, then the delete itself (CSRF-checked like every POST)."""
+    """A page that says what will be lost, then the delete itself (CSRF-checked like every POST).
+
+    The map's history goes with it: a family's data must be erasable, all of it."""
     journey_map = map_or_404(map_id)
     if request.method == "GET":
         return render_template("maps/delete.html", view=view_or_404(map_id))
@@ -99,6 +130,8 @@ member_kind = ItemKind(
     update=family.update_member,
     delete=family.delete_member,
     page="maps.overview",
+    add_access="edit_family",
+    change_access="edit_family",
     list_id=lambda item: "members",
 )
 member_kind.register(bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from journeymap.access import requires
 from journeymap.domain import people
 from journeymap.forms import AgencyForm, CaseworkerForm
 from journeymap.models import Agency, Caseworker
@@ -14,6 +15,7 @@ bp = Blueprint("people", __name__)
 
 
 @bp.get("/maps/<int:map_id>/people")
+@requires("read")
 def page(map_id: int):
     view = view_or_404(map_id)
     return render_template(
@@ -37,6 +39,8 @@ agency_kind = ItemKind(
     update=people.update_agency,
     delete=people.delete_agency,
     page="people.page",
+    add_access="edit_people",
+    change_access="edit_people",
     region="people/region.html",
     also=("partials/caseworker_agency_select.html",),
 )
@@ -58,6 +62,8 @@ caseworker_kind = ItemKind(
     update=people.update_caseworker,
     delete=people.delete_caseworker,
     page="people.page",
+    add_access="edit_people",
+    change_access="edit_people",
     region="people/region.html",
 )
 

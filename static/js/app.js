@@ -2,9 +2,14 @@
 // nothing may fail silently. Validation errors (422) are swapped in by htmx as normal content.
 document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;
-  const text = status === 404
-    ? "That item no longer exists. Reload the page to see the map as it is now."
-    : "That did not work (error " + status + "). Nothing was lost from your form; try again.";
+  const texts = {
+    401: "You are signed out (the session ended or was idle too long). Your text is still here: "
+      + "sign in again in another tab, then send it again.",
+    403: "Your role on this map does not allow that. Nothing was changed.",
+    404: "That item no longer exists. Reload the page to see the map as it is now.",
+  };
+  const text = texts[status]
+    || "That did not work (error " + status + "). Nothing was lost from your form; try again.";
   announce(text);
 });
 document.addEventListener("htmx:sendError", () => {

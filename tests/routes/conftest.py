@@ -3,32 +3,84 @@ and a few assertions every route test uses."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
+from flask.testing import FlaskClient
 
 from journeymap import create_app, demo
+from journeymap.auth.passwords import hash_password
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
+from journeymap.models import (
+    Agency,
+    Barrier,
+    Caseworker,
+    HouseholdMember,
+    JourneyMap,
+    Membership,
+    Stage,
+    Touchpoint,
+    User,
+)
+from tests.conftest import FAST_HASHING
 
 HX = {"HX-Request": "true"}
+_MODELS = {
+    "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
+    "touchpoints": Touchpoint, "barriers": Barrier,
+}
 STATUS_ID = 'id="map-status"'
+
+
+_VERSIONED_URL = re.compile(r"^/maps/(\d+)/(?:(family)/edit|(\w+)/(\d+)/(?:edit|delete|owner))$")
+
+
+class VersionFillingClient(FlaskClient):
+    """A test client that sends, with an edit or delete, the version of the item a person would
+    have seen on their page (the current one) when the test does not give one. Tests about
+    conflicts pass an old version explicitly."""
+
+    def open(self, *args, **kwargs):
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+        data = kwargs.get("data") or {}
+        if kwargs.get("method") == "POST" and isinstance(data, dict) and "version" not in data:
+            if (version := _current_version(path)) is not None:
+                kwargs["data"] = {**data, "version": str(version)}
+        return super().open(*args, **kwargs)
+
+
+def _current_version(path: str) -> int | None:
+    match = _VERSIONED_URL.match(path.split("?")[0])
+    if not match:
+        return None
+    map_id, family, plural, item_id = match.groups()
+    model = JourneyMap if family else _MODELS.get(plural)
+    if model is None:
+        return None
+    with db.session.no_autoflush:
+        record = db.session.get(model, int(map_id) if family else int(item_id), populate_existing=True)
+    return record.version if record is not None else None
 
 
 @pytest.fixture(scope="session")
 def _shared_app():
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "WTF_CSRF_ENABLED": False,
             "DOT_TIMEOUT": 20.0,
+            "PASSWORD_HASH_PARAMS": FAST_HASHING,
         }
     )
+    app.test_client_class = VersionFillingClient
+    return app
 
 
 @pytest.fixture
@@ -40,8 +92,59 @@ def app(_shared_app):
     with _shared_app.app_context():
         db.drop_all()
         db.create_all()
+        make_user(FACILITATOR, "Fran Facilitator")
+        db.session.commit()
         yield _shared_app
         db.session.remove()
+
+
+# Everyone in the route tests has the same password; the facilitator of every test map exists
+# from the start, and `client` is signed in as them.
+PASSWORD = "correct horse battery"
+FACILITATOR = "fran@example.org"
+
+
+def make_user(email: str, name: str | None = None, password: str = PASSWORD) -> User:
+    user = User(email=email, display_name=name or email.split("@")[0],
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def user_id(email: str) -> int:
+    return db.session.scalar(db.select(User.id).where(User.email == email))
+
+
+def add_to_map(map_id: int, email: str, role: str, caseworker_id: int | None = None) -> Membership:
+    """Put an account (made if needed) on a map in a role."""
+    uid = user_id(email) or make_user(email).id
+    membership = Membership(map_id=map_id, user_id=uid, role=role, caseworker_id=caseworker_id)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    response = client.post("/sign-in", data={"email": email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return client
+
+
+@pytest.fixture
+def client(app):
+    """Signed in as the facilitator of every map the fixtures build."""
+    return sign_in(app.test_client(), FACILITATOR)
+
+
+@pytest.fixture
+def anonymous(app):
+    return app.test_client()
+
+
+def client_as(app, email: str):
+    """Another browser, signed in as someone else."""
+    return sign_in(app.test_client(), email)
 
 
 @dataclass(frozen=True)
@@ -87,6 +190,7 @@ def build_small_map(pseudonym: str = "Family T. (test)") -> SmallMap:
     tp2 = add_touchpoint(journey_map, action="Second visit", stage_id=stage1.id)
     tp3 = add_touchpoint(journey_map, action="Third form", stage_id=stage2.id)
     barrier = add_barrier(journey_map, [tp1.id], title="No heat", severity="high")
+    db.session.add(Membership(map_id=journey_map.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return SmallMap(
         id=journey_map.id, pseudonym=pseudonym, member=member.id, stage1=stage1.id,
@@ -109,6 +213,7 @@ def other(app, small) -> SmallMap:
 @pytest.fixture
 def demo_id(app) -> int:
     journey_map = demo.load_demo()
+    db.session.add(Membership(map_id=journey_map.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return journey_map.id
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -89,7 +90,20 @@ class WholeNumberField(IntegerField):
             self.data = int(raw)
 
 
-class FamilyForm(FlaskForm):
+class Versioned:
+    """The version of the item its author saw, sent back with an edit so that a change made by
+    someone else in the meantime is caught rather than overwritten."""
+
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        raw = (self.version.data or "").strip() if isinstance(self.version.data, str) else self.version.data
+        if isinstance(raw, int):
+            return raw
+        return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
+class FamilyForm(Versioned, FlaskForm):
     pseudonym = text(
         "Family pseudonym",
         required=True,
@@ -103,7 +117,7 @@ class FamilyForm(FlaskForm):
     hopes = text("What they hope for", long=True, maximum=LONG)
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Versioned, FlaskForm):
     role = text(
         "Role in the household", required=True, maximum=80,
         description="For example: mother, grandfather, eldest child.",
@@ -111,7 +125,7 @@ class MemberForm(FlaskForm):
     age_band = SelectField("Age", choices=options(vocab.AGE_BANDS), default="unsaid")
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(Versioned, FlaskForm):
     name = text("Agency name", required=True)
     sector = SelectField("Sector", choices=options(vocab.SECTORS), default="other")
 
@@ -127,7 +141,7 @@ class NameOrRole:
         return valid
 
 
-class CaseworkerForm(NameOrRole, FlaskForm):
+class CaseworkerForm(NameOrRole, Versioned, FlaskForm):
     name = text("Name", description="Optional. Leave empty to record the role only.")
     role = text("Role", description="For example: school social worker, intake worker.")
     agency_id = SelectField("Agency", coerce=optional_int, choices=[])
@@ -154,7 +168,7 @@ class NewCaseworkerForm(NameOrRole, FlaskForm):
     role = text("Role")
 
 
-class StageForm(FlaskForm):
+class StageForm(Versioned, FlaskForm):
     name = text(
         "Stage name", required=True, maximum=120,
         description="For example: crisis, asking for help, intake, waiting, follow-up.",
@@ -164,7 +178,7 @@ class StageForm(FlaskForm):
 FEELING_CHOICES = [("", "Not said")] + [(value, f"{value:+d} {text}") for value, text in vocab.FEELINGS]
 
 
-class TouchpointForm(FlaskForm):
+class TouchpointForm(Versioned, FlaskForm):
     action = text("What the family had to do", required=True, maximum=300)
     place = text("Where they had to go", maximum=300)
     stage_id = SelectField("Stage", coerce=optional_int, choices=[])
@@ -247,7 +261,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class BarrierForm(FlaskForm):
+class BarrierForm(Versioned, FlaskForm):
     title = text("Barrier", required=True, description="A short name, such as “Power shut off”.")
     description = text("What happened", long=True, maximum=LONG)
     category = SelectField("Category", choices=options(vocab.BARRIER_CATEGORIES), default="other")
@@ -286,21 +300,44 @@ class BarrierForm(FlaskForm):
         }
 
 
-class OwnerForm(FlaskForm):
+def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The owners this member may record, grouped for <optgroup>s: a caseworker may name only
+    themselves or their own agency; every other role, anyone on the map."""
+    agencies, workers = list(view.agencies), list(view.caseworkers)
+    if membership is not None and membership.role == "caseworker":
+        me = view.caseworker(membership.caseworker_id)
+        workers = [me] if me else []
+        agencies = [a for a in agencies if me and a.id == me.agency_id]
+    agency_name = {a.id: a.name for a in view.agencies}
+    def worker_text(worker) -> str:
+        at = agency_name.get(worker.agency_id)
+        return f"{worker.display_name} ({at})" if at else worker.display_name
+
+    groups = [
+        ("Agencies", [(f"agency:{a.id}", a.name) for a in agencies]),
+        ("Caseworkers", [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),
+    ]
+    return [(label, items) for label, items in groups if items]
+
+
+class OwnerForm(Versioned, FlaskForm):
     """One step from "no one owns this" to an owner: pick an agency or a person, press the button."""
 
     owner = SelectField("Whose job is it to fix this?", choices=[], validate_choice=False)
 
-    def __init__(self, *args, view: MapView, **kwargs):
+    def __init__(self, *args, view: MapView, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.view = view
+        self.allowed = {value for _, items in owner_groups(view, membership) for value, _ in items}
         # Rendered by the template with one group for agencies and one for caseworkers;
-        # owner_ids() checks the choice against this map.
+        # owner_ids() checks the choice against this map and this member's role.
         self.owner.choices = []
 
     def validate_owner(self, field):
         if self.owner_ids() is None:
             raise ValidationError("Choose who will own this barrier.")
+        if field.data not in self.allowed:
+            raise ValidationError("As a caseworker you can record yourself or your own agency as the owner.")
 
     def owner_ids(self) -> tuple[int | None, int | None] | None:
         """(agency id, caseworker id) for the choice, or None when it names nothing on this map."""

@@ -1,0 +1,142 @@
+"""Who may do what: roles on a map, and the rule every route declares.
+
+Every view function carries an `access` declaration (see `requires`). One before-request hook
+enforces it, so a route cannot forget its check:
+- "public": anyone, signed in or not (sign-in, sign-up, joining by code, static files);
+- "signed_in": any signed-in user (the list of their maps, starting a map);
+- a capability on the map named by the URL's map_id: the user must be a member (else 404, the
+  same answer as for a map that does not exist) whose role has that capability (else 403).
+A view with no declaration is refused. tests/routes/test_access_matrix.py walks the URL map.
+Item-level rules (a caseworker changes only their own touchpoints) are `may_edit`/`may_delete`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from journeymap.extensions import db, login_manager
+from journeymap.models import Membership
+
+ROLES: dict[str, tuple[str, str]] = {
+    "facilitator": ("Facilitator", "Runs the map: members and invitations, history, and everything else."),
+    "family": ("Family", "Co-author of their own story: family details, touchpoints and barriers."),
+    "caseworker": (
+        "Caseworker",
+        "Adds and edits their own touchpoints; can record themselves or their agency as a barrier's owner.",
+    ),
+    "contributor": ("Contributor", "Edits the whole map, except who its members are."),
+    "viewer": ("Viewer", "Reads the map and exports it."),
+}
+ROLE_CHOICES = [(key, label) for key, (label, _) in ROLES.items()]
+
+_EVERYONE = frozenset(ROLES)
+_EDITORS = frozenset({"facilitator", "contributor"})
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "read": _EVERYONE,  # pages, fragments, downloads
+    "edit_family": _EDITORS | {"family"},  # the family's details and household
+    "edit_people": _EDITORS,  # agencies and caseworkers
+    "edit_stages": _EDITORS,
+    "add_touchpoint": _EDITORS | {"family", "caseworker"},
+    "change_touchpoint": _EDITORS | {"family", "caseworker"},  # then may_edit / may_delete per item
+    "edit_barriers": _EDITORS | {"family"},
+    "record_owner": _EDITORS | {"family", "caseworker"},  # caseworkers: themselves or their agency
+    "manage_members": frozenset({"facilitator"}),  # members, invitations, history, deleting the map
+}
+PUBLIC, SIGNED_IN = "public", "signed_in"
+
+
+def label(role: str) -> str:
+    return ROLES.get(role, (role, ""))[0]
+
+
+def description(role: str) -> str:
+    return ROLES.get(role, ("", ""))[1]
+
+
+def can(capability: str, membership: Membership | None = None) -> bool:
+    membership = membership or g.get("membership")
+    return membership is not None and membership.role in CAPABILITIES[capability]
+
+
+def may_edit(record, membership: Membership | None = None) -> bool:
+    """Caseworkers change only what they added; everyone else with the capability changes anything."""
+    membership = membership or g.get("membership")
+    if membership is None:
+        return False
+    if membership.role == "caseworker":
+        return getattr(record, "created_by_id", None) == membership.user_id
+    return True
+
+
+def may_delete(record, membership: Membership | None = None) -> bool:
+    """The family corrects anything but deletes only what they added themselves."""
+    membership = membership or g.get("membership")
+    if membership is not None and membership.role == "family" and hasattr(record, "created_by_id"):
+        return record.created_by_id == membership.user_id
+    return may_edit(record, membership)
+
+
+def requires(access: str) -> Callable:
+    """Declare who may use a view: PUBLIC, SIGNED_IN or a capability on the URL's map."""
+    if access not in (PUBLIC, SIGNED_IN) and access not in CAPABILITIES:
+        raise ValueError(f"unknown access rule {access!r}")
+
+    def declare(view: Callable) -> Callable:
+        view.access = access  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def membership_of(user_id: int, map_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.map_id == map_id, Membership.user_id == user_id)
+    )
+
+
+def enforce():
+    """The before-request hook: the view's declaration, checked before the view runs."""
+    if request.endpoint is None:  # no such URL: routing answers 404/405 itself
+        return None
+    view = current_app.view_functions[request.endpoint]
+    access = "public" if request.endpoint == "static" else getattr(view, "access", None)
+    if access is None:
+        current_app.logger.error("view %s declares no access rule; refused", request.endpoint)
+        abort(403)
+    if access == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    allowed_before_new_password = ("auth.change_password", "auth.sign_out")
+    if current_user.must_change_password and request.endpoint not in allowed_before_new_password:
+        return redirect(url_for("auth.change_password"))
+    if access == SIGNED_IN:
+        return None
+    map_id = (request.view_args or {}).get("map_id")
+    membership = membership_of(current_user.id, map_id) if map_id is not None else None
+    if membership is None:
+        abort(404)  # not a member: the map does not exist, as far as they can tell
+    if membership.role not in CAPABILITIES[access]:
+        abort(403)
+    g.membership = membership
+    return None
+
+
+def item_rule(check: Callable) -> Callable:
+    """Wrap an item-level check so a view can call it and get a 403 when it fails."""
+
+    @wraps(check)
+    def checked(record):
+        if not check(record):
+            abort(403)
+
+    return checked
+
+
+ensure_may_edit = item_rule(may_edit)
+ensure_may_delete = item_rule(may_delete)

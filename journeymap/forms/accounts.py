@@ -1,0 +1,73 @@
+"""Sign-up, sign-in and password forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, ValidationError
+from wtforms.validators import DataRequired, Email, Length
+
+from journeymap.auth.passwords import MIN_LENGTH
+from journeymap.forms import text
+
+PASSWORD_MAX = 200  # argon2 accepts any length; this only keeps requests sane
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def email_field():
+    return EmailField(
+        "Email", filters=[_lower],
+        validators=[DataRequired(message="Please fill this in."),
+                    Email(message="That does not look like an email address.", check_deliverability=False),
+                    Length(max=254, message="An email address is at most 254 characters.")],
+        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_field(label: str = "Password"):
+    return PasswordField(
+        label,
+        validators=[DataRequired(message="Please choose a password."),
+                    Length(min=MIN_LENGTH, max=PASSWORD_MAX,
+                           message=f"Use at least {MIN_LENGTH} characters (a few words work well).")],
+        description=f"At least {MIN_LENGTH} characters. "
+        "A short sentence is easy to remember and hard to guess.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SignInForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password", validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class SignUpForm(FlaskForm):
+    display_name = text("Your name", required=True, maximum=120,
+                        description="How others on a map will see you. A first name is enough.")
+    email = email_field()
+    password = new_password_field()
+    next = HiddenField()
+
+    def __init__(self, *args, taken_email=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = taken_email
+
+    def validate_email(self, field):
+        if self._taken is not None and self._taken(field.data):
+            raise ValidationError("There is already an account with this email. Sign in instead.")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
+        description="The one you signed in with (for a new account, the one you were given).",
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = new_password_field("New password")

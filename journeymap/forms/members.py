@@ -1,0 +1,75 @@
+"""Forms for members, invitations and joining a map."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from journeymap.access import ROLE_CHOICES
+from journeymap.forms import WholeNumberField, options, text
+from journeymap.forms.accounts import email_field
+
+EXPIRY_CHOICES = [("2", "2 hours"), ("8", "8 hours (a workshop day)"), ("24", "1 day"), ("168", "1 week")]
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField("Joins as", choices=options(ROLE_CHOICES), default="contributor")
+    hours = SelectField("Can be used for", choices=options(EXPIRY_CHOICES), default="8")
+    max_uses = WholeNumberField(
+        "How many people may join with it",
+        validators=[Optional(), NumberRange(1, 500, "Enter a number from 1 to 500, or leave it empty.")],
+        description="Leave empty for anyone in the room.",
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=options(ROLE_CHOICES))
+
+
+class NewAccountForm(FlaskForm):
+    """A facilitator makes an account for someone joining a workshop (e.g. without a phone)."""
+
+    display_name = text("Their name", required=True, maximum=120)
+    email = email_field()
+    role = SelectField("Role on this map", choices=options(ROLE_CHOICES), default="contributor")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code on the screen",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired(message="Type the code shown on the screen."),
+                    Length(max=40, message="A code is 8 letters and numbers, like ABCD-2345.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+
+class IdentityForm(FlaskForm):
+    """A caseworker says which of the map's caseworkers they are, or adds themselves."""
+
+    caseworker_id = SelectField("Which of these is you?", choices=[])
+    name = text("Your name as the family knows you", maximum=200)
+    role = text("Your role", maximum=200, description="For example: housing caseworker, school nurse.")
+    agency_id = SelectField("Your agency", choices=[])
+    new_agency = text("Or the name of your agency, if it is not listed", maximum=200)
+
+    def __init__(self, *args, view, taken_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        free = [w for w in view.caseworkers if w.id not in set(taken_ids)]
+        self.caseworker_id.choices = options(
+            [("new", "I am not listed: add me")] + [(str(w.id), w.display_name) for w in free]
+        )
+        self.agency_id.choices = options([("", "Choose…")] + [(str(a.id), a.name) for a in view.agencies])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.caseworker_id.data == "new":
+            if not self.name.data and not self.role.data:
+                self.role.errors = [*self.role.errors, "Give your name, your role, or both."]
+                valid = False
+            if not self.agency_id.data and not self.new_agency.data:
+                self.agency_id.errors = [*self.agency_id.errors, "Choose your agency or type its name."]
+                valid = False
+        return valid

@@ -1,0 +1,60 @@
+"""Writing the map's history: who added, changed, deleted or exported what, and when.
+
+Called by the routes after a domain function and before the commit, so the entry and the change
+land in the same transaction (never one without the other). Values are the item's own fields;
+nothing here ever sees a password, a session token or an invitation code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import g
+from flask_login import current_user
+
+from journeymap.extensions import db
+from journeymap.models import HistoryEntry
+
+MAX_VALUE = 2000  # characters of one value kept in an entry; longer text is cut with a note
+
+
+def fields_of(record, names) -> dict:
+    return {name: _plain(getattr(record, name)) for name in names}
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def record(map_id: int, action: str, kind: str, item_id: int | None = None, *,
+           summary: str = "", changes: dict | None = None) -> HistoryEntry:
+    membership = g.get("membership")
+    user = current_user if current_user and current_user.is_authenticated else None
+    entry = HistoryEntry(
+        map_id=map_id,
+        user_id=user.id if user else None,
+        actor_name=user.display_name if user else "",
+        actor_role=membership.role if membership else "",
+        action=action,
+        kind=kind,
+        item_id=item_id,
+        summary=_cut(summary, 300),
+        changes={name: _plain(value) for name, value in (changes or {}).items()},
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _plain(value):
+    """JSON-safe, and never unboundedly long."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _cut(value, MAX_VALUE)
+    return value
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,102 @@
+"""Sign up, sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from journeymap.access import PUBLIC, SIGNED_IN, requires
+from journeymap.auth import passwords, sessions, throttle
+from journeymap.extensions import db
+from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
+from journeymap.models import User
+from journeymap.utctime import utcnow
+
+bp = Blueprint("auth", __name__)
+
+# One answer for an unknown email and a wrong password: the page must not tell anyone which
+# addresses have accounts.
+NO_MATCH = "That email and password do not match an account. Check both and try again."
+
+
+def _user_with(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _onward(form_next: str | None):
+    return redirect(sessions.safe_next(form_next) or url_for("maps.index"), code=303)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@requires(PUBLIC)
+def sign_in():
+    if current_user.is_authenticated:
+        return _onward(request.args.get("next"))
+    form = SignInForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        email = form.email.data
+        if (until := throttle.locked_until(email)) is not None:
+            minutes = max(1, round((until - utcnow()).total_seconds() / 60))
+            unit = "minute" if minutes == 1 else "minutes"
+            form.password.errors.append(f"Too many attempts with this email. Try again in {minutes} {unit}.")
+        else:
+            user = _user_with(email)
+            if passwords.verify_password(user.password_hash if user else None, form.password.data):
+                throttle.record_success(email)
+                if passwords.needs_rehash(user.password_hash):
+                    user.password_hash = passwords.hash_password(form.password.data)
+                sessions.sign_in(user)
+                db.session.commit()
+                return _onward(form.next.data)
+            throttle.record_failure(email)
+            db.session.commit()
+            form.password.errors.append(NO_MATCH)
+    return render_template("auth/sign_in.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@requires(PUBLIC)
+def sign_up():
+    if current_user.is_authenticated:
+        return _onward(request.args.get("next"))
+    form = SignUpForm(next=request.args.get("next"), taken_email=_user_with)
+    if form.validate_on_submit():
+        user = User(
+            email=form.email.data, display_name=form.display_name.data,
+            password_hash=passwords.hash_password(form.password.data),
+        )
+        db.session.add(user)
+        db.session.flush()
+        sessions.sign_in(user)
+        db.session.commit()
+        return _onward(form.next.data)
+    return render_template("auth/sign_up.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/sign-out")
+@requires(SIGNED_IN)
+def sign_out():
+    sessions.sign_out(current_user._get_current_object())
+    db.session.commit()
+    flash("You are signed out. On a shared computer, close the browser too.")
+    return redirect(url_for("auth.sign_in"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not passwords.verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            user.password_hash = passwords.hash_password(form.new_password.data)
+            user.must_change_password = False
+            sessions.sign_out_everywhere(user)  # a password change ends every other session
+            sessions.sign_in(user)
+            db.session.commit()
+            flash("Your password is changed. Other browsers signed in as you have been signed out.")
+            return redirect(url_for("maps.index"), code=303)
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,82 @@
+"""Joining a map with an invitation: type the code from the screen, or open the link / QR code.
+
+From a phone it is one page: the code, then name, email and password, and you are on the map.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from journeymap import history
+from journeymap.access import PUBLIC, requires
+from journeymap.auth import passwords, sessions
+from journeymap.domain import members
+from journeymap.extensions import db
+from journeymap.forms.accounts import SignUpForm
+from journeymap.forms.members import CodeForm
+from journeymap.models import Invitation, JourneyMap, User
+
+bp = Blueprint("join", __name__)
+
+
+def _invitation(code: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.code == members.normalise_code(code)))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@requires(PUBLIC)
+def enter_code():
+    form = CodeForm()
+    if form.validate_on_submit():
+        invitation = _invitation(form.code.data)
+        problem = members.invitation_problem(invitation)
+        if problem is None:
+            return redirect(url_for("join.invitation", code=invitation.code), code=303)
+        form.code.errors.append(problem)
+    return render_template("join/code.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def invitation(code: str):
+    found = _invitation(code)
+    problem = members.invitation_problem(found)
+    if problem is not None:
+        # Unknown codes are 404; known but unusable ones say why (410 Gone).
+        return render_template("join/problem.html", problem=problem), 404 if found is None else 410
+    journey_map = db.session.get(JourneyMap, found.map_id)
+    sign_up = None
+    if current_user.is_authenticated:
+        if request.method == "POST":
+            return _join(found)
+    else:
+        sign_up = SignUpForm(
+            taken_email=lambda email: db.session.scalar(select(User.id).where(User.email == email))
+        )
+        if sign_up.validate_on_submit():
+            user = User(email=sign_up.email.data, display_name=sign_up.display_name.data,
+                        password_hash=passwords.hash_password(sign_up.password.data))
+            db.session.add(user)
+            db.session.flush()
+            sessions.sign_in(user)
+            return _join(found)
+    status = 422 if sign_up is not None and sign_up.errors else 200
+    return render_template("join/invitation.html", invitation=found, journey_map=journey_map,
+                           form=sign_up, code=found.code), status
+
+
+def _join(found: Invitation):
+    membership = members.redeem(found, current_user)
+    if membership is None:
+        db.session.rollback()
+        problem = members.invitation_problem(found) or "This invitation was just used up."
+        return render_template("join/problem.html", problem=problem), 410
+    g.membership = membership
+    history.record(found.map_id, "added", "member", membership.id, summary=current_user.display_name,
+                   changes={"Role": membership.role, "Joined with": "an invitation"})
+    db.session.commit()
+    if membership.role == "caseworker" and membership.caseworker_id is None:
+        return redirect(url_for("me.touchpoints", _anchor=f"map-{found.map_id}"), code=303)
+    return redirect(url_for("maps.overview", map_id=found.map_id), code=303)

@@ -1,0 +1,39 @@
+"""The live check every open map page makes each second: "I am here; has the map changed?".
+
+A POST (it records presence; GET requests change nothing). The answer is the "here now" list;
+when the map's revision is newer than the page's, an HX-Trigger tells the page to refresh itself
+(static/js/live.js), which it does without touching any form someone is typing in.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, make_response, render_template, request
+from flask_login import current_user
+
+from journeymap import live
+from journeymap.access import requires
+from journeymap.extensions import db
+
+bp = Blueprint("live", __name__)
+
+PAGES = {"family", "journey", "people", "barriers", "silo", "members", "history", "other"}
+
+
+@bp.post("/maps/<int:map_id>/live")
+@requires("read")
+def check(map_id: int):
+    page = request.form.get("page", "other")
+    page = page if page in PAGES else "other"
+    live.note_presence(map_id, current_user.id, page)
+    db.session.commit()
+    revision = live.revision(map_id)
+    seen = request.form.get("seen", "")
+    response = make_response(render_template(
+        "partials/live.html", map_id=map_id, page=page,
+        here=live.here_now(map_id, current_app.config["PRESENCE_SECONDS"]),
+    ))
+    if not (seen.isascii() and seen.isdigit() and int(seen) >= revision):
+        response.headers["HX-Trigger"] = json.dumps({"jm:map-changed": {"revision": revision}})
+    return response

@@ -1,0 +1,188 @@
+"""A map's members and invitations: managed by its facilitators."""
+
+from __future__ import annotations
+
+import secrets
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from journeymap import history
+from journeymap.access import ROLE_CHOICES, requires
+from journeymap.auth import passwords
+from journeymap.domain import members
+from journeymap.extensions import db
+from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
+from journeymap.models import Invitation, Membership, User
+from journeymap.routes.common import map_or_404, view_or_404
+from journeymap.utctime import utcnow
+
+bp = Blueprint("members", __name__)
+
+# Words for one-time passwords a facilitator reads out or writes on a card.
+_WORDS = ["river", "maple", "candle", "harbor", "lantern", "meadow", "pepper", "violet", "copper", "orchard", "falcon", "willow", "garden", "silver", "thunder", "pebble", "saddle", "cobalt", "juniper", "marble"]
+
+
+def _one_time_password() -> str:
+    return "-".join(secrets.choice(_WORDS) for _ in range(3)) + f"-{secrets.randbelow(90) + 10}"
+
+
+def _page(map_id: int, *, invitation_form=None, account_form=None, new_account=None, status=200):
+    view = view_or_404(map_id)
+    rows = db.session.execute(
+        select(Membership, User).join(User, User.id == Membership.user_id)
+        .where(Membership.map_id == map_id).order_by(Membership.joined_at, Membership.id)
+    ).all()
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.map_id == map_id).order_by(Invitation.created_at.desc())
+    ).all()
+    return render_template(
+        "members/page.html", view=view, rows=rows, invitations=invitations, now=utcnow(),
+        invitation_form=invitation_form or InvitationForm(formdata=None),
+        account_form=account_form or NewAccountForm(formdata=None),
+        role_choices=ROLE_CHOICES, new_account=new_account,
+        problem=members.invitation_problem,
+    ), status
+
+
+@bp.get("/maps/<int:map_id>/members")
+@requires("manage_members")
+def page(map_id: int):
+    return _page(map_id)
+
+
+def _membership_or_404(map_id: int, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.map_id != map_id:
+        abort(404)
+    return membership
+
+
+@bp.post("/maps/<int:map_id>/members/<int:membership_id>/role")
+@requires("manage_members")
+def change_role(map_id: int, membership_id: int):
+    membership = _membership_or_404(map_id, membership_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the roles listed.")
+        return redirect(url_for("members.page", map_id=map_id), code=303)
+    if form.role.data != membership.role:
+        if members.is_last_facilitator(membership):
+            flash("A map needs at least one facilitator. Make someone else facilitator first.")
+            return redirect(url_for("members.page", map_id=map_id), code=303)
+        user = db.session.get(User, membership.user_id)
+        history.record(map_id, "changed", "member", membership.id, summary=user.display_name,
+                       changes={"Role": [membership.role, form.role.data]})
+        membership.role = form.role.data
+        db.session.commit()
+    return redirect(url_for("members.page", map_id=map_id, _anchor=f"member-{membership.id}"), code=303)
+
+
+@bp.post("/maps/<int:map_id>/members/<int:membership_id>/remove")
+@requires("manage_members")
+def remove(map_id: int, membership_id: int):
+    membership = _membership_or_404(map_id, membership_id)
+    if members.is_last_facilitator(membership):
+        flash("A map needs at least one facilitator. Make someone else facilitator first.")
+        return redirect(url_for("members.page", map_id=map_id), code=303)
+    user = db.session.get(User, membership.user_id)
+    history.record(map_id, "deleted", "member", membership.id, summary=user.display_name,
+                   changes={"Role": membership.role})
+    db.session.delete(membership)
+    db.session.commit()
+    flash(f"{user.display_name} is no longer a member of this map.")
+    if user.id == current_user.id:
+        return redirect(url_for("maps.index"), code=303)
+    return redirect(url_for("members.page", map_id=map_id), code=303)
+
+
+@bp.post("/maps/<int:map_id>/members/accounts")
+@requires("manage_members")
+def create_account(map_id: int):
+    """Make an account for someone and add them; the one-time password is shown once, here."""
+    journey_map = map_or_404(map_id)
+    form = NewAccountForm()
+    if not form.validate_on_submit():
+        return _page(map_id, account_form=form, status=422)
+    user = db.session.scalar(select(User).where(User.email == form.email.data))
+    password = None
+    if user is None:
+        password = _one_time_password()
+        user = User(email=form.email.data, display_name=form.display_name.data,
+                    password_hash=passwords.hash_password(password), must_change_password=True,
+                    created_by_id=current_user.id)
+        db.session.add(user)
+        db.session.flush()
+    elif members_of(map_id, user.id):
+        form.email.errors.append("This person is already a member of this map.")
+        return _page(map_id, account_form=form, status=422)
+    membership = members.add_member(journey_map, user, form.role.data)
+    history.record(map_id, "added", "member", membership.id, summary=user.display_name,
+                   changes={"Role": form.role.data,
+                            "Account": "made by the facilitator" if password else "existing"})
+    db.session.commit()
+    return _page(map_id, new_account={"user": user, "password": password, "role": form.role.data})
+
+
+def members_of(map_id: int, user_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.map_id == map_id, Membership.user_id == user_id)
+    )
+
+
+@bp.post("/maps/<int:map_id>/invitations")
+@requires("manage_members")
+def invite(map_id: int):
+    journey_map = map_or_404(map_id)
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return _page(map_id, invitation_form=form, status=422)
+    invitation = members.create_invitation(
+        journey_map, form.role.data, hours=int(form.hours.data), max_uses=form.max_uses.data,
+        created_by=current_user,
+    )
+    # The code itself is a key to the map: it never goes into the history.
+    history.record(map_id, "added", "invitation", invitation.id, summary=f"invitation for {form.role.data}",
+                   changes={"Role": form.role.data, "Expires": invitation.expires_at,
+                            "Uses allowed": form.max_uses.data or "any"})
+    db.session.commit()
+    return redirect(url_for("members.show_invitation", map_id=map_id, invitation_id=invitation.id), code=303)
+
+
+def _invitation_or_404(map_id: int, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.map_id != map_id:
+        abort(404)
+    return invitation
+
+
+@bp.get("/maps/<int:map_id>/invitations/<int:invitation_id>")
+@requires("manage_members")
+def show_invitation(map_id: int, invitation_id: int):
+    """For the projector: the code in large type, the link, and a QR code for phones."""
+    invitation = _invitation_or_404(map_id, invitation_id)
+    link = url_for("join.invitation", code=invitation.code, _external=True)
+    qr = segno.make(link, error="m")
+    svg = qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
+    return render_template(
+        "members/invitation.html", view=view_or_404(map_id), invitation=invitation, link=link,
+        qr=Markup(svg), problem=members.invitation_problem(invitation),
+    )
+
+
+@bp.post("/maps/<int:map_id>/invitations/<int:invitation_id>/revoke")
+@requires("manage_members")
+def revoke(map_id: int, invitation_id: int):
+    invitation = _invitation_or_404(map_id, invitation_id)
+    if invitation.revoked_at is None:
+        members.revoke(invitation)
+        history.record(map_id, "deleted", "invitation", invitation.id,
+                       summary=f"invitation for {invitation.role} withdrawn")
+        db.session.commit()
+    flash("The invitation is withdrawn: its code and link no longer work.")
+    return redirect(url_for("members.page", map_id=map_id), code=303)
+
+

@@ -1,0 +1,103 @@
+// Live updates on map pages. Every second the #live element asks the server "has the map changed?"
+// (htmx polling; the server also records who is here). When it has, this script fetches the page
+// again and swaps in the new #main and #map-status, keeping every form someone is using exactly as
+// it is: open edit forms, any form with typing in it, and the form that has the focus.
+(function () {
+  "use strict";
+
+  let refreshing = false;
+  let again = false;
+
+  // The poll tells the server which revision this page shows.
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt.id !== "live") return;
+    const status = document.getElementById("map-status");
+    if (status) event.detail.parameters.seen = status.dataset.revision || "0";
+  });
+
+  // A form counts as in use once someone types or chooses something in it.
+  document.addEventListener("input", markDirty, true);
+  document.addEventListener("change", markDirty, true);
+  function markDirty(event) {
+    const form = event.target.closest && event.target.closest("form");
+    if (form) form.dataset.dirty = "1";
+  }
+  // A form that was sent and came back fresh (htmx swaps in a new one) starts clean again.
+
+  document.body.addEventListener("jm:map-changed", () => {
+    if (refreshing) { again = true; return; }
+    refresh();
+  });
+
+  async function refresh() {
+    refreshing = true;
+    try {
+      const response = await fetch(window.location.pathname + window.location.search, {
+        credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
+      });
+      if (!response.ok) return;  // the next change, or the next poll, tries again
+      const html = await response.text();
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      swapKeepingForms("main", fresh);
+      swapKeepingForms("map-status", fresh);
+      const announcer = document.getElementById("announcer");
+      if (announcer) announcer.textContent = "The map was updated by someone else.";
+    } catch (error) {
+      // Offline for a moment: the poll keeps going and a later change refreshes the page.
+    } finally {
+      refreshing = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
+
+  // The element of a form in use that stands in for it on the page: the item being edited
+  // (it carries the item's id) or the add-form panel.
+  function keptContainers(region) {
+    const active = document.activeElement;
+    const kept = [];
+    region.querySelectorAll("form").forEach((form) => {
+      const inUse = form.dataset.dirty === "1" || form.contains(active) || form.closest(".editing");
+      if (!inUse) return;
+      const holder = form.closest("[id].item, [id].add-form, [id].conflict-item") || (form.id ? form : null);
+      if (holder && !kept.includes(holder)) kept.push(holder);
+    });
+    return kept;
+  }
+
+  function swapKeepingForms(id, freshDoc) {
+    const current = document.getElementById(id);
+    const replacement = freshDoc.getElementById(id);
+    if (!current || !replacement) return;
+    const active = document.activeElement;
+    const caret = active && "selectionStart" in active
+      ? [active.selectionStart, active.selectionEnd] : null;
+    const kept = keptContainers(current);
+    const orphans = [];
+    kept.forEach((holder) => {
+      const twin = replacement.querySelector("#" + CSS.escape(holder.id));
+      if (twin) twin.replaceWith(holder);  // moves the live node, typed text and all
+      else orphans.push(holder);
+    });
+    if (orphans.length) {
+      // The item was deleted by someone else: keep the form at the top of the page. Saving it
+      // answers with a view of what happened and a way to add it back.
+      const box = document.createElement("div");
+      box.className = "orphans";
+      orphans.forEach((holder) => {
+        const note = document.createElement("p");
+        note.className = "conflict";
+        note.setAttribute("role", "status");
+        note.textContent = "Someone else deleted what you are editing. Your text is kept here; save to see your choices.";
+        box.appendChild(note);
+        box.appendChild(holder);
+      });
+      replacement.prepend(box);
+    }
+    current.replaceWith(replacement);
+    htmx.process(replacement);
+    if (active && document.contains(active) && document.activeElement !== active) {
+      active.focus({ preventScroll: true });
+      if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
+    }
+  }
+})();

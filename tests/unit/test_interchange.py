@@ -1,0 +1,461 @@
+"""Interchange: the version 2 JSON round trip, version 1 import, bad files, and CSV safe for
+spreadsheets."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from journeymap import demo
+from journeymap.domain.barriers import add_barrier
+from journeymap.domain.family import add_member, start_map
+from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.extensions import db
+from journeymap.interchange import (
+    ImportProblem,
+    barriers_csv,
+    import_map,
+    map_to_json_dict,
+    safe_cell,
+    touchpoints_csv,
+)
+from journeymap.models import JourneyMap
+from journeymap.render.exports import map_to_dict
+from journeymap.snapshot import UNSTAGED_NAME
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@pytest.fixture
+def demo_view(app, view_of):
+    journey_map = demo.load_demo()
+    db.session.commit()
+    return view_of(journey_map.id)
+
+
+def reimport(view_of, data: dict):
+    journey_map = import_map(db.session, data)
+    db.session.commit()
+    return view_of(journey_map.id)
+
+
+def count_maps() -> int:
+    return db.session.scalar(select(func.count()).select_from(JourneyMap))
+
+
+# Export and round trip --------------------------------------------------------------------------
+
+
+def test_export_has_no_database_ids_or_timestamps(demo_view):
+    data = map_to_json_dict(demo_view)
+    assert data["format"] == "journeymap" and data["format_version"] == 2
+    text = dumps(data)
+    for word in ('"id"', "_id", "revision", "created_at", "updated_at", "position"):
+        assert word not in text
+    assert [a["key"] for a in data["agencies"]] == [f"a{n}" for n in range(1, 10)]
+    assert data["family"]["pseudonym"] == demo.PSEUDONYM
+    assert len(data["household"]) == 5
+    assert [s["name"] for s in data["stages"]] == list(demo.STAGES.values())
+
+
+def test_round_trip_of_the_demo_is_exact(demo_view, view_of):
+    first = map_to_json_dict(demo_view)
+    copy_view = reimport(view_of, copy.deepcopy(first))
+    assert copy_view.id != demo_view.id
+    second = map_to_json_dict(copy_view)
+    assert second == first
+    assert dumps(second) == dumps(first)
+    # And once more, from the copy: a file's second life is like its first.
+    assert map_to_json_dict(reimport(view_of, second)) == first
+    assert count_maps() == 3
+
+
+def test_round_trip_keeps_what_the_map_says(demo_view, view_of):
+    copy_view = reimport(view_of, map_to_json_dict(demo_view))
+    assert [tp.action for tp in copy_view.touchpoints] == [tp.action for tp in demo_view.touchpoints]
+    assert [b.title for b in copy_view.unowned_barriers] == [b.title for b in demo_view.unowned_barriers]
+    assert [copy_view.owner_text(b) for b in copy_view.barriers] == [
+        demo_view.owner_text(b) for b in demo_view.barriers
+    ]
+    assert touchpoints_csv(copy_view) == touchpoints_csv(demo_view)
+    assert barriers_csv(copy_view) == barriers_csv(demo_view)
+
+
+def test_round_trip_of_edge_cases(app, view_of):
+    """Unstaged touchpoints, an empty stage, a caseworker with no agency, a gap in positions,
+    an owner who is only a caseworker, text with spaces and line breaks kept exactly."""
+    journey_map = start_map("  Family E.  ", "Line one\r\nLine two\ttabbed", "")
+    journey_map.from_family = True
+    add_member(journey_map, "Father", "unsaid", from_family=True)
+    stage = add_stage(journey_map, "Only stage")
+    add_stage(journey_map, "Empty stage")
+    agency = add_agency(journey_map, "Same name", "other")
+    add_agency(journey_map, "Same name", "county")
+    loner = add_caseworker(journey_map, name="Solo", role="")
+    t1 = add_touchpoint(journey_map, stage_id=None, action="loose", caseworker_id=loner.id)
+    t2 = add_touchpoint(journey_map, stage_id=stage.id, action="first", agency_id=agency.id, feeling=0)
+    gone = add_touchpoint(journey_map, stage_id=stage.id, action="deleted later")
+    add_touchpoint(journey_map, stage_id=stage.id, action="after the gap", days_waited=0, from_family=True)
+    db.session.delete(gone)
+    add_barrier(journey_map, [t1.id, t2.id], title="Two places", owner_caseworker_id=loner.id)
+    add_barrier(journey_map, [], title="Nowhere", from_family=True)
+    db.session.commit()
+    first = map_to_json_dict(view_of(journey_map.id))
+    assert first["touchpoints"][-1]["stage"] is None
+    # Journey order: "first" (t1), "after the gap" (t2), then the unstaged "loose" (t3).
+    assert [t["action"] for t in first["touchpoints"]] == ["first", "after the gap", "loose"]
+    assert first["barriers"][0]["touchpoints"] == ["t1", "t3"]
+    assert first["barriers"][0]["owner_caseworker"] == "c1"
+    assert first["family"]["from_family"] and first["household"][0]["from_family"]
+    assert [t["from_family"] for t in first["touchpoints"]] == [False, True, False]
+    assert [b["from_family"] for b in first["barriers"]] == [False, True]
+    second = map_to_json_dict(reimport(view_of, first))
+    assert dumps(second) == dumps(first)
+    assert second["family"]["pseudonym"] == "  Family E.  "
+
+
+def test_a_hand_written_file_with_only_the_required_fields(app, view_of):
+    view = reimport(
+        view_of,
+        {
+            "format": "journeymap", "format_version": 2,
+            "family": {"pseudonym": "Family H."},
+            "household": [{"role": "Mother"}],
+            "agencies": [{"key": "school", "name": "School"}],
+            "caseworkers": [{"key": "ssw", "role": "Social worker", "agency": "school"}],
+            "stages": [{"key": "start", "name": "Start"}],
+            "touchpoints": [{"key": "visit", "action": "Visit", "stage": "start", "caseworker": "ssw"}],
+            "barriers": [{"key": "far", "title": "Far away", "touchpoints": ["visit", "visit"]}],
+        },
+    )
+    assert view.members[0].age_band == "unsaid"
+    assert view.agencies[0].sector == "other"
+    tp = view.touchpoints[0]
+    assert (tp.channel, tp.feeling, tp.reported_by, tp.retold_story) == (None, None, "facilitator", False)
+    assert view.caseworker(tp.caseworker_id).role == "Social worker"
+    assert view.barriers[0].touchpoint_ids == (tp.id,)
+    assert view.barriers[0].is_unowned
+
+
+# Version 1 --------------------------------------------------------------------------------------
+
+
+def test_version_1_export_imports(demo_view, view_of):
+    old = json.loads(dumps(map_to_dict(demo_view)))  # as the download writes it
+    assert old["format_version"] == 1
+    copy_view = reimport(view_of, old)
+    assert map_to_json_dict(copy_view) == map_to_json_dict(demo_view)
+
+
+def test_version_1_ids_need_only_resolve_within_the_file(demo_view, view_of):
+    """A file from another database: its ids mean nothing here, and are not reused."""
+    old = map_to_dict(demo_view)
+    shift = {"agency_id", "caseworker_id", "stage_id", "owner_agency_id", "owner_caseworker_id"}
+    for section in ("agencies", "caseworkers", "stages", "touchpoints", "barriers"):
+        for item in old[section]:
+            item["id"] += 1000
+            for name in shift & item.keys():
+                if item[name] is not None:
+                    item[name] += 1000
+            if "touchpoint_ids" in item:
+                item["touchpoint_ids"] = [t + 1000 for t in item["touchpoint_ids"]]
+    copy_view = reimport(view_of, old)
+    assert map_to_json_dict(copy_view) == map_to_json_dict(demo_view)
+    assert max(a.id for a in copy_view.agencies) < 1000
+
+
+# Bad files ---------------------------------------------------------------------------------------
+
+
+def good() -> dict:
+    """A small valid version 2 file; each bad case below breaks one thing in it."""
+    return {
+        "format": "journeymap",
+        "format_version": 2,
+        "family": {"pseudonym": "Family B.", "situation": "", "hopes": ""},
+        "household": [{"role": "Mother", "age_band": "25-44"}],
+        "agencies": [{"key": "a1", "name": "Housing", "sector": "housing"}],
+        "caseworkers": [
+            {"key": "c1", "name": "", "role": "Intake", "agency": "a1", "holds_file": True,
+             "status": "active"},
+        ],
+        "stages": [{"key": "s1", "name": "Crisis"}],
+        "touchpoints": [
+            {"key": f"t{n}", "stage": "s1", "action": f"Step {n}", "place": "", "agency": "a1",
+             "caseworker": "c1", "channel": "phone", "days_waited": 3, "documents": "",
+             "retold_story": False, "feeling": -1, "reported_by": "family"}
+            for n in range(1, 5)
+        ],
+        "barriers": [
+            {"key": "b1", "title": "Wait", "description": "", "category": "waiting",
+             "severity": "high", "owner_agency": None, "owner_caseworker": None,
+             "touchpoints": ["t1"]},
+        ],
+    }
+
+
+def breaking(change):
+    """A file made by one change to the good one (whatever the change returns is ignored)."""
+
+    def make():
+        data = good()
+        change(data)
+        return data
+
+    return make
+
+
+BAD_FILES = [
+    # (id, how the file is broken, the message)
+    ("not a dict", lambda: [good()], "expected a JSON object at the top, found a list"),
+    ("a string", lambda: "journeymap", "found text 'journeymap'"),
+    ("no format", breaking(lambda d: d.pop("format")), "format: missing"),
+    ("wrong format name", breaking(lambda d: d.update(format="trello")),
+     "format: expected 'journeymap', found text 'trello'"),
+    ("future version", breaking(lambda d: d.update(format_version=3)),
+     "format_version: version 3 is not supported (a newer journeymap wrote it"),
+    ("version zero", breaking(lambda d: d.update(format_version=0)), "version 0 is not supported"),
+    ("version as text", breaking(lambda d: d.update(format_version="2")),
+     "format_version: expected a whole number, found text '2'"),
+    ("no family", breaking(lambda d: d.pop("family")), "family: missing"),
+    ("family is a list", breaking(lambda d: d.update(family=[])), "family: expected an object, found a list"),
+    ("no pseudonym", breaking(lambda d: d["family"].pop("pseudonym")), "family.pseudonym: missing"),
+    ("blank pseudonym", breaking(lambda d: d["family"].update(pseudonym="   ")),
+     "family.pseudonym: must not be empty"),
+    ("pseudonym too long", breaking(lambda d: d["family"].update(pseudonym="x" * 121)),
+     "family.pseudonym: 121 characters is too long (at most 120)"),
+    ("situation too long", breaking(lambda d: d["family"].update(situation="x" * 5001)),
+     "family.situation: 5,001 characters is too long (at most 5,000)"),
+    ("situation a number", breaking(lambda d: d["family"].update(situation=5)),
+     "family.situation: expected text, found a number 5"),
+    ("NUL in text", breaking(lambda d: d["family"].update(hopes="a\x00b")),
+     "family.hopes: contains control characters"),
+    ("lone surrogate", breaking(lambda d: d["family"].update(hopes="a\ud800b")),
+     "family.hopes: contains control characters or invalid text"),
+    ("no touchpoints list", breaking(lambda d: d.pop("touchpoints")), "touchpoints: missing"),
+    ("touchpoints an object", breaking(lambda d: d.update(touchpoints={})),
+     "touchpoints: expected a list, found an object"),
+    ("touchpoint not an object", breaking(lambda d: d["touchpoints"].append("t5")),
+     "touchpoints[4]: expected an object, found text 't5'"),
+    ("member role too long", breaking(lambda d: d["household"][0].update(role="x" * 81)),
+     "household[0].role: 81 characters is too long (at most 80)"),
+    ("bad age band", breaking(lambda d: d["household"][0].update(age_band="30")),
+     "household[0].age_band: found text '30'; expected one of \"0-4\""),
+    ("agency without key", breaking(lambda d: d["agencies"][0].pop("key")), "agencies[0].key: missing"),
+    ("agency key a number", breaking(lambda d: d["agencies"][0].update(key=1)),
+     "agencies[0].key: expected a key (text), found a number 1"),
+    ("duplicate key", breaking(lambda d: d["agencies"].append({"key": "a1", "name": "Again"})),
+     "agencies[1].key: 'a1' is already used by agencies[0]"),
+    ("agency name too long", breaking(lambda d: d["agencies"][0].update(name="x" * 201)),
+     "agencies[0].name: 201 characters is too long (at most 200)"),
+    ("bad sector", breaking(lambda d: d["agencies"][0].update(sector="police")),
+     "agencies[0].sector: found text 'police'; expected one of"),
+    ("nameless roleless caseworker", breaking(lambda d: d["caseworkers"][0].update(role=" ")),
+     "caseworkers[0]: a caseworker needs a name, a role, or both"),
+    ("caseworker at unknown agency", breaking(lambda d: d["caseworkers"][0].update(agency="a9")),
+     "caseworkers[0].agency: no agency 'a9' in this file"),
+    ("from_family as text", breaking(lambda d: d["touchpoints"][0].update(from_family="no")),
+     "touchpoints[0].from_family: expected true or false, found text 'no'"),
+    ("holds_file as text", breaking(lambda d: d["caseworkers"][0].update(holds_file="yes")),
+     "caseworkers[0].holds_file: expected true or false, found text 'yes'"),
+    ("bad status", breaking(lambda d: d["caseworkers"][0].update(status="retired")),
+     "caseworkers[0].status: found text 'retired'; expected one of \"active\", \"left\""),
+    ("unknown agency", breaking(lambda d: d["touchpoints"][3].update(agency="a9")),
+     "touchpoints[3].agency: no agency 'a9' in this file"),
+    ("unknown caseworker", breaking(lambda d: d["touchpoints"][0].update(caseworker="c2")),
+     "touchpoints[0].caseworker: no caseworker 'c2' in this file"),
+    ("unknown stage", breaking(lambda d: d["touchpoints"][1].update(stage="s0")),
+     "touchpoints[1].stage: no stage 's0' in this file"),
+    ("reference of the wrong kind", breaking(lambda d: d["touchpoints"][1].update(stage="a1")),
+     "touchpoints[1].stage: no stage 'a1' in this file"),
+    ("reference as a number", breaking(lambda d: d["touchpoints"][1].update(agency=1)),
+     "touchpoints[1].agency: expected a key (text) or null, found a number 1"),
+    ("reference as an object", breaking(lambda d: d["touchpoints"][1].update(agency={"key": "a1"})),
+     "touchpoints[1].agency: expected a key (text) or null, found an object"),
+    ("no action", breaking(lambda d: d["touchpoints"][2].pop("action")), "touchpoints[2].action: missing"),
+    ("action too long", breaking(lambda d: d["touchpoints"][2].update(action="x" * 301)),
+     "touchpoints[2].action: 301 characters is too long (at most 300)"),
+    ("documents too long", breaking(lambda d: d["touchpoints"][2].update(documents="x" * 2001)),
+     "touchpoints[2].documents: 2,001 characters is too long (at most 2,000)"),
+    ("bad channel", breaking(lambda d: d["touchpoints"][0].update(channel="fax")),
+     "touchpoints[0].channel: found text 'fax'; expected one of \"in_person\", \"phone\""),
+    ("feeling out of range", breaking(lambda d: d["touchpoints"][0].update(feeling=3)),
+     "touchpoints[0].feeling: found a number 3; expected one of -2, -1, 0, 1, 2, null"),
+    ("feeling as text", breaking(lambda d: d["touchpoints"][0].update(feeling="-1")),
+     "touchpoints[0].feeling: found text '-1'; expected one of -2"),
+    ("feeling as true", breaking(lambda d: d["touchpoints"][0].update(feeling=True)),
+     "touchpoints[0].feeling: found true; expected one of -2"),
+    ("days as a fraction", breaking(lambda d: d["touchpoints"][0].update(days_waited=2.5)),
+     "touchpoints[0].days_waited: expected a whole number or null, found a number 2.5"),
+    ("negative days", breaking(lambda d: d["touchpoints"][0].update(days_waited=-1)),
+     "touchpoints[0].days_waited: -1 is outside 0 to 3,650"),
+    ("retold as 1", breaking(lambda d: d["touchpoints"][0].update(retold_story=1)),
+     "touchpoints[0].retold_story: expected true or false, found a number 1"),
+    ("bad reporter", breaking(lambda d: d["touchpoints"][0].update(reported_by="neighbour")),
+     "touchpoints[0].reported_by: found text 'neighbour'"),
+    ("bad category", breaking(lambda d: d["barriers"][0].update(category="weather")),
+     "barriers[0].category: found text 'weather'"),
+    ("bad severity", breaking(lambda d: d["barriers"][0].update(severity=None)),
+     "barriers[0].severity: found null; expected one of \"low\""),
+    ("title too long", breaking(lambda d: d["barriers"][0].update(title="x" * 201)),
+     "barriers[0].title: 201 characters is too long (at most 200)"),
+    ("unknown owner", breaking(lambda d: d["barriers"][0].update(owner_caseworker="c9")),
+     "barriers[0].owner_caseworker: no caseworker 'c9' in this file"),
+    ("unknown barrier touchpoint", breaking(lambda d: d["barriers"][0].update(touchpoints=["t1", "t99"])),
+     "barriers[0].touchpoints[1]: no touchpoint 't99' in this file"),
+    ("barrier touchpoints not a list", breaking(lambda d: d["barriers"][0].update(touchpoints="t1")),
+     "barriers[0].touchpoints: expected a list, found text 't1'"),
+    ("null barrier touchpoint", breaking(lambda d: d["barriers"][0].update(touchpoints=[None])),
+     "barriers[0].touchpoints[0]: expected a touchpoint, found null"),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES]
+)
+def test_bad_files_are_refused_with_a_clear_message(app, make, message):
+    data = make()
+    with pytest.raises(ImportProblem) as caught:
+        import_map(db.session, data)
+    assert message in str(caught.value)
+    db.session.commit()
+    assert count_maps() == 0  # refused before anything was added
+
+
+def test_the_good_file_of_the_bad_cases_is_good(app, view_of):
+    view = reimport(view_of, good())
+    assert len(view.touchpoints) == 4
+
+
+BAD_VERSION_1 = [
+    ("unknown agency id", lambda d: d["touchpoints"][0].update(agency_id=999),
+     "touchpoints[0].agency_id: no agency with id 999 in this file"),
+    ("id as text", lambda d: d["agencies"][0].update(id="1"),
+     "agencies[0].id: expected an id (a whole number), found text '1'"),
+    ("stage reference as text", lambda d: d["touchpoints"][0].update(stage_id="s1"),
+     "touchpoints[0].stage_id: expected an id (a whole number) or null, found text 's1'"),
+    ("unknown touchpoint id", lambda d: d["barriers"][0]["touchpoint_ids"].append(999),
+     "no touchpoint with id 999 in this file"),
+    ("no map section", lambda d: d.pop("map"), "map: missing"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), [case[1:] for case in BAD_VERSION_1], ids=[case[0] for case in BAD_VERSION_1]
+)
+def test_bad_version_1_files_name_the_version_1_fields(demo_view, change, message):
+    data = map_to_dict(demo_view)
+    change(data)
+    with pytest.raises(ImportProblem, match=re.escape(message)):
+        import_map(db.session, data)
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def read_csv(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+@pytest.mark.parametrize(
+    ("typed", "cell"),
+    [
+        ('=HYPERLINK("http://evil.example","Click")', '\'=HYPERLINK("http://evil.example","Click")'),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturn", "'\rReturn"),
+        ("Plain text", "Plain text"),
+        ("Called 3 times = no answer", "Called 3 times = no answer"),
+        ("'quoted already", "'quoted already"),
+        ("", ""),
+    ],
+    ids=["hyperlink", "plus", "minus", "at", "tab", "cr", "plain", "equals inside", "apostrophe", "empty"],
+)
+def test_csv_cells_cannot_become_formulas(app, view_of, typed, cell):
+    journey_map = start_map("Family C.")
+    stage = add_stage(journey_map, typed or "Stage")
+    agency = add_agency(journey_map, typed or "Agency", "other")
+    worker = add_caseworker(journey_map, role=typed or "Role", agency_id=agency.id)
+    tp = add_touchpoint(
+        journey_map, stage_id=stage.id, action=typed, place=typed, agency_id=agency.id,
+        caseworker_id=worker.id, feeling=-2, days_waited=4,
+    )
+    add_barrier(journey_map, [tp.id], title=typed, description=typed, owner_caseworker_id=worker.id,
+                owner_agency_id=agency.id)
+    db.session.commit()
+    view = view_of(journey_map.id)
+
+    header, row = read_csv(touchpoints_csv(view))
+    values = dict(zip(header, row, strict=True))
+    assert values["What the family had to do"] == cell
+    assert values["Where"] == cell
+    if typed:
+        assert values["Stage"] == values["Agency"] == values["Caseworker"] == cell
+    assert values["Feeling"] == "Very hard"
+    assert values["Feeling score (-2 to +2)"] == "-2"  # a number of ours: left as a number
+    assert values["Days waited"] == "4"
+
+    header, row = read_csv(barriers_csv(view))
+    values = dict(zip(header, row, strict=True))
+    assert values["Title"] == values["What happened"] == cell
+    # The cell starts with the step number, so the text after it cannot start a formula.
+    assert values["Where it showed up"] == f"1. {typed}"
+    assert values["Owning caseworker"] == (cell if typed else "Role")
+    assert values["Whose job"] == (f"{cell} at {typed}" if typed else "Role at Agency")
+
+
+def test_safe_cell_escapes_only_text():
+    assert safe_cell(-2) == -2
+    assert safe_cell("-2") == "'-2"
+    assert safe_cell(None) is None
+
+
+def test_csv_of_the_demo(demo_view):
+    rows = read_csv(touchpoints_csv(demo_view))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["Step", "Stage", "What the family had to do"]
+    assert len(body) == len(demo_view.touchpoints)
+    assert [int(r[0]) for r in body] == list(range(1, len(body) + 1))
+    first = dict(zip(header, body[0], strict=True))
+    assert first["Stage"] == "Crisis"
+    assert first["Agency"] == "Valley Electric Company"
+    assert first["How"] == "Phone"
+    assert first["Told their story again"] == "Yes"
+    assert first["Documents asked for"] == "Account number; Shut-off notice"
+    assert "Electricity shut off — no heat or hot water" in first["Barriers"]
+
+    rows = read_csv(barriers_csv(demo_view))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(demo_view.barriers)
+    by_title = {r[1]: dict(zip(header, r, strict=True)) for r in body}
+    assert by_title["Each agency asks for the same documents"]["Whose job"] == "No one"
+    wait = by_title["45-day wait for energy assistance"]
+    assert wait["Owning agency"] == wait["Whose job"] == "Tri-County Community Action: Energy Assistance"
+    assert wait["Owning caseworker"] == ""
+    absences = by_title["Children missing school; absences treated as truancy"]
+    assert absences["Whose job"] == "Dana, School social worker at Lincoln Unified School District"
+    assert by_title["Housing voucher waitlist is two years long"]["Touchpoints"] == "1"
+
+
+def test_csv_names_the_unstaged_group_and_survives_line_breaks(app, view_of):
+    journey_map = start_map("Family L.")
+    add_touchpoint(journey_map, stage_id=None, action="Two\nlines", documents="ID\nLease, Bill")
+    db.session.commit()
+    header, row = read_csv(touchpoints_csv(view_of(journey_map.id)))
+    values = dict(zip(header, row, strict=True))
+    assert values["Stage"] == UNSTAGED_NAME
+    assert values["What the family had to do"] == "Two\nlines"
+    assert values["Documents asked for"] == "ID; Lease; Bill"
+    assert values["Feeling"] == values["Feeling score (-2 to +2)"] == values["Agency"] == ""
