@@ -20,15 +20,23 @@ from journeymap.snapshot import load_map_view
 @click.option("--if-empty", is_flag=True, help="Only load the demo when there are no maps yet.")
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
-    """Load the sample map: a family whose electricity was shut off, and fifteen caseworkers."""
+    """Load the sample map (a family whose electricity was shut off, and fifteen caseworkers) with
+    one account per role to try it; their password is printed and kept in instance/."""
+    from journeymap import demo_accounts
     from journeymap.demo import load_demo
 
+    saved = Path(current_app.instance_path) / "demo-accounts.txt"
     if if_empty and db.session.scalar(select(func.count()).select_from(JourneyMap)):
         click.echo("Maps already exist; demo not loaded.")
+        if saved.exists():
+            click.echo(saved.read_text().rstrip())
         return
     journey_map = load_demo()
+    password = demo_accounts.create_demo_accounts(journey_map)
     db.session.commit()
+    demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")
+    click.echo(demo_accounts.describe(password))
 
 
 @click.command("export")

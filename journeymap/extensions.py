@@ -40,8 +40,12 @@ login_manager = LoginManager()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_enforces_foreign_keys(dbapi_connection, _record):
-    # SQLite ignores ON DELETE rules unless asked; the schema relies on them.
+    # SQLite ignores ON DELETE rules unless asked; the schema relies on them. Write-ahead logging
+    # lets the server's worker processes read while one of them writes (a workshop is many small
+    # writes and a poll per open page per second); a writer waits up to 5 s for another.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -1,0 +1,59 @@
+"""Accounts to try the demo map with, one per role, sharing one generated password.
+
+The password is made fresh for each installation (never shipped in the code) and written to
+instance/demo-accounts.txt, readable by its owner only, so `scripts/run` can print it each time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+
+from journeymap.auth.passwords import hash_password
+from journeymap.domain.members import add_member
+from journeymap.extensions import db
+from journeymap.models import Caseworker, JourneyMap, User
+
+# (email, name, role on the demo map, name of the demo caseworker they are)
+ACCOUNTS = (
+    ("facilitator@demo.invalid", "Sam (facilitator)", "facilitator", None),
+    ("rosa@demo.invalid", "Rosa (caseworker)", "caseworker", "Rosa"),
+    ("family@demo.invalid", "Family R.", "family", None),
+    ("leader@demo.invalid", "Lee (steering group)", "viewer", None),
+)
+
+
+def create_demo_accounts(journey_map: JourneyMap) -> str:
+    """Make (or reuse) the demo accounts, put them on the map, and return their password."""
+    password = "-".join(secrets.token_hex(3) for _ in range(3))
+    hashed = hash_password(password)
+    for email, name, role, caseworker_name in ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, display_name=name, password_hash=hashed)
+            db.session.add(user)
+            db.session.flush()
+        else:
+            user.password_hash = hashed
+        caseworker_id = None
+        if caseworker_name:
+            caseworker_id = db.session.scalar(select(Caseworker.id).where(
+                Caseworker.map_id == journey_map.id, Caseworker.name == caseworker_name))
+        add_member(journey_map, user, role, caseworker_id=caseworker_id)
+    return password
+
+
+def describe(password: str) -> str:
+    lines = ["Demo accounts (all with the same password):"]
+    lines += [f"  {role:<12} {email}" for email, _, role, _ in ACCOUNTS]
+    lines.append(f"  password     {password}")
+    return "\n".join(lines)
+
+
+def save(instance_path: Path, password: str) -> Path:
+    path = instance_path / "demo-accounts.txt"
+    path.write_text(describe(password) + "\n")
+    path.chmod(0o600)
+    return path
