@@ -23,10 +23,10 @@ from journeymap.utctime import utcnow
 bp = Blueprint("members", __name__)
 
 # Words for one-time passwords a facilitator reads out or writes on a card.
-_WORDS = (
-    "river maple candle harbor lantern meadow pepper violet copper orchard falcon willow "
-    "garden silver thunder pebble saddle cobalt juniper marble"
-).split()
+_WORDS = [
+    "river", "maple", "candle", "harbor", "lantern", "meadow", "pepper", "violet", "copper", "orchard",
+    "falcon", "willow", "garden", "silver", "thunder", "pebble", "saddle", "cobalt", "juniper", "marble",
+]
 
 
 def _one_time_password() -> str:

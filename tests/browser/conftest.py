@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from journeymap import create_app
 from journeymap.extensions import db
+from tests.conftest import FAST_HASHING
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -45,6 +46,7 @@ def live_server(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "x",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3",
+            "PASSWORD_HASH_PARAMS": FAST_HASHING,
         }
     )
     with app.app_context():
@@ -141,6 +143,16 @@ class UI:
         nav = self.page.get_by_role("navigation", name="This map")
         nav.get_by_role("link", name=text, exact=True).click()
 
+    def sign_up(self, name: str = "Fran", email: str = "fran@example.org",
+                password: str = "a long enough password") -> None:
+        page = self.page
+        page.goto(self.url("/sign-up"))
+        page.get_by_label("Your name").fill(name)
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Make my account").click()
+        page.get_by_role("heading", name="Start from one family").wait_for()
+
     def start_map(self, pseudonym: str = "Family R.", situation: str = "", hopes: str = "") -> str:
         """Start a map from the front page; returns the family page's URL."""
         page = self.page
@@ -206,4 +218,7 @@ class UI:
 
 @pytest.fixture
 def ui(app_page, live_server):
-    return UI(app_page, live_server)
+    """The user's steps, signed up and in as a new facilitator."""
+    steps = UI(app_page, live_server)
+    steps.sign_up()
+    return steps

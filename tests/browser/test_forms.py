@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import UI
+
 pytestmark = pytest.mark.browser
 
 
@@ -108,7 +110,8 @@ def test_works_without_javascript(browser, live_server, problems):
         page.set_default_timeout(5_000)
         problems.watch(page)
 
-        page.goto(live_server + "/")
+        # Signing up and in works without JavaScript too.
+        UI(page, live_server).sign_up()
         page.get_by_role("link", name="Start a new map").click()
         page.get_by_label("Family pseudonym").fill("Family R.")
         page.get_by_role("button", name="Start the map").click()

@@ -138,7 +138,7 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     # And the silo map downloads as SVG.
     ui.nav("Silo map")
     with page.expect_download() as info:
-        page.get_by_role("link", name="SVG", exact=True).click()
+        page.get_by_role("button", name="SVG", exact=True).click()
     download = info.value
     assert download.suggested_filename.endswith(".svg")
     body = download.path().read_text(encoding="utf-8")
@@ -147,4 +147,11 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
 
     page.goto(family_url)
     expect(page.locator("#map-status")).to_contain_text("Every barrier has an owner")
+
+    # Everything done above is in the map's history, the download included.
+    ui.nav("History")
+    history = page.locator("ol.history")
+    expect(history.locator("li").first).to_contain_text("exported")
+    expect(history).to_contain_text("Power shut off")
+    expect(history).to_contain_text("Fran")
     problems.check()
