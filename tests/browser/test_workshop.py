@@ -1,0 +1,251 @@
+"""A workshop: three people on one map at once, served by several worker processes.
+
+The server here is gunicorn with two worker processes over one SQLite file, as `scripts/run`
+serves it, so nothing can pass by living in one process's memory. Each person has their own
+browser context (their own cookies): a facilitator, a caseworker and the family.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from journeymap import create_app
+from journeymap.auth.passwords import hash_password
+from journeymap.domain.barriers import add_barrier
+from journeymap.domain.family import start_map
+from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.extensions import db
+from journeymap.models import Membership, User
+from tests.browser.conftest import BrowserProblems
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a workshop password"
+LIVE = 2_000  # ms: the issue's promise, "within 2 seconds without a reload"
+PEOPLE = {
+    "facilitator": ("fran@example.org", "Fran"),
+    "caseworker": ("rosa@example.org", "Rosa"),
+    "family": ("family@example.org", "The R. family"),
+    "outsider": ("olly@example.org", "Olly"),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _seed(database_url: str) -> dict:
+    """A small map whose members are the facilitator, a caseworker (Rosa) and the family."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
+    with app.app_context():
+        db.create_all()
+        users = {}
+        hashed = hash_password(PASSWORD)
+        for key, (email, name) in PEOPLE.items():
+            users[key] = User(email=email, display_name=name, password_hash=hashed)
+            db.session.add(users[key])
+        db.session.flush()
+        journey_map = start_map("Family R.", "The power was shut off.", "Heat.")
+        stage = add_stage(journey_map, "Crisis")
+        agency = add_agency(journey_map, "Energy Assistance", "nonprofit")
+        rosa = add_caseworker(journey_map, name="Rosa", role="Intake worker", agency_id=agency.id)
+        first = add_touchpoint(journey_map, action="First call", stage_id=stage.id, agency_id=agency.id,
+                               created_by_id=users["facilitator"].id)
+        add_barrier(journey_map, [first.id], title="Power shut off", severity="high")
+        for role in ("facilitator", "caseworker", "family"):
+            db.session.add(Membership(map_id=journey_map.id, user_id=users[role].id, role=role,
+                                      caseworker_id=rosa.id if role == "caseworker" else None))
+        db.session.commit()
+        ids = {"map": journey_map.id, "touchpoint": first.id}
+        db.engine.dispose()
+    return ids
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    """gunicorn with two worker processes on a fresh database; yields (base URL, ids)."""
+    database_url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
+    ids = _seed(database_url)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.1)
+    try:
+        yield base, ids
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def person(browser, workshop):
+    """Open a signed-in browser for one of PEOPLE; every page is watched for problems."""
+    base, _ = workshop
+    contexts, watchers = [], []
+
+    def open_as(key: str):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(5_000)
+        watcher = BrowserProblems()
+        watcher.watch(page)
+        watchers.append(watcher)
+        page.goto(base + "/sign-in")
+        page.get_by_label("Email").fill(PEOPLE[key][0])
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Start from one family").wait_for()
+        page.problems = watcher
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    for watcher in watchers:
+        watcher.check()
+
+
+def touchpoint(page, action: str):
+    return page.locator("li.touchpoint").filter(
+        has=page.locator("p.tp-action", has_text=re.compile("^" + re.escape(action) + "$"))
+    )
+
+
+def csrf_token(page) -> str:
+    """The token htmx sends with every request, as a script in the page would."""
+    return json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRFToken"]
+
+
+def test_everyone_sees_everyone_elses_changes_live_and_typing_is_never_lost(person, workshop):
+    base, ids = workshop
+    journey = f"{base}/maps/{ids['map']}/journey"
+    fran, rosa, family = person("facilitator"), person("caseworker"), person("family")
+    for page in (fran, rosa, family):
+        page.goto(journey)
+
+    # Who is here now: all three, on every page.
+    for page in (fran, rosa, family):
+        here = page.get_by_role("list", name="People with this map open")
+        for name in ("Fran", "Rosa", "The R. family"):
+            expect(here).to_contain_text(name, timeout=4_000)
+
+    # The caseworker adds a touchpoint; the others see it without reloading.
+    form = rosa.get_by_role("region", name="Add a touchpoint")
+    form.get_by_label("What the family had to do").fill("Energy assistance intake")
+    form.get_by_role("button", name="Add touchpoint").click()
+    expect(touchpoint(rosa, "Energy assistance intake")).to_be_visible()
+    for page in (fran, family):
+        expect(touchpoint(page, "Energy assistance intake")).to_be_visible(timeout=LIVE)
+    # Added by Rosa: she may change it; the facilitator's touchpoint she may not.
+    expect(touchpoint(rosa, "Energy assistance intake").get_by_role("link", name=re.compile("^Edit"))).to_be_visible()
+    expect(touchpoint(rosa, "First call").get_by_role("link", name=re.compile("^Edit"))).to_have_count(0)
+
+    # The family starts correcting "First call" and is still typing...
+    touchpoint(family, "First call").get_by_role("link", name=re.compile("^Edit")).click()
+    place = family.locator("#touchpoint-%d" % ids["touchpoint"]).get_by_label("Where they had to go")
+    place.fill("The customer line, on hold for an hour")
+    # ...while the facilitator adds a stage: the family's page redraws the journey around the form.
+    stage_form = fran.get_by_role("region", name="Add a stage")
+    stage_form.get_by_label("Stage name").fill("Waiting")
+    stage_form.get_by_role("button", name="Add stage").click()
+    expect(family.get_by_role("heading", name=re.compile("Waiting$"))).to_be_visible(timeout=LIVE)
+    expect(place).to_have_value("The customer line, on hold for an hour")
+    expect(place).to_be_focused()
+
+    # Meanwhile the facilitator changes the same touchpoint and saves first.
+    touchpoint(fran, "First call").get_by_role("link", name=re.compile("^Edit")).click()
+    fran_place = fran.locator("#touchpoint-%d" % ids["touchpoint"]).get_by_label("Where they had to go")
+    fran_place.fill("Utility office")
+    fran.locator("#touchpoint-%d" % ids["touchpoint"]).get_by_role("button", name="Save touchpoint").click()
+    expect(touchpoint(fran, "First call")).to_contain_text("Utility office")
+    expect(touchpoint(rosa, "First call")).to_contain_text("Utility office", timeout=LIVE)
+    expect(place).to_have_value("The customer line, on hold for an hour")  # still not lost
+
+    # The family saves: they are shown both versions, their text kept, and choose theirs.
+    family.problems.allow(409, r"/touchpoints/\d+/edit$")
+    editing = family.locator("#touchpoint-%d" % ids["touchpoint"])
+    editing.get_by_role("button", name="Save touchpoint").click()
+    conflict = editing.get_by_role("alert")
+    expect(conflict).to_contain_text("Fran (facilitator) changed this while you were editing it")
+    expect(conflict.get_by_role("table")).to_contain_text("Utility office")
+    expect(conflict.get_by_role("table")).to_contain_text("The customer line, on hold for an hour")
+    expect(editing.get_by_label("Where they had to go")).to_have_value("The customer line, on hold for an hour")
+    editing.get_by_role("button", name="Save mine").click()
+    expect(touchpoint(family, "First call")).to_contain_text("The customer line, on hold for an hour")
+    expect(touchpoint(family, "First call")).to_contain_text("from the family")
+    for page in (fran, rosa):
+        expect(touchpoint(page, "First call")).to_contain_text("The customer line", timeout=LIVE)
+
+    # The count of barriers no one owns follows too: Rosa says it is her agency's job.
+    rosa.get_by_role("navigation", name="This map").get_by_role("link", name="Barriers").click()
+    owner = rosa.get_by_label("Whose job is it to fix this?")
+    expect(owner.locator("option")).to_have_count(3)  # the prompt, her agency, herself: nobody else
+    owner.select_option(label="Energy Assistance")
+    rosa.get_by_role("button", name="Record owner").click()
+    for page in (fran, family):
+        expect(page.locator("#map-status")).to_contain_text("Every barrier has an owner", timeout=LIVE)
+
+
+def test_a_caseworker_cannot_change_someone_elses_touchpoint(person, workshop):
+    base, ids = workshop
+    rosa = person("caseworker")
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    token = csrf_token(rosa)
+    rosa.problems.allow(403)
+    url = f"{base}/maps/{ids['map']}/touchpoints/{ids['touchpoint']}"
+    edit = rosa.request.post(url + "/edit", form={"action": "Rewritten", "version": "1"},
+                             headers={"X-CSRFToken": token})
+    assert edit.status == 403
+    delete = rosa.request.post(url + "/delete", form={"version": "1"}, headers={"X-CSRFToken": token})
+    assert delete.status == 403
+    rosa.reload()
+    expect(touchpoint(rosa, "First call")).to_be_visible()
+    assert rosa.goto(url + "/edit").status == 403
+
+
+def test_someone_not_on_the_map_gets_404_for_every_map_url(person, workshop):
+    base, ids = workshop
+    olly = person("outsider")
+    olly.problems.allow(404)
+    olly.goto(base + "/")
+    expect(olly.get_by_text("You are not on any map yet")).to_be_visible()
+    m, tp = ids["map"], ids["touchpoint"]
+    for path in (f"/maps/{m}", f"/maps/{m}/journey", f"/maps/{m}/people", f"/maps/{m}/barriers",
+                 f"/maps/{m}/silo", f"/maps/{m}/silo-map.svg", f"/maps/{m}/family",
+                 f"/maps/{m}/touchpoints/{tp}", f"/maps/{m}/touchpoints/{tp}/edit", f"/maps/{m}/members",
+                 f"/maps/{m}/history", f"/maps/{m}/delete"):
+        assert olly.goto(base + path).status == 404, path
+    olly.goto(base + "/")
+    token = csrf_token(olly)
+    for path, form in ((f"/maps/{m}/export", {"format": "json"}), (f"/maps/{m}/live", {"seen": "0"}),
+                       (f"/maps/{m}/touchpoints", {"action": "x"}), (f"/maps/{m}/delete", {})):
+        assert olly.request.post(base + path, form=form, headers={"X-CSRFToken": token}).status == 404, path
