@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from journeymap import history
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from journeymap.render.exports import EXPORT_FORMATS, export_map
@@ -33,6 +34,8 @@ def demo_command(if_empty: bool) -> None:
         return
     journey_map = load_demo()
     password = demo_accounts.create_demo_accounts(journey_map)
+    history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
+                   changes={"How": "loaded as the demo"}, actor="flask demo (command line)")
     db.session.commit()
     demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")

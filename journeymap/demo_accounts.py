@@ -18,10 +18,10 @@ from journeymap.models import Caseworker, JourneyMap, User
 
 # (email, name, role on the demo map, name of the demo caseworker they are)
 ACCOUNTS = (
-    ("facilitator@demo.invalid", "Sam (facilitator)", "facilitator", None),
-    ("rosa@demo.invalid", "Rosa (caseworker)", "caseworker", "Rosa"),
-    ("family@demo.invalid", "Family R.", "family", None),
-    ("leader@demo.invalid", "Lee (steering group)", "viewer", None),
+    ("facilitator@demo.example.org", "Sam", "facilitator", None),
+    ("rosa@demo.example.org", "Rosa", "caseworker", "Rosa"),
+    ("family@demo.example.org", "Family R.", "family", None),
+    ("leader@demo.example.org", "Lee", "viewer", None),
 )
 
 

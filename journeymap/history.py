@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import g
+from flask import g, has_request_context
 from flask_login import current_user
 
 from journeymap.extensions import db
@@ -27,13 +27,16 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def record(map_id: int, action: str, kind: str, item_id: int | None = None, *,
-           summary: str = "", changes: dict | None = None) -> HistoryEntry:
-    membership = g.get("membership")
-    user = current_user if current_user and current_user.is_authenticated else None
+           summary: str = "", changes: dict | None = None, actor: str = "") -> HistoryEntry:
+    """Append an entry. The actor is the signed-in user; outside a request (the command line)
+    `actor` names what did it."""
+    in_request = has_request_context()
+    membership = g.get("membership") if in_request else None
+    user = current_user if in_request and current_user.is_authenticated else None
     entry = HistoryEntry(
         map_id=map_id,
         user_id=user.id if user else None,
-        actor_name=user.display_name if user else "",
+        actor_name=user.display_name if user else actor,
         actor_role=membership.role if membership else "",
         action=action,
         kind=kind,

@@ -78,7 +78,11 @@ def _local(target: str | None) -> str | None:
         return None
     if target.startswith(request.host_url):
         target = "/" + target[len(request.host_url):]
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Browsers drop tabs and line breaks and read "\\" as "/", so "/\t/evil" and "/\\evil" would
+    # leave the site; any such character, or a second leading slash, means "not a local path".
+    if any(ch in target for ch in "\\\t\r\n") or any(ord(ch) < 32 for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
         return None
     return target.rstrip("?")
 

@@ -25,6 +25,12 @@ def add_member(
     return membership
 
 
+def membership_of(map_id: int, user_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.map_id == map_id, Membership.user_id == user_id)
+    )
+
+
 def facilitator_count(map_id: int) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Membership)
@@ -82,9 +88,7 @@ def redeem(invitation: Invitation, user: User) -> Membership | None:
     nothing. The use is counted with one conditional UPDATE, so two phones joining at the same
     moment cannot both take the last use, whichever worker process serves them.
     """
-    existing = db.session.scalar(
-        select(Membership).where(Membership.map_id == invitation.map_id, Membership.user_id == user.id)
-    )
+    existing = membership_of(invitation.map_id, user.id)
     if existing is not None:
         return existing
     counted = db.session.execute(

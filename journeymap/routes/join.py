@@ -68,6 +68,9 @@ def invitation(code: str):
 
 
 def _join(found: Invitation):
+    already = members.membership_of(found.map_id, current_user.id)
+    if already is not None:  # nothing to do, nothing to record: they keep their role
+        return _onward(already)
     membership = members.redeem(found, current_user)
     if membership is None:
         db.session.rollback()
@@ -77,6 +80,11 @@ def _join(found: Invitation):
     history.record(found.map_id, "added", "member", membership.id, summary=current_user.display_name,
                    changes={"Role": membership.role, "Joined with": "an invitation"})
     db.session.commit()
+    return _onward(membership)
+
+
+def _onward(membership):
+    """A caseworker first says which caseworker they are; everyone else goes to the map."""
     if membership.role == "caseworker" and membership.caseworker_id is None:
-        return redirect(url_for("me.touchpoints", _anchor=f"map-{found.map_id}"), code=303)
-    return redirect(url_for("maps.overview", map_id=found.map_id), code=303)
+        return redirect(url_for("me.touchpoints", _anchor=f"map-{membership.map_id}"), code=303)
+    return redirect(url_for("maps.overview", map_id=membership.map_id), code=303)

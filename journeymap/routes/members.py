@@ -119,7 +119,7 @@ def create_account(map_id: int):
                     created_by_id=current_user.id)
         db.session.add(user)
         db.session.flush()
-    elif members_of(map_id, user.id):
+    elif members.membership_of(map_id, user.id):
         form.email.errors.append("This person is already a member of this map.")
         return _page(map_id, account_form=form, status=422)
     membership = members.add_member(journey_map, user, form.role.data)
@@ -128,12 +128,6 @@ def create_account(map_id: int):
                             "Account": "made by the facilitator" if password else "existing"})
     db.session.commit()
     return _page(map_id, new_account={"user": user, "password": password, "role": form.role.data})
-
-
-def members_of(map_id: int, user_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(Membership.map_id == map_id, Membership.user_id == user_id)
-    )
 
 
 @bp.post("/maps/<int:map_id>/invitations")
@@ -149,7 +143,8 @@ def invite(map_id: int):
     )
     # The code itself is a key to the map: it never goes into the history.
     history.record(map_id, "added", "invitation", invitation.id, summary=f"invitation for {form.role.data}",
-                   changes={"Role": form.role.data, "Expires": invitation.expires_at,
+                   changes={"Role": form.role.data,
+                            "Expires": invitation.expires_at.strftime("%H:%M UTC on %d %b %Y"),
                             "Uses allowed": form.max_uses.data or "any"})
     db.session.commit()
     return redirect(url_for("members.show_invitation", map_id=map_id, invitation_id=invitation.id), code=303)
