@@ -252,3 +252,49 @@ def test_someone_not_on_the_map_gets_404_for_every_map_url(person, workshop):
     for path, form in ((f"/maps/{m}/export", {"format": "json"}), (f"/maps/{m}/live", {"seen": "0"}),
                        (f"/maps/{m}/touchpoints", {"action": "x"}), (f"/maps/{m}/delete", {})):
         assert olly.request.post(base + path, form=form, headers={"X-CSRFToken": token}).status == 404, path
+
+
+def test_joining_from_a_phone_with_the_code_on_the_projector(person, browser, workshop):
+    base, ids = workshop
+    fran = person("facilitator")
+    fran.goto(f"{base}/maps/{ids['map']}/members")
+    invite = fran.get_by_role("region", name="Invite people")
+    invite.get_by_label("Joins as").select_option(label="Caseworker")
+    invite.get_by_label("How many people may join with it").fill("1")
+    invite.get_by_role("button", name="Make an invitation").click()
+    expect(fran.get_by_role("heading", name="Join the map of Family R.")).to_be_visible()
+    expect(fran.locator(".qr svg")).to_be_visible()
+    code = fran.locator(".invite-code").inner_text()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    try:
+        page = phone.new_page()
+        page.set_default_timeout(5_000)
+        watcher = BrowserProblems()
+        watcher.watch(page)
+        page.goto(base + "/join")
+        page.get_by_label("Code on the screen").fill(code.lower().replace("-", " "))  # as typed in a hurry
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", name="Join the map of Family R.")).to_be_visible()
+        expect(page.get_by_text("You will join as caseworker")).to_be_visible()
+        page.get_by_label("Your name").fill("Dana")
+        page.get_by_label("Email").fill("dana@example.org")
+        page.get_by_label("Password").fill("the school is on fire")
+        page.get_by_role("button", name="Make my account and join").click()
+        # A caseworker says who they are on the map, then adds a touchpoint, all on the phone.
+        identity = page.locator("form.identity")
+        identity.get_by_label("Which of these is you?").select_option(label="I am not listed: add me")
+        identity.get_by_label("Your role").fill("School social worker")
+        identity.get_by_label("Or the name of your agency, if it is not listed").fill("Lincoln School")
+        identity.get_by_role("button", name="That's me").click()
+        page.get_by_label("What the family had to do").fill("Meeting about attendance")
+        page.get_by_role("button", name="Add to the journey").click()
+        expect(page.get_by_role("status")).to_contain_text("Meeting about attendance")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+        watcher.check()
+    finally:
+        phone.close()
+    # The invitation allowed one person: it is used up now.
+    fran.goto(f"{base}/maps/{ids['map']}/members")
+    expect(fran.get_by_role("region", name="Members (4)")).to_contain_text("Dana")
+    expect(fran.get_by_role("region", name="Invitations")).to_contain_text("used up")
