@@ -211,7 +211,8 @@ class ItemKind:
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
         view = view_or_404(map_id)
-        return self.written(view, f"partials/{self.name}.html", item_id, item=self.lookup(view, item_id))
+        return self.written(view, f"partials/{self.name}.html", item_id, item=self.lookup(view, item_id),
+                            focus=(self.name, item_id, 0))
 
     def _edit_of_deleted(self, view: MapView, item_id: int):
         """Someone deleted the item while this person was editing it: show what they typed and

@@ -43,15 +43,21 @@ _VERSIONED_URL = re.compile(r"^/maps/(\d+)/(?:(family)/edit|(\w+)/(\d+)/(?:edit|
 class VersionFillingClient(FlaskClient):
     """A test client that sends, with an edit or delete, the version of the item a person would
     have seen on their page (the current one) when the test does not give one. Tests about
-    conflicts pass an old version explicitly."""
+    conflicts pass an old version explicitly.
+
+    Each request runs in an app context of its own, as in a real server. The `app` fixture keeps
+    one context open for the test's own database work; without this, every request would share
+    its `g`, where Flask-Login keeps the signed-in user, and a second client would be the first.
+    """
 
     def open(self, *args, **kwargs):
         path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
         data = kwargs.get("data") or {}
-        if kwargs.get("method") == "POST" and isinstance(data, dict) and "version" not in data:
-            if (version := _current_version(path)) is not None:
-                kwargs["data"] = {**data, "version": str(version)}
-        return super().open(*args, **kwargs)
+        wants_version = kwargs.get("method") == "POST" and isinstance(data, dict) and "version" not in data
+        if wants_version and (version := _current_version(path)) is not None:
+            kwargs["data"] = {**data, "version": str(version)}
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _current_version(path: str) -> int | None:

@@ -1,5 +1,6 @@
-"""Maps as a whole: the index, starting a map, every page of a map, the family, unknown ids
-(404 on every route), ids from another map (404), and deleting a map."""
+"""Maps as a whole: the index (the signed-in person's maps only), starting a map, every page of a
+map, the family, unknown ids (404 on every route), ids from another map (404), and deleting a map.
+Who may use which route in which role is tests/routes/test_access_matrix.py's subject."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from journeymap.domain.family import start_map
 from journeymap.extensions import db
 from journeymap.models import (
     Agency,
@@ -20,6 +22,7 @@ from journeymap.models import (
 )
 from tests.routes.conftest import (
     HX,
+    add_to_map,
     assert_fragment,
     assert_redirect,
     assert_status_oob,
@@ -30,6 +33,9 @@ from tests.routes.conftest import (
 # Every route that takes a map id, except the static files. Built from the app, so a new route
 # is covered as soon as it exists.
 UNKNOWN = 999_999
+# Ids in a map's URL that do not name one of its items (item_id): members and invitations.
+# Their routes are covered as routes of a map (an unknown map is 404) but not as item routes.
+OTHER_IDS = ("membership_id", "invitation_id")
 
 
 def map_rules(app: Flask):
@@ -37,6 +43,13 @@ def map_rules(app: Flask):
         if "map_id" in rule.arguments:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
+
+
+def item_rules(app: Flask):
+    """The routes of one item of a map: show, edit, delete, move, record an owner."""
+    for rule, method in map_rules(app):
+        if "item_id" in rule.arguments:
+            yield rule, method
 
 
 def kind_of(endpoint: str) -> str:
@@ -51,8 +64,9 @@ def url_for_rule(app: Flask, rule, map_id: int, item_id: int | None) -> str:
     values = {"map_id": map_id}
     if "item_id" in rule.arguments:
         values["item_id"] = item_id
-    if "fmt" in rule.arguments:
-        values["fmt"] = "svg"
+    for name in OTHER_IDS:
+        if name in rule.arguments:
+            values[name] = 1
     with app.test_request_context():
         from flask import url_for
 
@@ -73,12 +87,28 @@ def test_index_lists_maps_with_their_unowned_count(client, small):
     assert small.pseudonym in body
     assert f'href="/maps/{small.id}"' in body
     assert "1 no one owns" in body
+    assert '<span class="tag">Facilitator</span>' in body  # their role on it
+
+
+def test_index_lists_only_the_signed_in_persons_maps(client, small):
+    elsewhere = start_map("Family Elsewhere", "", "")
+    db.session.commit()
+    add_to_map(elsewhere.id, "someone@example.org", "facilitator")
+    body = html(client.get("/"))
+    assert small.pseudonym in body
+    assert "Family Elsewhere" not in body
+    assert f'href="/maps/{elsewhere.id}"' not in body
 
 
 def test_index_without_maps(client):
+    start_map("Family Elsewhere", "", "")  # someone's map, but not this person's
+    db.session.commit()
     response = client.get("/")
     assert response.status_code == 200
-    assert "No maps yet" in html(response)
+    body = html(response)
+    assert "You are not on any map yet" in body
+    assert 'href="/join"' in body
+    assert "Family Elsewhere" not in body
 
 
 def test_new_map_form_and_start(client, view_of):
@@ -166,9 +196,7 @@ def test_unknown_map_is_404_on_every_route(app, client, small):
 
 def test_unknown_item_is_404_on_every_route(app, client, small, view_of):
     before = view_of(small.id)
-    for rule, method in map_rules(app):
-        if "item_id" not in rule.arguments:
-            continue
+    for rule, method in item_rules(app):
         url = url_for_rule(app, rule, small.id, UNKNOWN)
         response = call(client, method, url)
         assert response.status_code == 404, (method, url, response.status_code)
@@ -179,9 +207,7 @@ def test_an_item_of_another_map_is_404_on_every_route(app, client, small, other,
     other_before = view_of(other.id)
     mine_before = view_of(small.id)
     ids = other.ids()
-    for rule, method in map_rules(app):
-        if "item_id" not in rule.arguments:
-            continue
+    for rule, method in item_rules(app):
         item_id = ids[kind_of(rule.endpoint)]
         url = url_for_rule(app, rule, small.id, item_id)
         response = call(client, method, url)

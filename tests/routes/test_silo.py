@@ -1,5 +1,6 @@
-"""The silo map page and its downloads (svg, png, pdf, dot, json), including a map whose every
-field holds text that is markup in HTML, SVG or DOT."""
+"""The silo map page, the drawing shown in it (a GET), and its downloads (svg, png, pdf, dot, json:
+each a POST to the export, answered as an attachment and recorded in the map's history),
+including a map whose every field holds text that is markup in HTML, SVG or DOT."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import json
 import re
 
 import pytest
+from sqlalchemy import select
 
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
-from tests.routes.conftest import html
+from journeymap.models import HistoryEntry
+from tests.routes.conftest import FACILITATOR, add_to_map, html, user_id
 
 # Markup in HTML/SVG, a DOT statement break-out, and a DOT escape that expands to the node name.
 MARKER = '<script>alert(1)</script> "]; x [ \\N'
@@ -35,11 +38,26 @@ def marked(app) -> int:
     add_barrier(m, [tp.id], title=f"Owned {MARKER}", owner_agency_id=agency.id)
     add_barrier(m, [], title=f"Loner owns {MARKER}", owner_caseworker_id=loner.id)
     db.session.commit()
+    add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id
 
 
+def image(client, map_id: int, **kwargs):
+    """The drawing in the page."""
+    return client.get(f"/maps/{map_id}/silo-map.svg", **kwargs)
+
+
 def download(client, map_id: int, fmt: str):
-    return client.get(f"/maps/{map_id}/silo-map.{fmt}")
+    """What a download button sends."""
+    return client.post(f"/maps/{map_id}/export", data={"format": fmt})
+
+
+def exports_of(map_id: int) -> list[HistoryEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.map_id == map_id, HistoryEntry.action == "exported")
+        .order_by(HistoryEntry.id)
+    ))
 
 
 def test_silo_page(client, demo_id):
@@ -47,17 +65,30 @@ def test_silo_page(client, demo_id):
     assert response.status_code == 200
     body = html(response)
     assert f'src="/maps/{demo_id}/silo-map.svg?v=' in body
+    # The download buttons post to the export; there are no download links.
+    assert f'action="/maps/{demo_id}/export"' in body
+    for fmt in ("svg", "png", "pdf"):
+        assert f'name="format" value="{fmt}"' in body
+    assert "silo-map.png" not in body and "silo-map.pdf" not in body
     assert "No one owns these (4)" in body
     assert "Valley Electric Company" in body
 
 
 def test_svg(client, demo_id):
-    response = download(client, demo_id, "svg")
+    response = image(client, demo_id)
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert "<svg" in response.get_data(as_text=True)
     assert "NO OWNER" in response.get_data(as_text=True)
     assert response.headers["Content-Disposition"].startswith("inline;")
+    # The same drawing, taken away as a file.
+    response = download(client, demo_id, "svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "NO OWNER" in response.get_data(as_text=True)
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="journeymap-{demo_id}-silo-map.svg"'
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,6 +111,9 @@ def test_dot(client, small):
     source = response.get_data(as_text=True)
     assert source.startswith("digraph silo_map {")
     assert "Test Housing Office" in source
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="journeymap-{small.id}-silo-map.dot"'
+    )
 
 
 def test_json(client, demo_id, view_of):
@@ -99,50 +133,93 @@ def test_json(client, demo_id, view_of):
     )
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "dot", "json"])
+def test_every_download_is_recorded_in_the_history(client, small, fmt):
+    response = download(client, small.id, fmt)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    [entry] = exports_of(small.id)
+    assert (entry.kind, entry.item_id, entry.changes) == ("map", small.id, {"Format": fmt})
+    assert (entry.user_id, entry.actor_name, entry.actor_role) == (
+        user_id(FACILITATOR), "Fran Facilitator", "facilitator"
+    )
+    label = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT", "json": "Whole map (JSON)"}[fmt]
+    assert entry.summary == f"{label} download"
+    assert f"{label} download" in html(client.get(f"/maps/{small.id}/history"))
+
+
+def test_looking_at_the_map_is_not_an_export(client, small):
+    assert image(client, small.id).status_code == 200
+    assert client.get(f"/maps/{small.id}/silo").status_code == 200
+    assert exports_of(small.id) == []
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "dot", "json"])
+def test_the_old_download_urls_are_gone(client, small, fmt):
+    assert client.get(f"/maps/{small.id}/silo-map.{fmt}").status_code == 404
+    assert exports_of(small.id) == []
+
+
+def test_an_export_is_only_a_post(client, small):
+    assert client.get(f"/maps/{small.id}/export?format=svg").status_code == 405
+    assert client.post(f"/maps/{small.id}/silo-map.svg").status_code == 405
+    assert exports_of(small.id) == []
+
+
 @pytest.mark.parametrize("fmt", ["xml", "SVG", "jpg", "svg.svg", "json5", "", "exe"])
 def test_an_unknown_format_is_404(client, small, fmt):
     assert download(client, small.id, fmt).status_code == 404
+    assert exports_of(small.id) == []
+
+
+def test_an_export_without_a_format_is_404(client, small):
+    assert client.post(f"/maps/{small.id}/export", data={}).status_code == 404
+    assert exports_of(small.id) == []
 
 
 def test_downloads_of_an_unknown_map_are_404(client):
+    assert image(client, 999_999).status_code == 404
     assert download(client, 999_999, "svg").status_code == 404
     assert download(client, 999_999, "json").status_code == 404
 
 
 def test_the_svg_is_cached_until_the_map_changes(client, small):
-    first = download(client, small.id, "svg")
+    first = image(client, small.id)
     etag = first.headers["ETag"]
-    again = client.get(f"/maps/{small.id}/silo-map.svg", headers={"If-None-Match": etag})
+    again = image(client, small.id, headers={"If-None-Match": etag})
     assert again.status_code == 304
     client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
                 data={"owner": f"agency:{small.agency}"})
-    changed = client.get(f"/maps/{small.id}/silo-map.svg", headers={"If-None-Match": etag})
+    changed = image(client, small.id, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
 
 
 def test_when_dot_is_missing_the_page_says_so(client, small, monkeypatch, app):
     monkeypatch.setitem(app.config, "DOT_BINARY", "/nonexistent/dot")
-    response = download(client, small.id, "svg")
-    assert response.status_code == 503
-    assert "not installed" in html(response)
+    for response in (image(client, small.id), download(client, small.id, "svg")):
+        assert response.status_code == 503
+        assert "not installed" in html(response)
+    assert exports_of(small.id) == []  # no copy was taken
     # JSON needs no Graphviz.
     assert download(client, small.id, "json").status_code == 200
+    assert [entry.changes for entry in exports_of(small.id)] == [{"Format": "json"}]
 
 
 # A map full of markup ------------------------------------------------------------------------------
 
 
 def test_marked_svg_has_no_script_and_keeps_the_text(client, marked):
-    response = download(client, marked, "svg")
-    assert response.status_code == 200
-    svg = response.get_data(as_text=True)
-    assert "<script" not in svg.lower()
-    assert "&lt;script&gt;" in svg
-    # \N stayed text: dot did not replace it with the node's id.
-    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
-    assert any("\\N" in text for text in texts)
-    assert not [text for text in texts if re.search(r"\b(cw|agency|barrier)_\d", text)]
+    for response in (image(client, marked), download(client, marked, "svg")):
+        assert response.status_code == 200
+        svg = response.get_data(as_text=True)
+        assert "<script" not in svg.lower()
+        assert "&lt;script&gt;" in svg
+        # \N stayed text: dot did not replace it with the node's id.
+        texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+        assert any("\\N" in text for text in texts)
+        assert not [text for text in texts if re.search(r"\b(cw|agency|barrier)_\d", text)]
 
 
 def test_marked_dot_is_valid_and_renders_everywhere(client, marked):
@@ -167,7 +244,8 @@ def test_marked_json_keeps_the_text_exactly(client, marked):
 
 def test_marked_pages_escape_everything(client, marked):
     for url in (f"/maps/{marked}", f"/maps/{marked}/people", f"/maps/{marked}/journey",
-                f"/maps/{marked}/barriers", f"/maps/{marked}/silo", f"/maps/{marked}/delete", "/"):
+                f"/maps/{marked}/barriers", f"/maps/{marked}/silo", f"/maps/{marked}/delete",
+                f"/maps/{marked}/members", f"/maps/{marked}/history", "/"):
         response = client.get(url)
         assert response.status_code == 200, url
         body = html(response)
