@@ -17,6 +17,8 @@ barrier_touchpoint = Table(
 
 class Barrier(db.Model):
     __tablename__ = "barrier"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)

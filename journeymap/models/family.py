@@ -13,6 +13,8 @@ from journeymap.utctime import utcnow
 
 class JourneyMap(db.Model):
     __tablename__ = "journey_map"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(120))
@@ -36,6 +38,8 @@ class HouseholdMember(db.Model):
     """A member of the household, by role and age band only: the tool never needs a real name."""
 
     __tablename__ = "household_member"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)

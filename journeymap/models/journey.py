@@ -10,6 +10,8 @@ from journeymap.extensions import db
 
 class Stage(db.Model):
     __tablename__ = "stage"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
@@ -23,6 +25,8 @@ class Touchpoint(db.Model):
     """One thing the family had to do, somewhere, with someone (either may be unknown)."""
 
     __tablename__ = "touchpoint"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)

@@ -10,6 +10,8 @@ from journeymap.extensions import db
 
 class Agency(db.Model):
     __tablename__ = "agency"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
@@ -23,6 +25,8 @@ class Caseworker(db.Model):
     """A person at an agency, known by name, by role, or both (a name is never required)."""
 
     __tablename__ = "caseworker"
+    # Ids are never reused, so a stale edit or link can never land on a newer item.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)

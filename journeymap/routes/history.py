@@ -24,10 +24,11 @@ def page(map_id: int):
     total = db.session.scalar(
         select(func.count()).select_from(HistoryEntry).where(HistoryEntry.map_id == map_id)
     )
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(number, pages)  # past the end: the oldest page, not "nothing recorded"
     entries = db.session.scalars(
         select(HistoryEntry).where(HistoryEntry.map_id == map_id)
         .order_by(HistoryEntry.id.desc()).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
     ).all()
-    pages = max(1, -(-total // PER_PAGE))
     return render_template("history/page.html", view=view, entries=entries, number=number, pages=pages,
                            total=total)

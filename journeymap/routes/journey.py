@@ -35,6 +35,8 @@ def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
     if not sub.validate(extra_validators=None):
         return None
     agency = people.add_agency(journey_map, name=sub.name.data, sector=sub.sector.data)
+    history.record(journey_map.id, "added", "agency", agency.id, summary=agency.name,
+                   changes={"Agency name": agency.name, "Added from": "the touchpoint form"})
     form.created_id = agency.id
     return f"Added the agency “{agency.name}” and chose it below."
 
@@ -47,6 +49,8 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
     worker = people.add_caseworker(
         journey_map, name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
     )
+    history.record(journey_map.id, "added", "caseworker", worker.id, summary=worker.name or worker.role,
+                   changes={"Name": worker.name, "Role": worker.role, "Added from": "the touchpoint form"})
     form.created_id = worker.id
     return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
 

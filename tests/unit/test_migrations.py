@@ -94,3 +94,36 @@ def test_the_demo_loads_into_a_migrated_database(migrated):
     db.session.commit()
     view = load_map_view(db.session, journey_map.id)
     assert view is not None and view.unowned_barriers
+
+
+def test_upgrading_keeps_every_row(tmp_path, monkeypatch):
+    """SQLite rebuilds a table to change it; with foreign keys on, dropping the old journey_map
+    would cascade and empty every child table. The migrations run with them off, and check."""
+    import sqlite3
+
+    from flask_migrate import upgrade
+
+    from journeymap import create_app
+
+    path = tmp_path / "old.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="d815acfb08ad")
+        raw = sqlite3.connect(path)
+        raw.execute("PRAGMA foreign_keys=ON")
+        raw.execute("INSERT INTO journey_map (id, pseudonym, situation, hopes, created_at, updated_at,"
+                    " revision) VALUES (1, 'F', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)")
+        raw.execute("INSERT INTO agency (id, map_id, name, sector) VALUES (1, 1, 'A', 'other')")
+        raw.execute("INSERT INTO stage (id, map_id, name, position) VALUES (1, 1, 'S', 0)")
+        raw.execute("INSERT INTO touchpoint (id, map_id, stage_id, position, action, place, documents,"
+                    " retold_story, reported_by) VALUES (1, 1, 1, 0, 'Call', '', '', 0, 'family')")
+        raw.commit()
+        raw.close()
+        upgrade()
+        raw = sqlite3.connect(path)
+        tables = ("agency", "stage", "touchpoint")
+        counts = [raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
+        created = raw.execute("SELECT created_at FROM journey_map").fetchone()[0]
+        raw.close()
+    assert counts == [1, 1, 1]
+    assert created.startswith("2026-01-01 00:00:00")

@@ -145,8 +145,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_touchpoint_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_touchpoint_created_by_id_user_account'), 'user_account', ['created_by_id'], ['id'], ondelete='SET NULL')
 
+    # Ids of map items are never reused (SQLite otherwise hands out a deleted newest id again, and
+    # a stale edit of the deleted item would land on the new one). PostgreSQL sequences never reuse.
+    if op.get_bind().dialect.name == 'sqlite':
+        for table in ('household_member', 'agency', 'caseworker', 'stage', 'touchpoint', 'barrier'):
+            with op.batch_alter_table(table, recreate='always', table_kwargs={'sqlite_autoincrement': True}):
+                pass
+
     # Times were stored without a zone; they are UTC, and now say so.
-    with op.batch_alter_table('journey_map', schema=None) as batch_op:
+    with op.batch_alter_table('journey_map', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         for column in ('created_at', 'updated_at'):
             batch_op.alter_column(
                 column, type_=sa.DateTime(timezone=True), existing_type=sa.DateTime(),

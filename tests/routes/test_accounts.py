@@ -1,0 +1,594 @@
+"""Accounts: signing up, signing in and out, throttling, server-side sessions that end on the
+server (sign-out, idle time, a password change), the forced password change, the session
+cookie's flags, argon2id hashes, and `next` never leading off the site."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from journeymap.auth import sessions, throttle
+from journeymap.extensions import db
+from journeymap.models import AuthSession, User
+from journeymap.routes.auth import NO_MATCH
+from journeymap.utctime import utcnow
+from tests.routes.conftest import (
+    FACILITATOR,
+    HX,
+    PASSWORD,
+    add_to_map,
+    assert_redirect,
+    client_as,
+    html,
+    make_user,
+    sign_in,
+    user_id,
+)
+
+NEW_PASSWORD = "a brand new passphrase"
+SIGN_UP = {"display_name": "Ana Example", "email": "ana@example.org", "password": "lentils and rice"}
+
+
+def error_of(body: str, field_id: str) -> str | None:
+    """The error shown beside a field (macros/forms.html), as text; None when there is none."""
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', body, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
+
+
+def invalid_fields(body: str) -> set[str]:
+    """Ids of the inputs marked aria-invalid, so a screen reader says which fields need fixing."""
+    return {re.search(r' id="([^"]+)"', tag).group(1)
+            for tag in re.findall(r"<input[^>]*>", body) if 'aria-invalid="true"' in tag}
+
+
+def session_rows(email: str = FACILITATOR) -> int:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count()).select_from(AuthSession).where(AuthSession.user_id == user_id(email))
+    )
+
+
+def cookie_header(response, name: str = "session") -> str:
+    (header,) = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
+    return header
+
+
+def cookie_attributes(header: str) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+
+
+def copy_of(app, browser):
+    """A second browser holding a copy of the first one's session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", browser.get_cookie("session").value)
+    return thief
+
+
+def decoded(app, cookie_value: str) -> dict:
+    return app.session_interface.get_signing_serializer(app).loads(cookie_value)
+
+
+def is_signed_in(browser) -> bool:
+    response = browser.get("/")
+    if response.status_code == 200:
+        return True
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), (
+        response.status_code, response.headers.get("Location"))
+    return False
+
+
+def database_text() -> str:
+    """Every row of every table, as one string: for checking what is never stored."""
+    db.session.expire_all()
+    rows = []
+    for table in db.metadata.sorted_tables:
+        rows += [repr(tuple(row)) for row in db.session.execute(select(table))]
+    return "\n".join(rows)
+
+
+class Clock:
+    """Stands in for the `time` module in journeymap.auth.sessions."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += minutes * 60
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(sessions, "time", fake)
+    return fake
+
+
+# Sign-up ---------------------------------------------------------------------------------------
+
+
+INVALID_SIGN_UPS = [
+    ("display_name", "", "Please fill this in."),
+    ("display_name", "   ", "Please fill this in."),
+    ("display_name", "x" * 121, "Please keep this to 120 characters; it has 121."),
+    ("email", "", "Please fill this in."),
+    ("email", "not-an-email", "That does not look like an email address."),
+    ("email", "ana@", "That does not look like an email address."),
+    ("password", "", "Please choose a password."),
+    ("password", "nine char", "Use at least 10 characters"),
+    ("password", "p" * 201, "Use at least 10 characters"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), INVALID_SIGN_UPS,
+                         ids=[f"{f}-{v[:12]!r}" for f, v, _ in INVALID_SIGN_UPS])
+def test_sign_up_errors_show_beside_the_field(anonymous, field, value, message):
+    response = anonymous.post("/sign-up", data={**SIGN_UP, field: value})
+    body = html(response)
+    assert response.status_code == 422
+    assert message in (error_of(body, field) or "")
+    assert {name for name in SIGN_UP if error_of(body, name)} == {field}
+    assert invalid_fields(body) == {field}
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1  # the facilitator only
+    assert not is_signed_in(anonymous)
+
+
+def test_sign_up_keeps_what_was_typed_except_the_password(anonymous):
+    typed = {"display_name": "Ana <Example>", "email": "ana@example.org", "password": "tiny-pw9"}
+    body = html(anonymous.post("/sign-up", data=typed))
+    assert 'value="Ana &lt;Example&gt;"' in body
+    assert 'value="ana@example.org"' in body
+    assert "tiny-pw9" not in body
+
+
+def test_sign_up_with_an_email_already_used(anonymous):
+    response = anonymous.post("/sign-up", data={**SIGN_UP, "email": "  Fran@Example.ORG "})
+    assert response.status_code == 422
+    assert error_of(html(response), "email").endswith(
+        "There is already an account with this email. Sign in instead.")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_sign_up_makes_the_account_and_signs_in(anonymous):
+    response = anonymous.post("/sign-up", data={**SIGN_UP, "email": " Ana@Example.org "})
+    assert_redirect(response, "/")
+    user = db.session.scalar(select(User).where(User.email == "ana@example.org"))
+    assert user.display_name == "Ana Example"
+    assert not user.must_change_password
+    assert user.password_hash.startswith("$argon2id$")
+    page = anonymous.get("/")
+    assert page.status_code == 200
+    assert "Ana Example" in html(page)
+    assert session_rows("ana@example.org") == 1
+
+
+def test_signed_in_people_are_sent_on_from_sign_up_and_sign_in(client):
+    assert_redirect(client.get("/sign-up"), "/")
+    assert_redirect(client.get("/sign-in?next=/me/touchpoints"), "/me/touchpoints")
+
+
+# Sign-in ---------------------------------------------------------------------------------------
+
+
+def test_sign_in_with_the_right_password(anonymous):
+    assert not is_signed_in(anonymous)
+    response = anonymous.post("/sign-in", data={"email": " FRAN@example.org", "password": PASSWORD})
+    assert_redirect(response, "/")
+    assert is_signed_in(anonymous)
+    assert "Fran Facilitator" in html(anonymous.get("/"))
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(anonymous):
+    wrong = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": "not the password"})
+    unknown = anonymous.post("/sign-in", data={"email": "nobody@example.org", "password": "not the password"})
+    assert wrong.status_code == unknown.status_code == 422
+    assert error_of(html(wrong), "password").endswith(NO_MATCH)
+    # Word for word the same page, once the address each one typed is set aside.
+    assert html(wrong).replace(FACILITATOR, "EMAIL") == html(unknown).replace("nobody@example.org", "EMAIL")
+    assert error_of(html(wrong), "email") is None
+    assert not is_signed_in(anonymous)
+
+
+def test_unknown_email_costs_a_hash_check_like_a_wrong_password(anonymous, monkeypatch):
+    """Equal work, so the time taken does not tell which addresses have accounts."""
+    checks = []
+    real_verify = PasswordHasher.verify
+
+    def counting(self, password_hash, password):
+        checks.append(password_hash)
+        return real_verify(self, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    anonymous.post("/sign-in", data={"email": FACILITATOR, "password": "not the password"})
+    anonymous.post("/sign-in", data={"email": "nobody@example.org", "password": "not the password"})
+    assert len(checks) == 2
+    assert all(h.startswith("$argon2id$") for h in checks)
+
+
+@pytest.mark.parametrize("data", [
+    {"email": "", "password": ""},
+    {"email": FACILITATOR, "password": ""},
+    {"email": "not-an-email", "password": PASSWORD},
+])
+def test_sign_in_form_errors(anonymous, data):
+    response = anonymous.post("/sign-in", data=data)
+    assert response.status_code == 422
+    assert error_of(html(response), "email") or error_of(html(response), "password")
+    assert not is_signed_in(anonymous)
+
+
+# Throttling ------------------------------------------------------------------------------------
+
+
+def fail(browser, email: str, times: int):
+    for _ in range(times):
+        response = browser.post("/sign-in", data={"email": email, "password": "a wrong guess"})
+        assert response.status_code == 422
+
+
+def test_too_many_failures_lock_the_account_even_for_the_right_password(app, anonymous):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    fail(anonymous, FACILITATOR, limit)
+    response = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    assert response.status_code == 422
+    minutes = app.config["SIGN_IN_WINDOW_MINUTES"]
+    assert error_of(html(response), "password").endswith(
+        f"Too many attempts with this email. Try again in {minutes} minutes.")
+    assert not is_signed_in(anonymous)
+    assert session_rows() == 0
+
+
+def test_one_failure_fewer_than_the_limit_still_lets_the_right_password_in(app, anonymous):
+    fail(anonymous, FACILITATOR, app.config["SIGN_IN_MAX_FAILURES"] - 1)
+    sign_in(anonymous, FACILITATOR)
+    assert is_signed_in(anonymous)
+
+
+def test_a_successful_sign_in_starts_the_count_again(app, anonymous):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    fail(anonymous, FACILITATOR, limit - 1)
+    sign_in(anonymous, FACILITATOR)
+    fail(app.test_client(), FACILITATOR, limit - 1)
+    sign_in(app.test_client(), FACILITATOR)
+
+
+def test_unknown_emails_lock_the_same_way(app, anonymous):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    fail(anonymous, FACILITATOR, limit)
+    fail(anonymous, "ghost@example.org", limit)
+    known = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    ghost = anonymous.post("/sign-in", data={"email": "ghost@example.org", "password": PASSWORD})
+    assert known.status_code == ghost.status_code == 422
+    assert "Too many attempts" in error_of(html(ghost), "password")
+    assert html(known).replace(FACILITATOR, "EMAIL") == html(ghost).replace("ghost@example.org", "EMAIL")
+
+
+def test_the_lock_is_per_email(app, anonymous):
+    make_user("olga@example.org", "Olga Other")
+    db.session.commit()
+    # Typed in any case, it is the same address and the same count.
+    fail(anonymous, "Fran@Example.org", app.config["SIGN_IN_MAX_FAILURES"])
+    locked = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    assert "Too many attempts" in error_of(html(locked), "password")
+    other = app.test_client()
+    sign_in(other, "olga@example.org")
+    assert is_signed_in(other)
+
+
+def test_the_lock_ends_after_the_window(app, anonymous, monkeypatch):
+    fail(anonymous, FACILITATOR, app.config["SIGN_IN_MAX_FAILURES"])
+    later = utcnow() + timedelta(minutes=app.config["SIGN_IN_WINDOW_MINUTES"] + 1)
+    monkeypatch.setattr(throttle, "utcnow", lambda: later)
+    sign_in(anonymous, FACILITATOR)
+    assert is_signed_in(anonymous)
+
+
+# Server-side sessions --------------------------------------------------------------------------
+
+
+def test_sign_out_deletes_the_session_so_a_copied_cookie_stops_working(app, client):
+    thief = copy_of(app, client)
+    assert is_signed_in(thief)
+    assert session_rows() == 1
+    response = client.post("/sign-out")
+    assert_redirect(response, "/sign-in")
+    assert session_rows() == 0
+    assert not is_signed_in(client)
+    assert not is_signed_in(thief)
+
+
+def test_sign_out_is_a_post(client):
+    assert client.get("/sign-out").status_code == 405
+    assert is_signed_in(client)
+
+
+def test_sign_out_ends_only_that_browser(app, client):
+    laptop = client_as(app, FACILITATOR)
+    client.post("/sign-out")
+    assert is_signed_in(laptop)
+    assert session_rows() == 1
+
+
+def test_sign_in_gives_a_new_session_token(app, anonymous):
+    # Whatever a browser (or someone who planted a cookie in it) held before signing in is dropped.
+    with anonymous.session_transaction() as planted:
+        planted["_user_id"] = "a token someone chose"
+        planted["note"] = "from before sign-in"
+    before = anonymous.get_cookie("session").value
+    sign_in(anonymous, FACILITATOR)
+    after = anonymous.get_cookie("session").value
+    assert after != before
+    contents = decoded(app, after)
+    assert "note" not in contents
+    token = contents["_user_id"]
+    assert token != "a token someone chose"
+    (row,) = db.session.scalars(select(AuthSession)).all()
+    # The database holds only a digest of the token in the cookie.
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in database_text()
+
+
+def test_each_sign_in_is_its_own_session(app, anonymous):
+    sign_in(anonymous, FACILITATOR)
+    first = decoded(app, anonymous.get_cookie("session").value)["_user_id"]
+    anonymous.post("/sign-out")
+    sign_in(anonymous, FACILITATOR)
+    second = decoded(app, anonymous.get_cookie("session").value)["_user_id"]
+    phone = client_as(app, FACILITATOR)
+    third = decoded(app, phone.get_cookie("session").value)["_user_id"]
+    assert len({first, second, third}) == 3
+    rows = db.session.scalars(select(AuthSession)).all()
+    assert {row.token_hash for row in rows} == {
+        hashlib.sha256(t.encode()).hexdigest() for t in (second, third)
+    }
+
+
+def test_the_cookie_does_not_name_the_user(app, client):
+    """It holds a revocable token, not the account id (which would outlive a sign-out)."""
+    contents = decoded(app, client.get_cookie("session").value)
+    assert contents["_user_id"] != str(user_id(FACILITATOR))
+    assert len(contents["_user_id"]) >= 32
+
+
+# Idle time -------------------------------------------------------------------------------------
+
+
+def test_idle_session_ends_on_the_server(app, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "IDLE_TIMEOUT_MINUTES", 30)
+    browser = client_as(app, FACILITATOR)
+    copy = copy_of(app, browser)
+    start = clock.now
+    for _ in range(3):  # being active keeps it going, well past the idle time in total
+        clock.advance(25)
+        assert is_signed_in(browser)
+    clock.advance(31)
+    assert browser.get("/", headers=HX).status_code == 401
+    assert session_rows() == 0
+    assert not is_signed_in(browser)
+    # Ended on the server: a copy of the cookie from before, at a time it was fresh, is refused.
+    clock.now = start
+    assert not is_signed_in(copy)
+
+
+@pytest.mark.parametrize("background", ["live check", "live refresh"])
+def test_background_requests_do_not_count_as_activity(app, clock, small, monkeypatch, background):
+    monkeypatch.setitem(app.config, "IDLE_TIMEOUT_MINUTES", 30)
+    browser = client_as(app, FACILITATOR)
+    for _ in range(2):
+        clock.advance(12)
+        if background == "live check":
+            response = browser.post(f"/maps/{small.id}/live", data={"page": "family", "seen": "1"},
+                                    headers=HX)
+        else:
+            response = browser.get(f"/maps/{small.id}", headers={"X-Live-Refresh": "1"})
+        assert response.status_code == 200
+    clock.advance(7)  # 31 minutes since the person last did anything
+    assert not is_signed_in(browser)
+    assert session_rows() == 0
+
+
+def test_a_session_ends_after_the_longest_day_however_active(app, client, monkeypatch):
+    later = utcnow() + timedelta(hours=app.config["SESSION_MAX_HOURS"], minutes=1)
+    monkeypatch.setattr(sessions, "utcnow", lambda: later)
+    assert not is_signed_in(client)
+    assert session_rows() == 0
+
+
+# Changing the password -------------------------------------------------------------------------
+
+
+def test_password_change_signs_out_every_other_session(app, client):
+    phone = client_as(app, FACILITATOR)
+    thief = copy_of(app, client)
+    response = client.post("/account/password",
+                           data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    assert_redirect(response, "/")
+    assert is_signed_in(client)
+    assert not is_signed_in(phone)
+    assert not is_signed_in(thief)
+    assert session_rows() == 1
+    refused = app.test_client().post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    assert refused.status_code == 422
+    sign_in(app.test_client(), FACILITATOR, NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"current_password": "not my password", "new_password": NEW_PASSWORD},
+     "current_password", "That is not your current password."),
+    ({"current_password": PASSWORD, "new_password": "too short"},
+     "new_password", "Use at least 10 characters"),
+    ({"current_password": "", "new_password": NEW_PASSWORD}, "current_password", "Please fill this in."),
+])
+def test_password_change_errors_change_nothing(app, client, data, field, message):
+    phone = client_as(app, FACILITATOR)
+    hash_before = db.session.get(User, user_id(FACILITATOR)).password_hash
+    response = client.post("/account/password", data=data)
+    assert response.status_code == 422
+    assert message in error_of(html(response), field)
+    assert NEW_PASSWORD not in html(response) and PASSWORD not in html(response)
+    db.session.expire_all()
+    assert db.session.get(User, user_id(FACILITATOR)).password_hash == hash_before
+    assert is_signed_in(phone)
+
+
+def test_a_new_account_must_choose_its_own_password_before_anything_else(app, small):
+    user = make_user("nia@example.org", "Nia New")
+    user.must_change_password = True
+    db.session.commit()
+    add_to_map(small.id, "nia@example.org", "contributor")
+    nia = client_as(app, "nia@example.org")
+    for url in ("/", f"/maps/{small.id}", f"/maps/{small.id}/journey", "/me/touchpoints", "/maps/new"):
+        response = nia.get(url)
+        assert response.status_code in (302, 303), url
+        assert response.headers["Location"].endswith("/account/password"), url
+    write = nia.post(f"/maps/{small.id}/touchpoints", data={"action": "Written before choosing"})
+    assert write.headers["Location"].endswith("/account/password")
+    live = nia.post(f"/maps/{small.id}/live", data={"page": "family"})
+    assert live.headers["Location"].endswith("/account/password")
+    assert "Written before choosing" not in database_text()
+
+    page = nia.get("/account/password")
+    assert page.status_code == 200
+    assert "Choose your own password" in html(page)
+    changed = nia.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    assert_redirect(changed, "/")
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).must_change_password
+    assert nia.get(f"/maps/{small.id}").status_code == 200
+
+
+def test_a_new_account_may_sign_out_before_choosing(app):
+    user = make_user("nia@example.org", "Nia New")
+    user.must_change_password = True
+    db.session.commit()
+    nia = client_as(app, "nia@example.org")
+    assert_redirect(nia.post("/sign-out"), "/sign-in")
+    assert session_rows("nia@example.org") == 0
+
+
+# The cookie ------------------------------------------------------------------------------------
+
+
+def test_session_cookie_flags(anonymous):
+    response = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    header = cookie_header(response)
+    attributes = cookie_attributes(header)
+    assert "httponly" in attributes
+    assert "samesite=lax" in {part.strip().lower() for part in header.split(";")}
+    assert "secure" not in attributes  # over plain http the browser would drop a Secure cookie
+    # A session cookie: gone when the browser closes, and no "remember me" cookie at all.
+    assert not attributes & {"expires", "max-age"}
+    assert not any(h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_session_cookie_is_secure_over_https(app):
+    browser = app.test_client()
+    response = browser.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD},
+                            base_url="https://localhost")
+    assert response.status_code == 303
+    header = cookie_header(response)
+    assert {"secure", "httponly"} <= cookie_attributes(header)
+    assert "samesite=lax" in {part.strip().lower() for part in header.split(";")}
+    assert browser.get("/", base_url="https://localhost").status_code == 200
+
+
+# Password hashes -------------------------------------------------------------------------------
+
+
+def test_passwords_are_stored_as_argon2id_hashes_only(app, client, anonymous):
+    anonymous.post("/sign-up", data=SIGN_UP)
+    client.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    hashes = db.session.scalars(select(User.password_hash)).all()
+    assert len(hashes) == 2
+    for password_hash in hashes:
+        assert password_hash.startswith("$argon2id$")
+    everything = database_text()
+    for password in (SIGN_UP["password"], NEW_PASSWORD, PASSWORD):
+        assert password not in everything
+    # Two accounts with the same password still get different hashes (salted).
+    make_user("twin@example.org", password=NEW_PASSWORD)
+    db.session.commit()
+    assert len(set(db.session.scalars(select(User.password_hash)))) == 3
+
+
+def test_no_column_holds_a_password(app):
+    columns = {column.name for table in db.metadata.sorted_tables for column in table.columns}
+    assert {name for name in columns if "password" in name} == {"password_hash", "must_change_password"}
+
+
+# Where sign-in leads ---------------------------------------------------------------------------
+
+
+OFF_SITE = [
+    "//evil.example",
+    "https://evil.example",
+    "http://evil.example/maps/1",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+    "https:/evil.example",
+    "http://localhost.evil.example/",
+    "http://localhost//evil.example",
+    # Browsers drop tabs and line breaks in a URL: these would be "//evil.example".
+    "/\t/evil.example",
+    "/\r/evil.example",
+    "/\n/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_off_the_site_is_ignored_at_sign_in(anonymous, target):
+    response = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD, "next": target})
+    assert_redirect(response)
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_off_the_site_is_ignored_at_sign_up(anonymous, target):
+    response = anonymous.post("/sign-up", data={**SIGN_UP, "next": target})
+    assert_redirect(response)
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_off_the_site_is_ignored_when_already_signed_in(client, target):
+    response = client.get("/sign-in", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("target", "location"), [
+    ("/maps/new", "/maps/new"),
+    ("/me/touchpoints?x=1", "/me/touchpoints?x=1"),
+    ("http://localhost/maps/new", "/maps/new"),
+])
+def test_next_on_the_site_is_followed(anonymous, target, location):
+    response = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD, "next": target})
+    assert response.headers["Location"] == location
+
+
+def test_a_page_that_needs_sign_in_comes_back_after_it(anonymous, small):
+    response = anonymous.get(f"/maps/{small.id}/journey")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/sign-in?next=/maps/{small.id}/journey"
+    form = anonymous.get(response.headers["Location"])
+    assert f'name="next" type="hidden" value="/maps/{small.id}/journey"' in html(form)
+    signed_in = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD,
+                                                 "next": f"/maps/{small.id}/journey"})
+    assert signed_in.headers["Location"] == f"/maps/{small.id}/journey"
+    assert anonymous.get(f"/maps/{small.id}/journey").status_code == 200
+
+
+def test_htmx_without_a_session_gets_401_not_a_redirect(anonymous, small):
+    response = anonymous.post(f"/maps/{small.id}/touchpoints", data={"action": "x"}, headers=HX)
+    assert response.status_code == 401
+    assert "You are signed out" in html(response)
