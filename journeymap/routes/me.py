@@ -93,9 +93,11 @@ def add_touchpoint(map_id: int):
 def identity(map_id: int):
     journey_map = map_or_404(map_id)
     membership = g.membership
-    if membership.role != "caseworker":
-        abort(403)
     view = view_or_404(map_id)
+    # Who a caseworker is decides whose barriers they may own: said once, changed only by a
+    # facilitator (by removing and re-inviting), never swapped for someone else's record.
+    if membership.role != "caseworker" or view.caseworker(membership.caseworker_id) is not None:
+        abort(403)
     taken = _linked_elsewhere(map_id)
     form = IdentityForm(view=view, taken_ids=taken)
     if not form.validate_on_submit():
