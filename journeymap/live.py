@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, Membership, Presence, User
@@ -32,7 +33,12 @@ def note_presence(map_id: int, user_id: int, page: str) -> None:
     now = utcnow()
     row = db.session.get(Presence, (map_id, user_id))
     if row is None:
-        db.session.add(Presence(map_id=map_id, user_id=user_id, last_seen_at=now, page=page))
+        # Two tabs opening at once may both insert: the second simply finds the first's row.
+        try:
+            with db.session.begin_nested():
+                db.session.add(Presence(map_id=map_id, user_id=user_id, last_seen_at=now, page=page))
+        except IntegrityError:
+            pass
     elif now - row.last_seen_at >= WRITE_EVERY or row.page != page:
         row.last_seen_at, row.page = now, page
 

@@ -21,6 +21,8 @@ def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
     loose.extend(_stage_touchpoints(journey_map, stage.id))
     _renumber(loose)
     for touchpoint in loose:
+        if touchpoint.stage_id is not None:
+            touchpoint.version += 1  # its stage changed: an edit form opened before is now stale
         touchpoint.stage_id = None
     remove(journey_map, stage)
 
@@ -112,6 +114,7 @@ def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) 
     else:
         destination.insert(0, touchpoint)
     touchpoint.stage_id = order[there]
+    touchpoint.version += 1  # a form opened before the move would move it back
     _renumber(destination)
     journey_map.touch()
     return True

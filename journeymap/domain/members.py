@@ -93,7 +93,8 @@ def redeem(invitation: Invitation, user: User) -> Membership | None:
         return existing
     counted = db.session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id,
+        .where(Invitation.id == invitation.id, Invitation.revoked_at.is_(None),
+               Invitation.expires_at > utcnow(),
                or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses))
         .values(uses=Invitation.uses + 1)
         .execution_options(synchronize_session=False)

@@ -31,6 +31,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def small_int(raw) -> int | None:
+    """A non-negative whole number as typed in a form or URL, or None: never a huge number that
+    the database (or int() itself, past 4,300 digits) refuses with an error."""
+    raw = raw.strip() if isinstance(raw, str) else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def optional_int(value):
     """'' and None mean "not known"; anything else must be a whole number."""
     if value in ("", None, "None"):
@@ -97,10 +104,9 @@ class Versioned:
     version = HiddenField()
 
     def seen_version(self) -> int | None:
-        raw = (self.version.data or "").strip() if isinstance(self.version.data, str) else self.version.data
-        if isinstance(raw, int):
-            return raw
-        return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+        """What the form sent, never what the record holds: an edit without a version is refused,
+        as a conflict, rather than taken as "the latest" (WTForms fills a missing field from obj)."""
+        return small_int((self.version.raw_data or [""])[0])
 
 
 class FamilyForm(Versioned, FlaskForm):
@@ -342,10 +348,10 @@ class OwnerForm(Versioned, FlaskForm):
     def owner_ids(self) -> tuple[int | None, int | None] | None:
         """(agency id, caseworker id) for the choice, or None when it names nothing on this map."""
         kind, _, raw = (self.owner.data or "").partition(":")
-        if not (raw.isascii() and raw.isdigit()):
+        if (number := small_int(raw)) is None:
             return None
-        if kind == "agency" and self.view.agency(int(raw)):
-            return int(raw), None
-        if kind == "caseworker" and (worker := self.view.caseworker(int(raw))):
+        if kind == "agency" and self.view.agency(number):
+            return number, None
+        if kind == "caseworker" and (worker := self.view.caseworker(number)):
             return worker.agency_id, worker.id
         return None

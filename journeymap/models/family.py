@@ -30,7 +30,9 @@ class JourneyMap(db.Model):
     from_family: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def touch(self) -> None:
-        self.revision = (self.revision or 0) + 1
+        # Incremented by the database, not from the value read: two saves at the same moment
+        # must give two revisions, or a page could miss one of the changes.
+        self.revision = JourneyMap.revision + 1
         self.updated_at = utcnow()
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, render_template, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 
-from journeymap import history
+from journeymap import access, history
 from journeymap.access import requires
 from journeymap.domain import barriers
 from journeymap.extensions import db
@@ -55,6 +55,9 @@ def record_owner(map_id: int, item_id: int):
     """The one-step answer to "whose job is it to fix this?"."""
     journey_map = map_or_404(map_id)
     record = item_or_404(Barrier, journey_map, item_id)
+    # The one-step owner form answers "no one owns this"; changing an existing owner is an edit.
+    if not record.is_unowned and not access.can("edit_barriers"):
+        abort(403)
     view = view_or_404(map_id)
     form = OwnerForm(view=view, membership=g.membership)
     if form.validate_on_submit():

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from journeymap import access, history
 from journeymap.extensions import db
+from journeymap.forms import small_int
 from journeymap.routes import conflicts
 from journeymap.routes.common import changed, form_response, item_or_404, map_or_404, view_or_404
 from journeymap.snapshot import MapView
@@ -65,10 +66,16 @@ class ItemKind:
     region: str | None = None
     # Fragments swapped out of band after every write, e.g. a <select> elsewhere listing these items.
     also: tuple[str, ...] = ()
+    # The id of the element an item's edit form replaces is "<name>-<id><dom_suffix>" (a stage's
+    # head, "-head", rather than the whole stage with its touchpoints).
+    dom_suffix: str = ""
 
     # Helpers ---------------------------------------------------------------------------------
     def lookup(self, view: MapView, item_id: int):
         return getattr(view, self.name)(item_id)
+
+    def dom_id(self, item_id: int) -> str:
+        return f"{self.name}-{item_id}{self.dom_suffix}"
 
     def endpoint(self, verb: str) -> str:
         """"add", "show", "edit" or "delete" -> the endpoint name, e.g. "journey.edit_touchpoint"."""
@@ -138,7 +145,7 @@ class ItemKind:
     def _retarget(self, body, item_id: int, status: int):
         """A conflict replaces the item it is about, wherever the request meant to swap."""
         response = make_response(body, status)
-        response.headers["HX-Retarget"] = f"#{self.name}-{item_id}"
+        response.headers["HX-Retarget"] = f"#{self.dom_id(item_id)}"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
 
@@ -238,8 +245,8 @@ class ItemKind:
         record = item_or_404(self.model, journey_map, item_id)
         access.ensure_may_delete(record)
         view = view_or_404(map_id)
-        seen = request.form.get("version", "")
-        if not (seen.isascii() and seen.isdigit() and int(seen) == record.version):
+        # One conditional UPDATE claims the version, so a change saved a moment ago still stops this.
+        if not conflicts.claim(self.model, record, small_int(request.form.get("version"))):
             last = conflicts.last_change(map_id, self.name, item_id)
             who, when = conflicts.describe(last)
             body = render_template(

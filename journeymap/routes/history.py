@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from journeymap.access import requires
 from journeymap.extensions import db
+from journeymap.forms import small_int
 from journeymap.models import HistoryEntry
 from journeymap.routes.common import view_or_404
 
@@ -19,8 +20,7 @@ PER_PAGE = 50
 @requires("manage_members")
 def page(map_id: int):
     view = view_or_404(map_id)
-    number = request.args.get("page", "1")
-    number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1
+    number = max(1, small_int(request.args.get("page")) or 1)
     total = db.session.scalar(
         select(func.count()).select_from(HistoryEntry).where(HistoryEntry.map_id == map_id)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from journeymap import access, history
@@ -55,6 +55,19 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
     return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
 
 
+def touchpoint_fields(form) -> dict:
+    """The touchpoint's fields from its form; a caseworker's touchpoints are always their own:
+    with them, at their agency, reported by a caseworker, whatever the form says."""
+    fields = form.model_fields()
+    membership = g.membership
+    if membership.role == "caseworker":
+        me = form.view.caseworker(membership.caseworker_id)
+        if me is None:
+            abort(403)  # the page asks them to say who they are first (My touchpoints)
+        fields.update(caseworker_id=me.id, agency_id=me.agency_id, reported_by="caseworker")
+    return fields
+
+
 def _move(kind_model, map_id: int, item_id: int, mover):
     journey_map = map_or_404(map_id)
     record = item_or_404(kind_model, journey_map, item_id)
@@ -88,6 +101,7 @@ stage_kind = ItemKind(
     change_access="edit_stages",
     region="journey/region.html",
     also=("partials/touchpoint_stage_select.html",),
+    dom_suffix="-head",
 )
 
 touchpoint_kind = ItemKind(
@@ -96,7 +110,7 @@ touchpoint_kind = ItemKind(
     noun="touchpoint",
     model=Touchpoint,
     make_form=lambda view, **kw: TouchpointForm(view=view, **kw),
-    fields_of=lambda form: form.model_fields(),
+    fields_of=touchpoint_fields,
     add=journey.add_touchpoint,
     update=journey.update_touchpoint,
     delete=journey.delete_touchpoint,

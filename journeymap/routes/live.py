@@ -15,6 +15,7 @@ from flask_login import current_user
 from journeymap import live
 from journeymap.access import requires
 from journeymap.extensions import db
+from journeymap.forms import small_int
 
 bp = Blueprint("live", __name__)
 
@@ -29,11 +30,11 @@ def check(map_id: int):
     live.note_presence(map_id, current_user.id, page)
     db.session.commit()
     revision = live.revision(map_id)
-    seen = request.form.get("seen", "")
+    seen = small_int(request.form.get("seen"))
     response = make_response(render_template(
         "partials/live.html", map_id=map_id, page=page,
         here=live.here_now(map_id, current_app.config["PRESENCE_SECONDS"]),
     ))
-    if not (seen.isascii() and seen.isdigit() and int(seen) >= revision):
+    if seen is None or seen < revision:
         response.headers["HX-Trigger"] = json.dumps({"jm:map-changed": {"revision": revision}})
     return response

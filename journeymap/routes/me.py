@@ -15,6 +15,7 @@ from journeymap.forms import TouchpointForm
 from journeymap.forms.members import IdentityForm
 from journeymap.models import Membership
 from journeymap.routes.common import map_or_404, view_or_404
+from journeymap.routes.journey import touchpoint_fields
 
 bp = Blueprint("me", __name__)
 
@@ -74,11 +75,8 @@ def add_touchpoint(map_id: int):
         abort(409)  # the page asks who they are first; a form sent anyway is refused, not guessed
     if not form.validate_on_submit():
         return _page(_section(membership, form=form), status=422)
-    fields = form.model_fields()
-    if membership.role == "caseworker":
-        me = view.caseworker(membership.caseworker_id)
-        fields.update(caseworker_id=me.id, agency_id=me.agency_id, reported_by="caseworker")
-    elif membership.role == "family":
+    fields = touchpoint_fields(form)
+    if membership.role == "family":
         fields.update(reported_by="family", from_family=True)
     created = journey.add_touchpoint(journey_map, created_by_id=current_user.id, **fields)
     history.record(map_id, "added", "touchpoint", created.id, summary=created.action,
@@ -105,7 +103,10 @@ def identity(map_id: int):
     if form.caseworker_id.data == "new":
         agency_id = int(form.agency_id.data) if form.agency_id.data else None
         if agency_id is None:
-            agency_id = people.add_agency(journey_map, name=form.new_agency.data, sector="other").id
+            agency = people.add_agency(journey_map, name=form.new_agency.data, sector="other")
+            history.record(map_id, "added", "agency", agency.id, summary=agency.name,
+                           changes={"Agency name": agency.name, "Added by": "a caseworker, for themselves"})
+            agency_id = agency.id
         worker = people.add_caseworker(journey_map, name=form.name.data or "", role=form.role.data or "",
                                        agency_id=agency_id)
         history.record(map_id, "added", "caseworker", worker.id, summary=worker.name or worker.role,

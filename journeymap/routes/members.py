@@ -30,7 +30,9 @@ _WORDS = [
 
 
 def _one_time_password() -> str:
-    return "-".join(secrets.choice(_WORDS) for _ in range(3)) + f"-{secrets.randbelow(90) + 10}"
+    # About 26 bits, typed once (the person chooses their own at first sign-in), and sign-in
+    # allows a handful of tries per quarter hour.
+    return "-".join(secrets.choice(_WORDS) for _ in range(3)) + f"-{secrets.randbelow(9000) + 1000}"
 
 
 def _page(map_id: int, *, invitation_form=None, account_form=None, new_account=None, status=200):
@@ -110,22 +112,21 @@ def create_account(map_id: int):
     form = NewAccountForm()
     if not form.validate_on_submit():
         return _page(map_id, account_form=form, status=422)
-    user = db.session.scalar(select(User).where(User.email == form.email.data))
-    password = None
-    if user is None:
-        password = _one_time_password()
-        user = User(email=form.email.data, display_name=form.display_name.data,
-                    password_hash=passwords.hash_password(password), must_change_password=True,
-                    created_by_id=current_user.id)
-        db.session.add(user)
-        db.session.flush()
-    elif members.membership_of(map_id, user.id):
-        form.email.errors.append("This person is already a member of this map.")
+    if db.session.scalar(select(User.id).where(User.email == form.email.data)) is not None:
+        # Never put someone's existing account on a map without them: they join with an invitation.
+        form.email.errors.append(
+            "There is already an account with this email. Make an invitation and give them the code instead."
+        )
         return _page(map_id, account_form=form, status=422)
+    password = _one_time_password()
+    user = User(email=form.email.data, display_name=form.display_name.data,
+                password_hash=passwords.hash_password(password), must_change_password=True,
+                created_by_id=current_user.id)
+    db.session.add(user)
+    db.session.flush()
     membership = members.add_member(journey_map, user, form.role.data)
     history.record(map_id, "added", "member", membership.id, summary=user.display_name,
-                   changes={"Role": form.role.data,
-                            "Account": "made by the facilitator" if password else "existing"})
+                   changes={"Role": form.role.data, "Account": "made by the facilitator"})
     db.session.commit()
     return _page(map_id, new_account={"user": user, "password": password, "role": form.role.data})
 

@@ -2,9 +2,18 @@
 // nothing may fail silently. Validation errors (422) are swapped in by htmx as normal content.
 document.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;
+  if (event.detail.elt && event.detail.elt.id === "live") {
+    // The background check failed (signed out, removed from the map, server gone): stop asking
+    // every second and say so once.
+    event.detail.elt.dataset.stopped = "1";
+    announce(status === 401
+      ? "You are signed out, so this page no longer updates. Copy any text you are writing, sign in again and reload."
+      : "This page has stopped updating (error " + status + "). Copy any text you are writing and reload the page.");
+    return;
+  }
   const texts = {
     401: "You are signed out (the session ended or was idle too long). Your text is still here: "
-      + "sign in again in another tab, then send it again.",
+      + "copy it, sign in again, reload this page and paste it back.",
     403: "Your role on this map does not allow that. Nothing was changed.",
     404: "That item no longer exists. Reload the page to see the map as it is now.",
   };
@@ -30,3 +39,7 @@ function announce(text) {
   clearTimeout(announce.timer);
   announce.timer = setTimeout(() => toast.remove(), 8000);
 }
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.elt && event.detail.elt.dataset.stopped === "1") event.preventDefault();
+});

@@ -56,7 +56,10 @@
     const active = document.activeElement;
     const kept = [];
     region.querySelectorAll("form").forEach((form) => {
-      const inUse = form.dataset.dirty === "1" || form.contains(active) || form.closest(".editing");
+      // Typed in, focused, an open edit form, or shown again with errors or a conflict (its text
+      // came back from the server, so it was never "typed" on this page).
+      const inUse = form.dataset.dirty === "1" || form.contains(active) || form.closest(".editing")
+        || form.querySelector("[aria-invalid], .form-error, .conflict");
       if (!inUse) return;
       const holder = form.closest("[id].item, [id].add-form, [id].conflict-item") || (form.id ? form : null);
       if (holder && !kept.includes(holder)) kept.push(holder);

@@ -288,10 +288,11 @@ def test_a_caseworker_saying_who_they_are_is_recorded(app, small):
     assert_redirect(casey.post(f"/me/maps/{small.id}/identity", data={
         "caseworker_id": "new", "name": "Casey", "role": "Benefits adviser", "agency_id": "",
         "new_agency": "Advice Centre"}))
-    added, linked = new_entries(small.id, before)
+    agency, added, linked = new_entries(small.id, before)
+    assert (agency.action, agency.kind, agency.summary) == ("added", "agency", "Advice Centre")
     assert (added.action, added.kind, added.summary) == ("added", "caseworker", "Casey")
     assert (linked.action, linked.kind) == ("changed", "member")
-    for entry in (added, linked):
+    for entry in (agency, added, linked):
         assert_by(entry, "casey@example.org", "casey", "caseworker")
 
 
@@ -449,10 +450,12 @@ def test_a_page_number_that_is_not_one_shows_the_first(client, small, many, page
     assert summaries(html(response))[0] == "entry 119"
 
 
-def test_a_page_past_the_end_is_empty_not_an_error(client, small, many):
+def test_a_page_past_the_end_shows_the_oldest_page(client, small, many):
     response = client.get(f"/maps/{small.id}/history?page=99")
     assert response.status_code == 200
-    assert summaries(html(response)) == []
+    assert summaries(html(response))
+    assert "Nothing recorded yet" not in html(response)
+    assert "Older</a>" not in html(response)
 
 
 # The same rule in PostgreSQL, with the schema the migrations build ----------------------------

@@ -403,24 +403,21 @@ def test_an_account_made_for_someone_shows_a_one_time_password_once(app, client,
     assert olu.get(f"/maps/{small.id}").status_code == 200
 
 
-def test_an_account_for_someone_who_has_one_adds_them_without_a_password(client, small):
+def test_an_account_for_someone_who_has_one_is_refused_they_get_an_invitation(client, small):
+    """Nobody's existing account is put on a map without them."""
     make_user("sam@example.org", "Sam")
     db.session.commit()
     response = client.post(f"/maps/{small.id}/members/accounts",
                            data={"display_name": "Whatever", "email": "sam@example.org", "role": "viewer"})
     body = html(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert one_time_password(body) is None
-    assert "They already had an account" in body
+    assert error_of(body, "account-email").endswith("Make an invitation and give them the code instead.")
+    assert 'value="sam@example.org"' in body  # what was typed is kept
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.email == "sam@example.org"))
     assert not user.must_change_password and user.display_name == "Sam"
-    assert membership(small.id, "sam@example.org").role == "viewer"
-    twice = client.post(f"/maps/{small.id}/members/accounts",
-                        data={"display_name": "Sam", "email": "sam@example.org", "role": "family"})
-    assert twice.status_code == 422
-    assert error_of(html(twice), "account-email").endswith("This person is already a member of this map.")
-    assert membership(small.id, "sam@example.org").role == "viewer"
+    assert membership(small.id, "sam@example.org") is None
 
 
 # Roles and the last facilitator ----------------------------------------------------------------
