@@ -140,6 +140,14 @@ def touchpoint(page, action: str):
     )
 
 
+def settled(page, focused_id: str, timeout: float = 5.0) -> None:
+    """Wait until the element with this id has the focus (the page's own autofocus, not ours)."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("document.activeElement && document.activeElement.id") != focused_id:
+        assert time.monotonic() < deadline, f"{focused_id} never got the focus"
+        page.wait_for_timeout(50)
+
+
 def csrf_token(page) -> str:
     """The token htmx sends with every request, as a script in the page would."""
     return json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRFToken"]
@@ -173,6 +181,7 @@ def test_everyone_sees_everyone_elses_changes_live_and_typing_is_never_lost(pers
 
     # The family starts correcting "First call" and is still typing...
     touchpoint(family, "First call").get_by_role("link", name=re.compile("^Edit")).click()
+    settled(family, f"touchpoint-{ids['touchpoint']}-action")  # htmx has focused the first field
     place = family.locator(item).get_by_label("Where they had to go")
     place.fill("The customer line, on hold for an hour")
     # ...while the facilitator adds a stage: the family's page redraws the journey around the form.
