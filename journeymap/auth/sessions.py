@@ -69,10 +69,10 @@ def unauthorized():
     if request.headers.get("HX-Request"):
         return render_template("auth/signed_out.html"), 401
     target = request.full_path if request.method == "GET" else request.referrer
-    return redirect(url_for("auth.sign_in", next=_local(target)))
+    return redirect(url_for("auth.sign_in", next=safe_next(target)))
 
 
-def _local(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site may be a place to return to (no open redirect)."""
     if not target:
         return None
@@ -86,8 +86,6 @@ def _local(target: str | None) -> str | None:
         return None
     return target.rstrip("?")
 
-
-safe_next = _local
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -169,10 +169,6 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "silo.export": {"POST": members(*READERS)},
 }
 
-# Where the app breaks the promise: (endpoint, method, principal) -> "BUG: ...". Each is a strict
-# xfail, so a fix turns it into a failure asking for the entry to be removed.
-KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
-
 
 # Requests --------------------------------------------------------------------------------------------
 class World:
@@ -363,10 +359,8 @@ def cases(principals=PRINCIPALS, methods=("GET", "POST"), outcomes=OUTCOMES):
             for principal in principals:
                 if method not in methods or by_principal[principal] not in outcomes:
                     continue
-                reason = KNOWN_BUGS.get((endpoint, method, principal))
-                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
                 yield pytest.param(endpoint, method, principal, by_principal[principal],
-                                   id=f"{endpoint}-{method}-{principal}", marks=marks)
+                                   id=f"{endpoint}-{method}-{principal}")
 
 
 # The table ---------------------------------------------------------------------------------------
@@ -399,7 +393,6 @@ def test_the_table_is_well_formed(app):
     assert with_ids == {endpoint for endpoint in EXPECTED if ID_ROUTE.fullmatch(endpoint)}, (
         "ID_ROUTE must name exactly the routes with an id besides the map's"
     )
-    assert set(KNOWN_BUGS) <= {(e, m, p) for e, by_m in EXPECTED.items() for m in by_m for p in PRINCIPALS}
 
 
 # The matrix --------------------------------------------------------------------------------------

@@ -251,3 +251,12 @@ def test_marked_pages_escape_everything(client, marked):
         body = html(response)
         assert "<script>alert(1)" not in body, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
+
+
+def test_an_unchanged_picture_is_not_drawn_again(client, small, monkeypatch, app):
+    etag = image(client, small.id).headers["ETag"]
+    # Were dot run now, it would fail: the 304 must come before any drawing.
+    monkeypatch.setitem(app.config, "DOT_BINARY", "/nonexistent/dot")
+    again = client.get(f"/maps/{small.id}/silo-map.svg", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
