@@ -75,6 +75,11 @@
     const caret = active && "selectionStart" in active
       ? [active.selectionStart, active.selectionEnd] : null;
     const kept = keptContainers(current);
+    // `autofocus` did its work when each part first arrived. Left in place, the browser would act
+    // on it when the nodes are inserted again and pull the focus away from where the person is.
+    [replacement, ...kept].forEach((root) => {
+      root.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
+    });
     const orphans = [];
     kept.forEach((holder) => {
       const twin = replacement.querySelector("#" + CSS.escape(holder.id));

@@ -195,6 +195,7 @@ def test_everyone_sees_everyone_elses_changes_live_and_typing_is_never_lost(pers
 
     # Meanwhile the facilitator changes the same touchpoint and saves first.
     touchpoint(fran, "First call").get_by_role("link", name=re.compile("^Edit")).click()
+    settled(fran, f"touchpoint-{ids['touchpoint']}-action")
     fran_place = fran.locator(item).get_by_label("Where they had to go")
     fran_place.fill("Utility office")
     fran.locator(item).get_by_role("button", name="Save touchpoint").click()
