@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from journeymap import create_app
@@ -28,6 +30,19 @@ def app(tmp_path):
         db.create_all()
         yield app
         db.session.remove()
+
+
+@pytest.fixture
+def logging_kept():
+    """Alembic's env.py runs logging.config.fileConfig, which disables every existing logger;
+    tests that run migrations put them back so later tests still see their log records."""
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    saved = {lg: (lg.disabled, lg.level, list(lg.handlers)) for lg in loggers}
+    yield
+    for lg, (disabled, level, handlers) in saved.items():
+        lg.disabled, lg.level, lg.handlers = disabled, level, handlers
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ or removed while the map exists, and go with it when it is deleted; only facilit
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import uuid
@@ -462,19 +461,6 @@ def test_a_page_past_the_end_shows_the_oldest_page(client, small, many):
 
 
 POSTGRES = os.environ.get("JOURNEYMAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture
-def logging_kept():
-    """Alembic's env.py runs logging.config.fileConfig, which disables existing loggers; put
-    them back afterwards (as tests/unit/test_migrations.py does)."""
-    loggers = [logging.getLogger()] + [
-        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
-    ]
-    saved = {lg: (lg.disabled, lg.level, list(lg.handlers)) for lg in loggers}
-    yield
-    for lg, (disabled, level, handlers) in saved.items():
-        lg.disabled, lg.level, lg.handlers = disabled, level, handlers
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,19 +10,6 @@ from sqlalchemy import inspect, text
 
 from journeymap import create_app
 from journeymap.extensions import db
-
-
-@pytest.fixture
-def logging_kept():
-    """Alembic's env.py runs logging.config.fileConfig, which disables every existing logger;
-    put them back so later tests still see their log records."""
-    loggers = [logging.getLogger()] + [
-        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
-    ]
-    saved = {lg: (lg.disabled, lg.level, list(lg.handlers)) for lg in loggers}
-    yield
-    for lg, (disabled, level, handlers) in saved.items():
-        lg.disabled, lg.level, lg.handlers = disabled, level, handlers
 
 
 @pytest.fixture
@@ -96,7 +81,7 @@ def test_the_demo_loads_into_a_migrated_database(migrated):
     assert view is not None and view.unowned_barriers
 
 
-def test_upgrading_keeps_every_row(tmp_path, monkeypatch):
+def test_upgrading_keeps_every_row(tmp_path, logging_kept):
     """SQLite rebuilds a table to change it; with foreign keys on, dropping the old journey_map
     would cascade and empty every child table. The migrations run with them off, and check."""
     import sqlite3
