@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template
 
 from journeymap.config import load_config
 from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 999_999_999  # the largest id a URL may name: nine digits, like small_int in forms
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -66,6 +67,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
+    @app.url_value_preprocessor
+    def ids_the_database_can_hold(endpoint, values):
+        """Ids have at most nine digits, as in forms (small_int). A longer number in a URL is no id
+        of ours: 404, where the database would have failed on it (SQLite past 64 bits, PostgreSQL
+        past 32) and answered 500."""
+        if values and any(type(v) is int and v > MAX_ID for v in values.values()):
+            abort(404)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
@@ -100,13 +109,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from journeymap import access, vocab
-    from journeymap.forms import owner_groups
+    from journeymap.forms import owner_options
     from journeymap.metrics import family_figures
 
     app.jinja_env.globals.update(
         figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
-        owner_groups=owner_groups,
+        owner_options=owner_options,
     )
 
 
@@ -129,6 +138,7 @@ def register_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from journeymap.cli import commands
+    from journeymap.cli_data import commands as data_commands
 
-    for command in commands:
+    for command in commands + data_commands:
         app.cli.add_command(command)

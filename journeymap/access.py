@@ -17,9 +17,9 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from journeymap.extensions import db, login_manager
+from journeymap.domain import members
+from journeymap.extensions import login_manager
 from journeymap.models import Membership
 
 ROLES: dict[str, tuple[str, str]] = {
@@ -46,6 +46,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "edit_barriers": _EDITORS | {"family"},
     "record_owner": _EDITORS | {"family", "caseworker"},  # caseworkers: themselves or their agency
     "manage_members": frozenset({"facilitator"}),  # members, invitations, history, deleting the map
+    # Exports are de-identified unless someone with this chooses full detail (names, the story):
+    # the family, whose story it is, and the facilitator who runs the map.
+    "export_full": frozenset({"facilitator", "family"}),
 }
 PUBLIC, SIGNED_IN = "public", "signed_in"
 
@@ -93,12 +96,6 @@ def requires(access: str) -> Callable:
     return declare
 
 
-def membership_of(user_id: int, map_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(Membership.map_id == map_id, Membership.user_id == user_id)
-    )
-
-
 def enforce():
     """The before-request hook: the view's declaration, checked before the view runs."""
     if request.endpoint is None:  # no such URL: routing answers 404/405 itself
@@ -118,7 +115,7 @@ def enforce():
     if access == SIGNED_IN:
         return None
     map_id = (request.view_args or {}).get("map_id")
-    membership = membership_of(current_user.id, map_id) if map_id is not None else None
+    membership = members.membership_of(map_id, current_user.id) if map_id is not None else None
     if membership is None:
         abort(404)  # not a member: the map does not exist, as far as they can tell
     if membership.role not in CAPABILITIES[access]:

@@ -1,4 +1,5 @@
-"""Command line: `flask --app journeymap db upgrade | demo | export`."""
+"""Command line: `flask --app journeymap demo | export` (db comes from Flask-Migrate; synth and
+import are in cli_data.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from journeymap import history
+from journeymap.deidentify import deidentify
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from journeymap.render.exports import EXPORT_FORMATS, export_map
@@ -44,22 +46,30 @@ def demo_command(if_empty: bool) -> None:
 
 @click.command("export")
 @click.argument("map_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="The silo map (svg, png, pdf, dot), the whole map (json) or a table (csv).")
+@click.option("--full-detail", is_flag=True,
+              help="Names, the family's story and dates too. Without it the file is de-identified.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
-def export_command(map_id: int, fmt: str, output: Path) -> None:
-    """Export map MAP_ID's silo map (svg, png, pdf, dot) or the whole map (json) to a file."""
+def export_command(map_id: int, fmt: str, full_detail: bool, output: Path) -> None:
+    """Export map MAP_ID: de-identified unless --full-detail; recorded in the map's history."""
     view = load_map_view(db.session, map_id)
     if view is None:
         raise click.ClickException(f"There is no map {map_id}.")
     try:
-        result = export_map(
-            view, fmt, timeout=current_app.config["DOT_TIMEOUT"], dot=current_app.config["DOT_BINARY"]
-        )
+        result = export_map(view if full_detail else deidentify(view), fmt, full=full_detail)
     except RenderError as exc:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(result.content)
-    click.echo(f"Wrote {output} ({len(result.content):,} bytes).")
+    detail = "full detail" if full_detail else "de-identified"
+    history.record(map_id, "exported", "map", map_id, summary=f"{fmt} export, {detail}",
+                   changes={"Format": fmt, "Detail": detail, "File": output.name},
+                   actor="flask export (command line)")
+    db.session.commit()
+    click.echo(f"Wrote {output} ({len(result.content):,} bytes, {detail}).")
+    if result.notice:
+        click.echo(result.notice)
 
 
 commands = [demo_command, export_command]

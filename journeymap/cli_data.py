@@ -1,21 +1,66 @@
-"""Command line for data: `flask --app journeymap synth ... | import FILE`.
+"""Command line for data: `flask --app journeymap synth ... | import FILE`, each with `--owner EMAIL`.
 
-Each command makes one new map, commits it, and says its id; a file that cannot be imported is
-a one-line error (exit status 1) and leaves the database as it was.
+Each command makes one new map, records it in the map's history, commits it, and says its id. A map
+is only reachable by its members, so `--owner` names an existing account to be its facilitator;
+without it the output says the map has no members. A file that cannot be imported, or an owner with
+no account, is a one-line error (exit status 1) and leaves the database as it was.
 """
 
 from __future__ import annotations
 
-import json
-
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from journeymap import history
+from journeymap.domain.members import add_member
 from journeymap.extensions import db
-from journeymap.interchange import ImportProblem, import_map
+from journeymap.interchange import ImportProblem, import_map, read_json
+from journeymap.models import JourneyMap, User
 from journeymap.synth import synth_map
 
 COUNT = click.IntRange(min=0)
+
+owner_option = click.option(
+    "--owner", metavar="EMAIL",
+    help="The email of an existing account, to be the new map's facilitator (else it has no members).",
+)
+
+
+def find_owner(email: str | None) -> User | None:
+    """The account named by --owner, looked up before anything is made; None without --owner."""
+    if email is None:
+        return None
+    # Accounts keep their email lower-case (journeymap/forms/accounts.py), so match it that way.
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(
+            f"There is no account with the email {email!r}; nothing was created. "
+            "Sign up in the browser first, or leave out --owner."
+        )
+    return user
+
+
+def finish(journey_map: JourneyMap, owner: User | None, *, command: str, how: str) -> None:
+    """Put the owner on the map, record both in the map's history, and commit."""
+    actor = f"flask {command} (command line)"
+    history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
+                   changes={"How": how}, actor=actor)
+    if owner is not None:
+        membership = add_member(journey_map, owner, "facilitator")
+        history.record(journey_map.id, "added", "member", membership.id, summary=owner.display_name,
+                       changes={"Role": "facilitator", "Added with": "--owner"}, actor=actor)
+    db.session.commit()
+
+
+def say_who_can_open(journey_map: JourneyMap, owner: User | None) -> None:
+    if owner is not None:
+        click.echo(f"{owner.email} is its facilitator.")
+    else:
+        click.echo(
+            f"Map {journey_map.id} has no members, so no one can open it in the browser. To make a map "
+            "someone can open, give --owner EMAIL (an existing account): that person becomes its facilitator."
+        )
 
 
 @click.command("synth")
@@ -25,45 +70,43 @@ COUNT = click.IntRange(min=0)
 @click.option("--barriers", type=COUNT, required=True, help="Number of barriers.")
 @click.option("--stages", type=COUNT, default=6, show_default=True, help="Number of stages.")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same map.")
+@owner_option
 @with_appcontext
 def synth_command(
-    agencies: int, caseworkers_per_agency: int, touchpoints: int, barriers: int, stages: int, seed: int
+    agencies: int, caseworkers_per_agency: int, touchpoints: int, barriers: int, stages: int, seed: int,
+    owner: str | None,
 ) -> None:
     """Create a made-up map of the given size, for load tests and demos."""
+    user = find_owner(owner)
     journey_map = synth_map(
         db.session, agencies=agencies, caseworkers_per_agency=caseworkers_per_agency,
         touchpoints=touchpoints, barriers=barriers, stages=stages, seed=seed,
     )
-    db.session.commit()
+    finish(journey_map, user, command="synth", how=(
+        f"made up by flask synth: {agencies} agencies, {caseworkers_per_agency} caseworkers per agency, "
+        f"{touchpoints} touchpoints, {barriers} barriers, {stages} stages, seed {seed}"
+    ))
     click.echo(f"Created synthetic map {journey_map.id}.")
+    say_who_can_open(journey_map, user)
 
 
 @click.command("import")
 @click.argument("file", type=click.File("rb"))
+@owner_option
 @with_appcontext
-def import_command(file) -> None:
+def import_command(file, owner: str | None) -> None:
     """Import a map from a JSON export (format version 1 or 2) as a new map. FILE may be - for stdin."""
     name = getattr(file, "name", "<stdin>")
+    user = find_owner(owner)
     try:
-        # json.loads reads UTF-8 (with or without a byte order mark), UTF-16 and UTF-32 bytes.
-        data = json.loads(file.read())
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(
-            f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{name} is not UTF-8 text (a JSON export is; was it saved in another encoding?)."
-        ) from exc
-    except RecursionError as exc:
-        raise click.ClickException(f"{name} is nested too deeply to be a journeymap file.") from exc
-    try:
-        journey_map = import_map(db.session, data)
+        journey_map = import_map(db.session, read_json(file.read()))
     except ImportProblem as exc:
         db.session.rollback()
         raise click.ClickException(f"{name} cannot be imported: {exc}") from exc
-    db.session.commit()
+    # Not the file's name: people name files after the family, and the history keeps no real names.
+    finish(journey_map, user, command="import", how="imported from a JSON file")
     click.echo(f"Imported {name} as map {journey_map.id}.")
+    say_who_can_open(journey_map, user)
 
 
 commands = [synth_command, import_command]

@@ -26,6 +26,11 @@ def load_config(instance_path: Path) -> dict:
         # Seconds one dot run may take before it is stopped; a stuck layout must never hang a worker.
         "DOT_TIMEOUT": float(os.environ.get("JOURNEYMAP_DOT_TIMEOUT", "10")),
         "DOT_BINARY": os.environ.get("JOURNEYMAP_DOT", "dot"),
+        # Agencies + caseworkers + barriers above which a silo map is drawn one box per agency
+        # instead of person by person (see render/drawing.py). Measured with dot 2.43: 280 (40
+        # agencies, 160 caseworkers, 80 barriers) take 0.14 s; 800 take 1.4 s laid out for a
+        # 16:9 slide, past the 1 s a drawing may take, and 500 people are not legible on a slide.
+        "DOT_MAX_NODES": int(os.environ.get("JOURNEYMAP_DOT_MAX_NODES", "600")),
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop form may stay open for hours
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -34,7 +39,9 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": _flag("JOURNEYMAP_SECURE_COOKIES"),
         # Behind a reverse proxy, trust one hop of X-Forwarded-Proto/For/Host.
         "BEHIND_PROXY": _flag("JOURNEYMAP_BEHIND_PROXY"),
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # A request body may be as big as an imported map file; the text fields of a form are capped
+        # far lower (MAX_FORM_MEMORY_SIZE, Flask's 500 kB) and by each field's own length limit.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Accounts and sessions.
         "PASSWORD_HASH_PARAMS": {},  # argon2-cffi's defaults (argon2id, 64 MiB, 3 passes)
         "IDLE_TIMEOUT_MINUTES": int(os.environ.get("JOURNEYMAP_IDLE_MINUTES", "60")),

@@ -15,9 +15,10 @@ Kept as it is
     counters, not facts about the family.
 
 Kept because they describe the services, not the family
-    Agency names, caseworker roles and stage names. The meeting is about these ("whose job is it
-    to fix this?"), and a silo map without agency names says nothing. They are typed text and so
-    could hold a name ("Dana's supervisor"); the facilitator should read them before sharing.
+    Agency names and caseworker roles: what the issue asks a meeting to see ("caseworkers by role
+    and agency"). The meeting is about these ("whose job is it to fix this?"), and a silo map
+    without agency names says nothing. They are typed text and so could hold a name ("Dana's
+    supervisor"); the facilitator should read them before sharing.
 
 Removed
     The situation and hopes (the family's own story): empty. Caseworker names: empty, with the
@@ -38,7 +39,9 @@ Replaced with generated text
     "places they had to go" still counts the same. Documents: "Document 1", "Document 4", ...,
     numbered per distinct document across the map, so the count per touchpoint and the repeats
     across agencies still show. Barrier title: "Barrier 2: Waiting" (its number and category
-    label); the description is emptied.
+    label); the description is emptied. Stage names are the group's own words about the family's
+    journey ("After the eviction"), so they become "Stage 1", "Stage 2", ... in journey order; the
+    group of touchpoints not in a stage keeps its fixed name.
 
 Every generated string is built from numbers, vocabulary labels and the kept texts above, never
 from the removed ones, so no removed text can leak through it.
@@ -126,9 +129,13 @@ def deidentify(view: MapView) -> MapView:
 
     new_touchpoint = {tp.id: neutral_touchpoint(tp) for tp in view.touchpoints}
 
+    stage_number = {s.id: n for n, s in enumerate(view.named_stages, 1)}
+
     def restage(stage: StageView) -> StageView:
         return dataclasses.replace(
-            stage, touchpoints=tuple(new_touchpoint[tp.id] for tp in stage.touchpoints)
+            stage,
+            name=f"Stage {stage_number[stage.id]}" if stage.id in stage_number else stage.name,
+            touchpoints=tuple(new_touchpoint[tp.id] for tp in stage.touchpoints),
         )
 
     stages = tuple(restage(s) for s in view.stages)

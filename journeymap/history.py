@@ -18,14 +18,6 @@ from journeymap.models import HistoryEntry
 MAX_VALUE = 2000  # characters of one value kept in an entry; longer text is cut with a note
 
 
-def fields_of(record, names) -> dict:
-    return {name: _plain(getattr(record, name)) for name in names}
-
-
-def diff(before: dict, after: dict) -> dict:
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
-
-
 def record(map_id: int, action: str, kind: str, item_id: int | None = None, *,
            summary: str = "", changes: dict | None = None, actor: str = "") -> HistoryEntry:
     """Append an entry. The actor is the signed-in user; outside a request (the command line)

@@ -352,6 +352,23 @@ class _Document:
     barriers: list[tuple[dict, int | None, int | None, list[int]]] = field(default_factory=list)
 
 
+def read_json(content: bytes):
+    """The JSON in a file's bytes, or an ImportProblem saying in plain words why not."""
+    try:
+        # json.loads reads UTF-8 (with or without a byte order mark), UTF-16 and UTF-32 bytes.
+        return json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(
+            f"it is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ImportProblem(
+            "it is not UTF-8 text (a JSON export is; was it saved in another encoding?)."
+        ) from exc
+    except RecursionError as exc:
+        raise ImportProblem("it is nested too deeply to be a journeymap file.") from exc
+
+
 def _read(data) -> _Document:
     if not isinstance(data, dict):
         raise ImportProblem(
@@ -360,7 +377,9 @@ def _read(data) -> _Document:
     top = _Item(data, "")
     name = top.get("format")
     if name != FORMAT_NAME:
-        raise ImportProblem(f"format: expected {FORMAT_NAME!r}, found {_found(name)}")
+        raise ImportProblem(
+            f"This is not a journeymap file (its \"format\" should be {FORMAT_NAME!r}, found {_found(name)})"
+        )
     version = top.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ImportProblem(f"format_version: expected a whole number, found {_found(version)}")

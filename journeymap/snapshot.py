@@ -203,19 +203,35 @@ class MapView:
         return [b for b in self.barriers if b.is_unowned]
 
     def caseworkers_of(self, agency_id: int | None) -> list[CaseworkerView]:
-        return [c for c in self.caseworkers if c.agency_id == agency_id]
+        return list(self._caseworkers_by_agency.get(agency_id, ()))
 
     def barriers_at(self, touchpoint_id: int) -> list[BarrierView]:
         tp = self.touchpoint(touchpoint_id)
         return [self._barrier_by_id[b] for b in tp.barrier_ids] if tp else []
 
     def touchpoints_with(self, *, agency_id: int | None = None, caseworker_id: int | None = None):
+        """Touchpoints with this agency or this caseworker, in journey order."""
+        if caseworker_id is None:
+            return list(self._touchpoints_by_agency.get(agency_id, ())) if agency_id is not None else []
+        if agency_id is None:
+            return list(self._touchpoints_by_caseworker.get(caseworker_id, ()))
         return [
-            tp
-            for tp in self.touchpoints
-            if (agency_id is not None and tp.agency_id == agency_id)
-            or (caseworker_id is not None and tp.caseworker_id == caseworker_id)
+            tp for tp in self.touchpoints if tp.agency_id == agency_id or tp.caseworker_id == caseworker_id
         ]
+
+    # Indexes for the lookups above. Pages ask once per agency or per caseworker, so a scan of the
+    # whole map each time would make a page's time grow with agencies x touchpoints.
+    @cached_property
+    def _caseworkers_by_agency(self) -> dict[int | None, list[CaseworkerView]]:
+        return _grouped(self.caseworkers, lambda worker: worker.agency_id)
+
+    @cached_property
+    def _touchpoints_by_agency(self) -> dict[int | None, list[TouchpointView]]:
+        return _grouped(self.touchpoints, lambda tp: tp.agency_id)
+
+    @cached_property
+    def _touchpoints_by_caseworker(self) -> dict[int | None, list[TouchpointView]]:
+        return _grouped(self.touchpoints, lambda tp: tp.caseworker_id)
 
     def barrier_owner_agency_id(self, barrier: BarrierView) -> int | None:
         """The silo a barrier belongs in: its owning agency, or its owning caseworker's."""
@@ -223,6 +239,16 @@ class MapView:
             return barrier.owner_agency_id
         owner = self.caseworker(barrier.owner_caseworker_id)
         return owner.agency_id if owner else None
+
+    def barriers_owned_in(self, agency_id: int | None) -> list[BarrierView]:
+        """The barriers with an owner whose silo is this agency (None: owned by a caseworker with
+        no agency recorded), in the map's order."""
+        return list(self._owned_barriers_by_agency.get(agency_id, ()))
+
+    @cached_property
+    def _owned_barriers_by_agency(self) -> dict[int | None, list[BarrierView]]:
+        owned = (b for b in self.barriers if not b.is_unowned)
+        return _grouped(owned, self.barrier_owner_agency_id)
 
     def owner_text(self, barrier: BarrierView) -> str:
         parts = []
@@ -233,6 +259,14 @@ class MapView:
         return " at ".join(parts)
 
 
+def _grouped(items, key) -> dict:
+    """`items` by `key(item)`, each group in the items' order."""
+    groups: dict = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return dict(groups)
+
+
 def load_map_view(session: Session, map_id: int) -> MapView | None:
     """The whole map in eight queries, whatever its size; None when there is no such map."""
     journey_map = session.get(JourneyMap, map_id)
@@ -240,7 +274,11 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         return None
 
     def rows(model, *order):
-        return session.scalars(select(model).where(model.map_id == map_id).order_by(*order)).all()
+        # Plain rows of the table's columns, not ORM objects: the view copies them into its own
+        # dataclasses anyway, and building (and identity-mapping) a thousand objects for a big
+        # map costs more than the queries themselves.
+        columns = model.__table__.columns
+        return session.execute(select(*columns).where(model.map_id == map_id).order_by(*order)).all()
 
     members = tuple(
         MemberView(m.id, m.role, m.age_band, m.version, m.from_family)

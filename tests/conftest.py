@@ -14,6 +14,17 @@ from journeymap.snapshot import load_map_view
 FAST_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
+@pytest.fixture(autouse=True)
+def drawing_cache_cleared():
+    """Each test has a fresh database whose first map is map 1 at revision 1 again: drawings kept
+    by an earlier test's map 1 must not answer for it."""
+    from journeymap.render.drawing import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(

@@ -4,7 +4,9 @@ map is simply not a valid choice."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -324,6 +326,33 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
         ("Caseworkers", [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),
     ]
     return [(label, items) for label, items in groups if items]
+
+
+def owner_options(view: MapView, membership, chosen: str = "") -> Markup:
+    """owner_groups as <optgroup>s of <option>s, for the owner form's <select>; empty when this
+    member may name no one. The barriers page has an owner form for every barrier no one owns,
+    all with the same choices: at 100 agencies and 500 caseworkers, rendering those 600 options
+    200 times in the template was most of the page's time, so they are made once per request."""
+    if chosen:  # a form shown again with its choice: the one place the options differ
+        return _options_html(owner_groups(view, membership), chosen)
+    key = (id(view), membership.role if membership else None,
+           membership.caseworker_id if membership else None)
+    made = g.setdefault("_owner_options", {})
+    if key not in made:
+        # The view is kept with its HTML so that its id cannot be reused by another view.
+        made[key] = (view, _options_html(owner_groups(view, membership), ""))
+    return made[key][1]
+
+
+def _options_html(groups, chosen: str) -> Markup:
+    parts = []
+    for label, items in groups:
+        parts.append(f'<optgroup label="{escape(label)}">')
+        for value, text in items:
+            selected = " selected" if value == chosen else ""
+            parts.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
+        parts.append("</optgroup>")
+    return Markup("".join(parts))
 
 
 class OwnerForm(Versioned, FlaskForm):

@@ -1,16 +1,28 @@
-"""Every download of a map, built from one map view: svg, png, pdf, dot and json."""
+"""Every file a map can be taken away as, built from one map view.
+
+Silo map: svg, png, pdf (drawn by render/drawing.py, with its limits and cache) and dot.
+Data: the whole map as JSON (journeymap.interchange, format version 2) and touchpoints and
+barriers as CSV. The view passed in is already what may leave: de-identified unless full detail
+was chosen (routes/exporting.py, cli.py).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
-from journeymap.render import runner
-from journeymap.render.silo import build_silo_graph
+from journeymap.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
+from journeymap.render.drawing import SiloOptions, draw_silo
+from journeymap.render.silo import EVERYTHING
 from journeymap.snapshot import MapView
 
-JSON_FORMAT_VERSION = 1
-EXPORT_FORMATS = ("svg", "png", "pdf", "dot", "json")
+SILO_FORMATS = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT"}
+DATA_FORMATS = {
+    "json": "Whole map (JSON)",
+    "touchpoints-csv": "Touchpoints (CSV)",
+    "barriers-csv": "Barriers (CSV)",
+}
+EXPORT_FORMATS = (*SILO_FORMATS, *DATA_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -18,28 +30,42 @@ class Export:
     content: bytes
     mimetype: str
     filename: str
+    notice: str | None = None  # a simpler silo map was drawn; say so
 
 
-def export_map(view: MapView, fmt: str, *, timeout: float = 10.0, dot: str = "dot") -> Export:
+def export_map(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
+               full: bool = False) -> Export:
+    """`view` in `fmt`. Silo formats raise runner.RenderError when nothing could be drawn."""
+    if fmt in DATA_FORMATS:
+        return data_export(view, fmt)
+    drawing = draw_silo(view, fmt, options, detail="full" if full else "deidentified")
+    return Export(drawing.content, drawing.mimetype, silo_filename(view.id, fmt, full), drawing.notice)
+
+
+def data_export(view: MapView, fmt: str) -> Export:
     if fmt == "json":
-        body = json.dumps(map_to_dict(view), ensure_ascii=False, indent=2).encode("utf-8")
-        return Export(body, "application/json", _filename(view, "json"))
-    source = build_silo_graph(view).source
-    if fmt == "dot":
-        return Export(source.encode("utf-8"), "text/vnd.graphviz", _filename(view, "dot"))
-    content = runner.render(source, fmt, timeout=timeout, dot=dot)
-    return Export(content, runner.FORMATS[fmt], _filename(view, fmt))
+        body = json.dumps(map_to_json_dict(view), ensure_ascii=False, indent=2) + "\n"
+        return Export(body.encode("utf-8"), "application/json", f"journeymap-{view.id}.json")
+    if fmt == "touchpoints-csv":
+        body, what = touchpoints_csv(view), "touchpoints"
+    elif fmt == "barriers-csv":
+        body, what = barriers_csv(view), "barriers"
+    else:
+        raise ValueError(f"unsupported format {fmt!r}")
+    return Export(body.encode("utf-8"), "text/csv", f"journeymap-{view.id}-{what}.csv")
 
 
-def _filename(view: MapView, ext: str) -> str:
+def silo_filename(map_id: int, fmt: str, full: bool = False) -> str:
     # The id, not the pseudonym: file names travel in e-mails and on shared drives.
-    return f"journeymap-{view.id}-silo-map.{ext}" if ext != "json" else f"journeymap-{view.id}.json"
+    return f"journeymap-{map_id}-silo-map{'-full-detail' if full else ''}.{fmt}"
 
 
 def map_to_dict(view: MapView) -> dict:
+    """Format version 1, which downloads wrote before version 2 (database ids, no keys). Nothing
+    in the app writes it any more; the tests use it to prove such files still import."""
     return {
         "format": "journeymap",
-        "format_version": JSON_FORMAT_VERSION,
+        "format_version": 1,
         "map": {
             "id": view.id,
             "pseudonym": view.pseudonym,
@@ -78,5 +104,3 @@ def map_to_dict(view: MapView) -> dict:
             for b in view.barriers
         ],
     }
-
-

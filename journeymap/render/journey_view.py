@@ -20,6 +20,7 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from journeymap import vocab
+from journeymap.render.labels import plain
 from journeymap.snapshot import UNSTAGED_NAME, BarrierView, MapView, TouchpointView
 
 NO_AGENCY_NAME = "No agency recorded"
@@ -69,22 +70,6 @@ LEVELS: tuple[int | None, ...] = (2, 1, 0, -1, -2, None)
 
 
 # Text ----------------------------------------------------------------------------------------
-
-# Kept although they are format characters: emoji sequences and Persian or Indic text need them.
-_JOINERS = frozenset("\u200c\u200d")
-
-
-def plain(text: str | None) -> str:
-    """One line of printable text. Control and format characters (newlines, bidi overrides,
-    characters XML forbids) become spaces, as in labels.py, except the zero-width joiners."""
-    text = text or ""
-    if not text.isprintable():  # the fast path, most text, has no C-category character at all
-        text = "".join(
-            " " if unicodedata.category(ch).startswith("C") and ch not in _JOINERS else ch
-            for ch in text
-        )
-    return " ".join(text.split())
-
 
 # Widths in em from DejaVu Sans (Verdana is about as wide), rounded up so that bold, at 1.12
 # times, still covers DejaVu Sans Bold.

@@ -13,11 +13,21 @@ import unicodedata
 
 from graphviz import nohtml
 
+# Kept although they are format characters: emoji sequences and Persian or Indic text need them.
+_JOINERS = frozenset("\u200c\u200d")
 
-def _plain(text: str) -> str:
-    """One line of printable text: control characters (newlines included) become spaces."""
-    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-    return " ".join(cleaned.split())
+
+def plain(text: str | None) -> str:
+    """One line of printable text, for the silo map and the journey view alike. Control and format
+    characters (newlines, bidi overrides, characters XML forbids) become spaces, except the
+    zero-width joiners."""
+    text = text or ""
+    if not text.isprintable():  # the fast path, most text, has no C-category character at all
+        text = "".join(
+            " " if unicodedata.category(ch).startswith("C") and ch not in _JOINERS else ch
+            for ch in text
+        )
+    return " ".join(text.split())
 
 
 def label(*lines: str, width: int = 24, max_lines: int = 4) -> str:
@@ -28,7 +38,7 @@ def label(*lines: str, width: int = 24, max_lines: int = 4) -> str:
     """
     wrapped: list[str] = []
     for piece in lines:
-        text = _plain(piece)
+        text = plain(piece)
         if not text:
             continue
         chunk = textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)

@@ -11,6 +11,16 @@ FORMATS = {
 }
 
 
+# Raster output at projector resolution, at most 60 inches (8,640 px) on its longer side: a map
+# of 100 agencies lays out about 200 inches wide, which at full size is 400 megapixels and 20 s of
+# cairo. PDF pages stay under the 200-inch limit of PDF readers. dot scales a bigger drawing down
+# to fit (-Gsize without "!" only ever shrinks); SVG is left at full size, it zooms.
+SIZE_ARGS = {
+    "png": ("-Gdpi=144", "-Gsize=60,60"),
+    "pdf": ("-Gsize=190,190",),
+}
+
+
 class RenderError(RuntimeError):
     """dot failed, was missing, or ran past its time limit; the message is fit to show a user."""
 
@@ -18,8 +28,7 @@ class RenderError(RuntimeError):
 def render(source: str, fmt: str, *, timeout: float = 10.0, dot: str = "dot") -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unsupported format {fmt!r}")
-    # Raster output at projector resolution; vector formats ignore dpi.
-    args = [dot, f"-T{fmt}"] + (["-Gdpi=144"] if fmt == "png" else [])
+    args = [dot, f"-T{fmt}", *SIZE_ARGS.get(fmt, ())]
     try:
         done = subprocess.run(
             args, input=source.encode("utf-8"), capture_output=True, timeout=timeout, check=False

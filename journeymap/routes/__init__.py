@@ -1,8 +1,24 @@
 """One blueprint per part of a map."""
 
-from journeymap.routes import auth, barriers, history, join, journey, live, maps, me, members, people, silo
+from journeymap.routes import (
+    auth,
+    barriers,
+    brief,
+    data,
+    history,
+    join,
+    journey,
+    journey_view,
+    live,
+    maps,
+    me,
+    members,
+    people,
+    present,
+    silo,
+)
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    silo.bp,
+    silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
 ]

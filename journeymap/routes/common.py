@@ -3,12 +3,15 @@ whole page and htmx with just the fragment that changed."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, redirect, render_template, request
 from markupsafe import Markup
 
 from journeymap.extensions import db
+from journeymap.filters import only_stage
 from journeymap.models import JourneyMap
-from journeymap.snapshot import MapView, load_map_view
+from journeymap.snapshot import MapView, StageView, load_map_view
 
 
 def map_or_404(map_id: int) -> JourneyMap:
@@ -31,6 +34,42 @@ def view_or_404(map_id: int) -> MapView:
     if view is None:
         abort(404)
     return view
+
+
+def choice_arg(values, name: str, allowed: tuple[str, ...]) -> str:
+    """`name` of a query string or form, one of `allowed` (the first when it is missing); any other
+    value answers 404, as an unknown id does: a mistyped bookmark should not quietly show something
+    else."""
+    value = values.get(name, allowed[0])
+    if value not in allowed:
+        abort(404)
+    return value
+
+
+def stage_id_arg(values) -> int | None:
+    """The `stage` of a query string or form that narrows a drawing: None for the whole journey.
+    Anything but a number is as unknown as a stage that does not exist: 404."""
+    raw = values.get("stage", "")
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        abort(404)
+    return int(raw)
+
+
+def stage_or_404(view: MapView, stage_id: int | None) -> StageView | None:
+    """The stage of this map (None for the whole journey); a stage of another map is 404."""
+    if stage_id is None:
+        return None
+    stage = view.stage(stage_id)
+    if stage is None:
+        abort(404)
+    return stage
+
+
+def only_stage_or_404(view: MapView, stage_id: int | None) -> MapView:
+    """The view narrowed to one stage (filters.only_stage), or the whole view for None."""
+    return view if stage_or_404(view, stage_id) is None else only_stage(view, stage_id)
 
 
 def form_response(fragment: str, *, title: str, back_url: str, status: int = 200, **context):

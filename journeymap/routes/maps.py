@@ -23,16 +23,17 @@ bp = Blueprint("maps", __name__)
 @requires(SIGNED_IN)
 def index():
     """The maps this person belongs to, and nobody else's."""
+    # Counted per map in the person's list (correlated), not over every barrier in the database.
     unowned = (
-        select(Barrier.map_id, func.count().label("n"))
-        .where(Barrier.owner_agency_id.is_(None), Barrier.owner_caseworker_id.is_(None))
-        .group_by(Barrier.map_id)
-        .subquery()
+        select(func.count())
+        .where(Barrier.map_id == JourneyMap.id, Barrier.owner_agency_id.is_(None),
+               Barrier.owner_caseworker_id.is_(None))
+        .correlate(JourneyMap)
+        .scalar_subquery()
     )
     rows = db.session.execute(
-        select(JourneyMap, Membership.role, func.coalesce(unowned.c.n, 0))
+        select(JourneyMap, Membership.role, unowned)
         .join(Membership, (Membership.map_id == JourneyMap.id) & (Membership.user_id == current_user.id))
-        .outerjoin(unowned, unowned.c.map_id == JourneyMap.id)
         .order_by(JourneyMap.updated_at.desc())
     ).all()
     return render_template("maps/index.html", rows=rows)

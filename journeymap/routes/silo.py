@@ -1,60 +1,107 @@
-"""The silo map: in the page, as a text list beside it, and as downloads.
+"""The silo map page, the drawing shown in it (a GET), and its downloads.
 
 Looking at the map (the SVG inside the page) is a GET; taking a copy away is an export, a POST
-from the download buttons, and goes into the map's history.
+from the download form, de-identified unless full detail is chosen, and recorded in the map's
+history. The drawing's options (focus on the barriers no one owns, caseworkers shown or not,
+one stage) are query parameters, so a view can be bookmarked and shared within the map.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
-from journeymap import history, live
+from journeymap import live
 from journeymap.access import requires
-from journeymap.extensions import db
-from journeymap.render.exports import EXPORT_FORMATS, export_map
+from journeymap.deidentify import deidentify
+from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
+from journeymap.render.exports import SILO_FORMATS, export_map
 from journeymap.render.runner import RenderError
-from journeymap.routes.common import view_or_404
+from journeymap.routes.common import choice_arg, only_stage_or_404, stage_id_arg, view_or_404
+from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
+from journeymap.snapshot import MapView
 
 bp = Blueprint("silo", __name__)
 
-EXPORT_LABELS = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT", "json": "Whole map (JSON)"}
+
+def options_from(values) -> SiloOptions:
+    """The drawing's options from a query string or form (whether the stage is on this map is
+    checked against the view, by only_stage_or_404); an unknown value is 404."""
+    return SiloOptions(
+        focus_unowned=choice_arg(values, "focus", ("", "unowned")) == "unowned",
+        show_caseworkers=choice_arg(values, "caseworkers", ("show", "hide", "")) != "hide",
+        stage_id=stage_id_arg(values),
+    )
+
+
+def option_args(options: SiloOptions) -> dict:
+    """The query parameters for `options`, only those that differ from the defaults."""
+    args = {}
+    if options.focus_unowned:
+        args["focus"] = "unowned"
+    if not options.show_caseworkers:
+        args["caseworkers"] = "hide"
+    if options.stage_id is not None:
+        args["stage"] = options.stage_id
+    return args
+
+
+def _failure(view: MapView, exc: RenderError):
+    return render_template(
+        "error.html", code=503, title="The silo map could not be drawn", message=str(exc), view=view,
+    ), 503
 
 
 @bp.get("/maps/<int:map_id>/silo")
 @requires("read")
 def page(map_id: int):
-    return render_template("silo/page.html", view=view_or_404(map_id), export_labels=EXPORT_LABELS)
-
-
-def _render(view, fmt: str):
+    view = view_or_404(map_id)
+    options = options_from(request.args)
+    # Drawn here rather than only by the <img> request: the page must say when a simpler view was
+    # drawn, or that none could be. The image request then finds the drawing in the cache.
+    notice = problem = None
+    shown = only_stage_or_404(view, options.stage_id)
     try:
-        return export_map(
-            view, fmt, timeout=current_app.config["DOT_TIMEOUT"], dot=current_app.config["DOT_BINARY"]
-        ), None
+        drawn = cached_silo(map_id, view.revision, FULL, options, "svg")
+        notice = (drawn or draw_silo(shown, "svg", options, detail=FULL)).notice
     except RenderError as exc:
-        return None, (render_template(
-            "error.html", code=503, title="The silo map could not be drawn", message=str(exc), view=view,
-        ), 503)
+        problem = str(exc)
+    return render_template(
+        "silo/page.html", view=view, options=options, option_args=option_args(options),
+        notice=notice, problem=problem, formats=SILO_FORMATS,
+    )
 
 
 @bp.get("/maps/<int:map_id>/silo-map.svg")
 @requires("read")
 def image(map_id: int):
-    """The drawing shown in the page; cached by the browser until the map changes.
+    """The drawing: de-identified unless `detail=full` (the map's own pages ask for full; members
+    see everything there anyway). Cached by the browser until the map changes, and by us by content.
 
-    A browser that already has this revision gets 304 before anything is loaded or drawn: every
-    open page asks again after every change anyone makes."""
-    etag = f"{map_id}-{live.revision(map_id)}-svg"
-    if etag in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"})
-    view = view_or_404(map_id)
-    result, failure = _render(view, "svg")
-    if failure:
-        return failure
-    response = Response(result.content, mimetype=result.mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{result.filename}"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.set_etag(f"{view.id}-{view.revision}-svg")
+    An unchanged map answers from the cache without loading it: a 304 when the browser has this
+    revision, else the drawing kept for this revision; every open page asks again after every
+    change anyone makes."""
+    detail = detail_arg(request.args)
+    options = options_from(request.args)
+    revision = live.revision(map_id)
+    etag = "-".join(str(part) for part in (
+        map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
+        options.stage_id or "all", "svg",
+    ))
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
+    if revision is not None and etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    drawing = cached_silo(map_id, revision, detail, options, "svg") if revision is not None else None
+    if drawing is None:
+        view = view_or_404(map_id)
+        # De-identified before narrowing, so a stage keeps its number ("Stage 3") and barriers
+        # theirs, as in the presentation view's text beside the picture.
+        shown = only_stage_or_404(view if detail == FULL else deidentify(view), options.stage_id)
+        try:
+            drawing = draw_silo(shown, "svg", options, detail=detail)
+        except RenderError as exc:
+            return _failure(view, exc)
+    response = Response(drawing.content, mimetype=drawing.mimetype, headers=headers)
+    response.headers["Content-Disposition"] = f'inline; filename="journeymap-{map_id}-silo-map.svg"'
     return response
 
 
@@ -62,16 +109,14 @@ def image(map_id: int):
 @requires("read")
 def export(map_id: int):
     fmt = request.form.get("format", "")
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in SILO_FORMATS:
         abort(404)
-    view = view_or_404(map_id)
-    result, failure = _render(view, fmt)
-    if failure:
-        return failure
-    history.record(map_id, "exported", "map", map_id, summary=f"{EXPORT_LABELS[fmt]} download",
-                   changes={"Format": fmt})
-    db.session.commit()
-    response = Response(result.content, mimetype=result.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    full = full_detail_requested()
+    options = options_from(request.form)
+    view = only_stage_or_404(export_view(map_id, full), options.stage_id)
+    try:
+        result = export_map(view, fmt, options, full=full)
+    except RenderError as exc:
+        return _failure(view, exc)
+    return send_export(map_id, result.content, result.mimetype, result.filename,
+                       what=f"Silo map ({SILO_FORMATS[fmt]})", fmt=fmt, full=full)

@@ -43,3 +43,21 @@ function announce(text) {
 document.addEventListener("htmx:beforeRequest", (event) => {
   if (event.detail.elt && event.detail.elt.dataset.stopped === "1") event.preventDefault();
 });
+
+// A list refreshed out of band (a stage added or moved, an agency renamed) keeps what the person
+// chose in it, when that choice is still there. Left alone, it takes the server's default (the
+// newest stage), which is what someone who has not chosen expects.
+document.addEventListener("change", (event) => {
+  if (event.target.tagName === "SELECT") event.target.dataset.chosen = "1";
+}, true);
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const old = event.detail.target;
+  if (!old || old.tagName !== "SELECT" || old.dataset.chosen !== "1") return;
+  const fragment = event.detail.fragment;
+  const fresh = fragment.matches && fragment.matches("select") ? fragment : fragment.querySelector("select");
+  const option = fresh && [...fresh.options].find((o) => o.value === old.value);
+  if (!option) return;
+  [...fresh.options].forEach((o) => o.removeAttribute("selected"));
+  option.setAttribute("selected", "");
+  fresh.dataset.chosen = "1";
+});

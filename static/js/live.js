@@ -24,7 +24,14 @@
   }
   // A form that was sent and came back fresh (htmx swaps in a new one) starts clean again.
 
-  document.body.addEventListener("jm:map-changed", () => {
+  document.body.addEventListener("jm:map-changed", (event) => {
+    // A poll sent just before this page's own change comes back saying "changed"; by now the
+    // change's answer has brought the page up to that revision, and a refresh would only move
+    // the ground under the person (their focus, mid-keystroke).
+    const status = document.getElementById("map-status");
+    const shown = Number(status && status.dataset.revision);
+    const latest = Number(event.detail && event.detail.revision);
+    if (shown && latest && shown >= latest) return;
     if (refreshing) { again = true; return; }
     refresh();
   });
@@ -67,6 +74,8 @@
     return kept;
   }
 
+  const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+
   function swapKeepingForms(id, freshDoc) {
     const current = document.getElementById(id);
     const replacement = freshDoc.getElementById(id);
@@ -74,6 +83,11 @@
     const active = document.activeElement;
     const caret = active && "selectionStart" in active
       ? [active.selectionStart, active.selectionEnd] : null;
+    // Where the focus is, as "the nth focusable thing inside the element with this id", so a
+    // keyboard user on a button (Earlier, Later, Edit) is on the same button after the swap.
+    const anchor = active && active !== document.body && current.contains(active)
+      ? active.closest("[id]") : null;
+    const anchorIndex = anchor ? [...anchor.querySelectorAll(FOCUSABLE)].indexOf(active) : -1;
     const kept = keptContainers(current);
     // `autofocus` did its work when each part first arrived. Left in place, the browser would act
     // on it when the nodes are inserted again and pull the focus away from where the person is.
@@ -101,11 +115,23 @@
       });
       replacement.prepend(box);
     }
+    // A drawing someone has scrolled (the journey view on a projector) stays where they put it.
+    const scrolled = [...current.querySelectorAll("[data-keep-scroll][id]")]
+      .map((el) => [el.id, el.scrollLeft, el.scrollTop]);
     current.replaceWith(replacement);
     htmx.process(replacement);
+    scrolled.forEach(([scrollId, x, y]) => {
+      const el = document.getElementById(scrollId);
+      if (el) { el.scrollLeft = x; el.scrollTop = y; }
+    });
     if (active && document.contains(active) && document.activeElement !== active) {
       active.focus({ preventScroll: true });
       if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
+    } else if (anchor && !document.contains(active)) {
+      // Focus was outside a form (a button, a link, the drawing's frame): on its twin now.
+      const twin = document.getElementById(anchor.id);
+      const target = twin && (anchor === active ? twin : twin.querySelectorAll(FOCUSABLE)[anchorIndex]);
+      if (target) target.focus({ preventScroll: true });
     }
   }
 })();

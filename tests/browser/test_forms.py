@@ -149,3 +149,22 @@ def test_works_without_javascript(browser, live_server, problems):
     finally:
         context.close()
     problems.check()
+
+
+def test_a_stage_chosen_in_the_add_form_stays_chosen_when_another_stage_is_added(ui, app_page, problems):
+    """The add form's stage list is refreshed after every stage change; a choice already made in
+    it is kept, while an untouched list moves to the newest stage."""
+    ui.start_map()
+    ui.nav("Journey")
+    ui.add_stage("Crisis")
+    ui.add_stage("Waiting")
+    stage = ui.touchpoint_form().get_by_label("Stage")
+    expect(stage).to_have_value(re.compile(r"\d+"))
+    stage.select_option(label="Crisis")
+    ui.touchpoint_form().get_by_label("What the family had to do").fill("Called the helpline")
+    ui.add_stage("Moving out")
+    expect(stage.locator("option", has_text="Moving out")).to_have_count(1)
+    expect(stage.locator("option:checked")).to_have_text("Crisis")
+    typed = ui.touchpoint_form().get_by_label("What the family had to do")
+    expect(typed).to_have_value("Called the helpline")
+

@@ -135,7 +135,7 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     expect(barrier.get_by_role("status")).to_contain_text("Owner recorded")
     assert page.evaluate("window.__marker") == 4, "recording the owner reloaded the page"
 
-    # And the silo map downloads as SVG.
+    # And the silo map downloads as SVG: de-identified unless full detail is chosen.
     ui.nav("Silo map")
     with page.expect_download() as info:
         page.get_by_role("button", name="SVG", exact=True).click()
@@ -143,7 +143,11 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     assert download.suggested_filename.endswith(".svg")
     body = download.path().read_text(encoding="utf-8")
     assert body.lstrip().startswith("<?xml") or "<svg" in body
-    assert "Power shut off" in body
+    assert "Power shut off" not in body
+    page.get_by_role("radio", name=re.compile("Full detail")).check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="SVG", exact=True).click()
+    assert "Power shut off" in info.value.path().read_text(encoding="utf-8")
 
     page.goto(family_url)
     expect(page.locator("#map-status")).to_contain_text("Every barrier has an owner")

@@ -33,7 +33,11 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a workshop password"
-LIVE = 2_000  # ms: the issue's promise, "within 2 seconds without a reload"
+# ms. The issue promises "within 2 seconds without a reload": bench/bench_live.py measures the poll
+# and the page it fetches, which with the 1 s poll make about 1.2 s (docs/performance.md). Here the
+# wait is only long enough that a loaded CI machine running three browsers and gunicorn does not
+# turn a slow second into a failure.
+LIVE = 5_000
 PEOPLE = {
     "facilitator": ("fran@example.org", "Fran"),
     "caseworker": ("rosa@example.org", "Rosa"),
@@ -140,10 +144,18 @@ def touchpoint(page, action: str):
     )
 
 
+# htmx marks new content `htmx-added` until its settle step, 20 ms after the swap, which is also
+# when it applies `autofocus`. Chromium may focus an inserted [autofocus] field itself on the next
+# frame, before that; typing then would be pulled back to the first field by htmx's settle step.
+HTMX_SETTLED = """(id) => document.activeElement && document.activeElement.id === id
+    && !document.querySelector('.htmx-added, .htmx-settling')"""
+
+
 def settled(page, focused_id: str, timeout: float = 5.0) -> None:
-    """Wait until the element with this id has the focus (the page's own autofocus, not ours)."""
+    """Wait until htmx has finished showing a form and its autofocus has put the focus on this
+    element, as a person waits for a form to appear before typing."""
     deadline = time.monotonic() + timeout
-    while page.evaluate("document.activeElement && document.activeElement.id") != focused_id:
+    while not page.evaluate(HTMX_SETTLED, focused_id):
         assert time.monotonic() < deadline, f"{focused_id} never got the focus"
         page.wait_for_timeout(50)
 
@@ -227,6 +239,25 @@ def test_everyone_sees_everyone_elses_changes_live_and_typing_is_never_lost(pers
     rosa.get_by_role("button", name="Record owner").click()
     for page in (fran, family):
         expect(page.locator("#map-status")).to_contain_text("Every barrier has an owner", timeout=LIVE)
+
+
+def test_choices_made_but_not_yet_sent_survive_a_live_update(person, workshop):
+    """A download form and the drawing's options are not typed in, but a choice in them is work
+    in progress all the same: "Full detail" must not quietly turn back into "De-identified"."""
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    fran.goto(f"{base}/maps/{ids['map']}/silo")
+    fran.get_by_label("Caseworkers").select_option(label="Counted per agency")
+    fran.get_by_role("radio", name=re.compile("^Full detail")).check()
+
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    form = rosa.get_by_role("region", name="Add a touchpoint")
+    form.get_by_label("What the family had to do").fill("Second call")
+    form.get_by_role("button", name="Add touchpoint").click()
+    expect(fran.locator("#announcer")).to_have_text("The map was updated by someone else.", timeout=LIVE)
+
+    expect(fran.get_by_role("radio", name=re.compile("^Full detail"))).to_be_checked()
+    expect(fran.get_by_label("Caseworkers")).to_have_value("hide")
 
 
 def test_a_caseworker_cannot_change_someone_elses_touchpoint(person, workshop):

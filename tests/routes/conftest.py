@@ -225,13 +225,16 @@ def demo_id(app) -> int:
 
 
 def page_urls(map_id: int) -> list[str]:
-    """Every full page of a map."""
+    """Every full page of a map (in its layout; the presentation view stands apart)."""
     return [
         f"/maps/{map_id}",
         f"/maps/{map_id}/people",
         f"/maps/{map_id}/journey",
         f"/maps/{map_id}/barriers",
         f"/maps/{map_id}/silo",
+        f"/maps/{map_id}/journey-view",
+        f"/maps/{map_id}/brief",
+        f"/maps/{map_id}/data",
         f"/maps/{map_id}/delete",
         f"/maps/{map_id}/family/edit",
     ]

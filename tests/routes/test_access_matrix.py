@@ -19,6 +19,8 @@ caseworker may record as a barrier's owner) have their own tests after the matri
 from __future__ import annotations
 
 import copy
+import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,6 +169,18 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "silo.page": {"GET": members(*READERS)},
     "silo.image": {"GET": members(*READERS)},
     "silo.export": {"POST": members(*READERS)},
+    # The views for a meeting, the brief and the data: reading. Full detail in a download is
+    # the family's and the facilitator's (export_full); see test_silo_options and the
+    # de-identification tests. Importing makes a new map, so it is about no map.
+    "journey_view.page": {"GET": members(*READERS)},
+    "journey_view.image": {"GET": members(*READERS)},
+    "journey_view.export": {"POST": members(*READERS)},
+    "present.page": {"GET": members(*READERS)},
+    "brief.page": {"GET": members(*READERS)},
+    "brief.pdf": {"POST": members(*READERS)},
+    "data.page": {"GET": members(*READERS)},
+    "data.export": {"POST": members(*READERS)},
+    "data.import_file": {"GET": signed_in(), "POST": signed_in()},
 }
 
 
@@ -194,6 +208,11 @@ class World:
 
 
 NEW_PASSWORD = "a brand new passphrase"
+IMPORTABLE = json.dumps({
+    "format": "journeymap", "format_version": 2,
+    "family": {"pseudonym": "Family I.", "situation": "", "hopes": ""},
+    **dict.fromkeys(("household", "agencies", "caseworkers", "stages", "touchpoints", "barriers"), []),
+}).encode()
 
 # A valid form for every POST that takes one (an edit's version is filled in by the test client).
 BODIES: dict[str, Callable[[World], dict]] = {
@@ -233,7 +252,11 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "barriers.edit_barrier": lambda w: {"title": "No heat at all", "category": "other", "severity": "high",
                                         "touchpoint_ids": [str(w.small.tp1)]},
     "barriers.record_owner": lambda w: {"owner": f"agency:{w.small.agency}"},
-    "silo.export": lambda w: {"format": "json"},
+    "silo.export": lambda w: {"format": "dot"},
+    "journey_view.export": lambda w: {"format": "svg"},
+    "brief.pdf": lambda w: {},
+    "data.export": lambda w: {"format": "json"},
+    "data.import_file": lambda w: {"file": (io.BytesIO(IMPORTABLE), "map.json")},
 }
 # POSTs that need no form: the button is the whole request.
 NO_BODY = {"auth.sign_out", "maps.delete", "members.remove", "members.revoke"}

@@ -382,8 +382,38 @@ def test_days_waited_that_is_fine(client, small, view_of, value, days):
     assert view_of(small.id).touchpoints[-1].days_waited == days
 
 
-def test_a_huge_form_body_is_413_not_500(client, small):
+def test_a_huge_field_is_refused_beside_it_not_500(client, small):
     response = client.post(f"/maps/{small.id}/barriers",
                            data={"title": "x", "description": "y" * (3 * 1024 * 1024)})
+    assert response.status_code == 422
+    assert "Please keep this to 5,000 characters; it has 3,145,728." in html(response)
+
+
+def test_a_body_over_the_limit_is_413_not_500(client, small):
+    response = client.post(f"/maps/{small.id}/barriers",
+                           data={"title": "x", "description": "y" * (17 * 1024 * 1024)})
     assert response.status_code == 413
     assert "more text than a form can take" in html(response)
+
+
+HUGE = str(10**25)  # past what SQLite (64 bits) and PostgreSQL (32 bits) can hold as an id
+
+
+def test_an_id_too_big_for_the_database_is_404_on_every_route(app, client, small):
+    """Every <int:...> in every route, first with the map's id and then with an item's id far too
+    big: each is an unknown id (404), never a database error (500)."""
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ints = [arg for arg, converter in rule._converters.items() if converter.regex == r"\d+"]
+        if not ints:
+            continue
+        for huge in ints:
+            path = rule.rule
+            for arg in ints:
+                path = path.replace(f"<int:{arg}>", HUGE if arg == huge else str(small.id))
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                # A version is sent, so the test client does not look the huge id up itself.
+                response = client.open(path, method=method, data={"version": "1"})
+                assert response.status_code == 404, (method, path, response.status_code)
+                checked += 1
+    assert checked > 40

@@ -50,7 +50,9 @@ MAGIC = {
     "png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
     "pdf": lambda data: data.startswith(b"%PDF"),
     "dot": lambda data: data.startswith(b"digraph silo_map {"),
-    "json": lambda data: json.loads(data)["format_version"] == 1,
+    "json": lambda data: json.loads(data)["format_version"] == 2,
+    "touchpoints-csv": lambda data: data.startswith("\ufeffStep,Stage,".encode()),
+    "barriers-csv": lambda data: data.startswith("\ufeffBarrier,Title,".encode()),
 }
 
 
@@ -61,6 +63,27 @@ def test_export_writes_the_file(runner, small, tmp_path, fmt):
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}" in result.output
     assert MAGIC[fmt](out.read_bytes())
+    assert "de-identified" in result.output
+
+
+def test_export_is_de_identified_unless_full_detail_is_asked_for(runner, small, tmp_path):
+    from journeymap.models import HistoryEntry
+
+    plain, full = tmp_path / "plain.json", tmp_path / "full.json"
+    runner.invoke(args=["export", str(small.id), "--format", "json", "-o", str(plain)])
+    result = runner.invoke(
+        args=["export", str(small.id), "--format", "json", "--full-detail", "-o", str(full)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "full detail" in result.output
+    caseworker_names = lambda path: [c["name"] for c in json.loads(path.read_bytes())["caseworkers"]]  # noqa: E731
+    assert caseworker_names(plain) == [""]
+    assert caseworker_names(full) != [""]
+    entries = db.session.scalars(select(HistoryEntry).where(HistoryEntry.action == "exported")
+                                 .order_by(HistoryEntry.id)).all()
+    assert [(e.actor_name, e.changes["Detail"]) for e in entries] == [
+        ("flask export (command line)", "de-identified"), ("flask export (command line)", "full detail"),
+    ]
 
 
 def test_export_of_an_unknown_map_fails_clearly(runner, tmp_path):

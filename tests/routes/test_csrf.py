@@ -133,7 +133,7 @@ def test_the_token_from_the_page_works_in_the_form_and_in_htmx_header(csrf_app, 
     # A page with several forms: each one's own token works (a download, then signing out).
     silo = client.get(f"/maps/{map_id}/silo").get_data(as_text=True)
     export_url = f"/maps/{map_id}/export"
-    download = client.post(export_url, data={"format": "json", "csrf_token": token_from(silo, export_url)})
+    download = client.post(export_url, data={"format": "dot", "csrf_token": token_from(silo, export_url)})
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
     signed_out = client.post("/sign-out", data={"csrf_token": token_from(silo, "/sign-out")})

@@ -4,7 +4,6 @@ including a map whose every field holds text that is markup in HTML, SVG or DOT.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -64,7 +63,9 @@ def test_silo_page(client, demo_id):
     response = client.get(f"/maps/{demo_id}/silo")
     assert response.status_code == 200
     body = html(response)
-    assert f'src="/maps/{demo_id}/silo-map.svg?v=' in body
+    # The map's own page shows full detail (members see it all); the drawing itself defaults to
+    # de-identified.
+    assert f'src="/maps/{demo_id}/silo-map.svg?detail=full&amp;v=' in body
     # The download buttons post to the export; there are no download links.
     assert f'action="/maps/{demo_id}/export"' in body
     for fmt in ("svg", "png", "pdf"):
@@ -116,37 +117,22 @@ def test_dot(client, small):
     )
 
 
-def test_json(client, demo_id, view_of):
-    response = download(client, demo_id, "json")
-    assert response.status_code == 200
-    assert response.mimetype == "application/json"
-    data = json.loads(response.data)
-    assert data["format"] == "journeymap"
-    assert data["format_version"] == 1
-    view = view_of(demo_id)
-    assert data["map"]["pseudonym"] == view.pseudonym
-    assert len(data["touchpoints"]) == len(view.touchpoints)
-    assert sum(1 for b in data["barriers"] if b["owner_agency_id"] is None
-               and b["owner_caseworker_id"] is None) == 4
-    assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="journeymap-{demo_id}.json"'
-    )
-
-
-@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "dot", "json"])
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf", "dot"])
 def test_every_download_is_recorded_in_the_history(client, small, fmt):
     response = download(client, small.id, fmt)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "private, no-store"
     [entry] = exports_of(small.id)
-    assert (entry.kind, entry.item_id, entry.changes) == ("map", small.id, {"Format": fmt})
+    assert (entry.kind, entry.item_id, entry.changes) == (
+        "map", small.id, {"Format": fmt, "Detail": "De-identified"}
+    )
     assert (entry.user_id, entry.actor_name, entry.actor_role) == (
         user_id(FACILITATOR), "Fran Facilitator", "facilitator"
     )
-    label = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT", "json": "Whole map (JSON)"}[fmt]
-    assert entry.summary == f"{label} download"
-    assert f"{label} download" in html(client.get(f"/maps/{small.id}/history"))
+    label = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT"}[fmt]
+    assert entry.summary == f"Silo map ({label}) download, de-identified"
+    assert f"Silo map ({label}) download, de-identified" in html(client.get(f"/maps/{small.id}/history"))
 
 
 def test_looking_at_the_map_is_not_an_export(client, small):
@@ -167,7 +153,7 @@ def test_an_export_is_only_a_post(client, small):
     assert exports_of(small.id) == []
 
 
-@pytest.mark.parametrize("fmt", ["xml", "SVG", "jpg", "svg.svg", "json5", "", "exe"])
+@pytest.mark.parametrize("fmt", ["xml", "SVG", "jpg", "svg.svg", "json", "barriers-csv", "", "exe"])
 def test_an_unknown_format_is_404(client, small, fmt):
     assert download(client, small.id, fmt).status_code == 404
     assert exports_of(small.id) == []
@@ -181,7 +167,7 @@ def test_an_export_without_a_format_is_404(client, small):
 def test_downloads_of_an_unknown_map_are_404(client):
     assert image(client, 999_999).status_code == 404
     assert download(client, 999_999, "svg").status_code == 404
-    assert download(client, 999_999, "json").status_code == 404
+    assert client.post("/maps/999999/data/export", data={"format": "json"}).status_code == 404
 
 
 def test_the_svg_is_cached_until_the_map_changes(client, small):
@@ -202,16 +188,18 @@ def test_when_dot_is_missing_the_page_says_so(client, small, monkeypatch, app):
         assert response.status_code == 503
         assert "not installed" in html(response)
     assert exports_of(small.id) == []  # no copy was taken
-    # JSON needs no Graphviz.
-    assert download(client, small.id, "json").status_code == 200
-    assert [entry.changes for entry in exports_of(small.id)] == [{"Format": "json"}]
+    # The map's data needs no Graphviz.
+    assert client.post(f"/maps/{small.id}/data/export", data={"format": "json"}).status_code == 200
+    assert [entry.changes["Format"] for entry in exports_of(small.id)] == ["json"]
 
 
 # A map full of markup ------------------------------------------------------------------------------
 
 
 def test_marked_svg_has_no_script_and_keeps_the_text(client, marked):
-    for response in (image(client, marked), download(client, marked, "svg")):
+    full = client.post(f"/maps/{marked}/export", data={"format": "svg", "detail": "full"})
+    for response in (image(client, marked), image(client, marked, query_string={"detail": "full"}),
+                     download(client, marked, "svg"), full):
         assert response.status_code == 200
         svg = response.get_data(as_text=True)
         assert "<script" not in svg.lower()
@@ -231,15 +219,6 @@ def test_marked_dot_is_valid_and_renders_everywhere(client, marked):
         response = download(client, marked, fmt)
         assert response.status_code == 200, fmt
         assert response.data.startswith(magic), fmt
-
-
-def test_marked_json_keeps_the_text_exactly(client, marked):
-    data = json.loads(download(client, marked, "json").data)
-    assert data["map"]["pseudonym"] == f"Family {MARKER}"
-    assert data["agencies"][0]["name"] == f"Agency {MARKER}"
-    assert {b["title"] for b in data["barriers"]} == {
-        f"Unowned {MARKER}", f"Owned {MARKER}", f"Loner owns {MARKER}"
-    }
 
 
 def test_marked_pages_escape_everything(client, marked):

@@ -28,9 +28,10 @@ REMOVED = {
     "document": "MARKER_document_06a",
     "title": "MARKER_barrier_title_b7c",
     "description": "MARKER_barrier_description_31f",
+    "stage": "MARKER_stage_name_7a2",
 }
 # Text about the services, which the meeting is there to discuss: kept (see the module docstring).
-KEPT = {"agency": "KEPT_agency", "role": "KEPT_role", "stage": "KEPT_stage"}
+KEPT = {"agency": "KEPT_agency", "role": "KEPT_role"}
 
 
 def build_marked_map():
@@ -38,7 +39,7 @@ def build_marked_map():
     journey_map.from_family = True
     add_member(journey_map, f"Grandma {REMOVED['member']}", "65+", from_family=True)
     add_member(journey_map, REMOVED["member"], "0-4")
-    stages = [add_stage(journey_map, f"{KEPT['stage']} {n}") for n in (1, 2)]
+    stages = [add_stage(journey_map, f"{REMOVED['stage']} {n}") for n in (1, 2)]
     agencies = [add_agency(journey_map, f"{KEPT['agency']} {n}", "county") for n in (1, 2)]
     named = add_caseworker(
         journey_map, agency_id=agencies[0].id, name=REMOVED["caseworker"], role=KEPT["role"]
@@ -105,7 +106,8 @@ def test_service_names_and_the_pseudonym_are_kept(marked):
     result = deidentify(marked)
     assert result.pseudonym == "Family M."
     assert [a.name for a in result.agencies] == [f"{KEPT['agency']} 1", f"{KEPT['agency']} 2"]
-    assert [s.name for s in result.named_stages] == [f"{KEPT['stage']} 1", f"{KEPT['stage']} 2"]
+    assert [s.name for s in result.named_stages] == ["Stage 1", "Stage 2"]
+    assert [s.name for s in result.stages] == ["Stage 1", "Stage 2", "Not in a stage yet"]
     assert sorted(c.role for c in result.caseworkers) == ["Caseworker", KEPT["role"]]
     assert all(c.name == "" for c in result.caseworkers)
 

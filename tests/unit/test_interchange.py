@@ -220,7 +220,7 @@ BAD_FILES = [
     ("a string", lambda: "journeymap", "found text 'journeymap'"),
     ("no format", breaking(lambda d: d.pop("format")), "format: missing"),
     ("wrong format name", breaking(lambda d: d.update(format="trello")),
-     "format: expected 'journeymap', found text 'trello'"),
+     "This is not a journeymap file (its \"format\" should be 'journeymap', found text 'trello')"),
     ("future version", breaking(lambda d: d.update(format_version=3)),
      "format_version: version 3 is not supported (a newer journeymap wrote it"),
     ("version zero", breaking(lambda d: d.update(format_version=0)), "version 0 is not supported"),

@@ -133,3 +133,12 @@ def test_dot_shows_entity_like_text_literally():
     svg = runner.render(graph.source, "svg", timeout=20).decode("utf-8")
     shown = [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
     assert shown == texts
+
+
+def test_zero_width_joiners_are_kept_in_labels():
+    """Persian needs the non-joiner inside a word, and a family emoji is one picture joined by
+    ZWJ: neither may become a space (the journey view keeps them too; one plain() for both)."""
+    persian, family = "می\u200cخواهم", "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    assert str(label(persian)) == persian
+    assert str(label(family)) == family
+    assert str(label("a\u202eb\nc")) == "a b c"  # a bidi override and a line break still go

@@ -100,4 +100,4 @@ def test_png_is_drawn_at_projector_resolution(tmp_path):
     args_file = tmp_path / "args"
     spy = fake_dot(tmp_path, f'echo "$@" > {args_file}; cat > /dev/null; printf PNG')
     assert render(TINY, "png", dot=spy) == b"PNG"
-    assert args_file.read_text().split() == ["-Tpng", "-Gdpi=144"]
+    assert args_file.read_text().split() == ["-Tpng", "-Gdpi=144", "-Gsize=60,60"]

@@ -1,0 +1,157 @@
+"""Drawing a silo map: options, size limits, a simpler fallback, and a cache by content.
+
+Everything that shows a silo map (the page, the presentation view, the brief, the downloads)
+asks here, so they all get the same limits and share one cache.
+
+Size limit. dot's layout time grows much faster than the graph: a map built over months may be
+too big to draw person by person within the timeout. Before running dot we count the nodes; past
+DOT_MAX_NODES, or when dot runs past DOT_TIMEOUT, the map is drawn again as one box per agency
+(SiloOptions(show_caseworkers=False)), with a notice saying so. Only if that fails too does the
+caller get a RenderError. dot always runs in a subprocess with a timeout (runner.render), so a
+worker is never held longer than two timeouts.
+
+Cache. Drawings are kept by the SHA-256 of the DOT source and format, so the same picture is
+never drawn twice, whatever changed in the map that does not show in it. In front of that, a
+small index from (map, revision, detail, options, format) to the content key lets an unchanged
+map skip loading and building entirely (`cached_silo`). The cache lives in each worker's memory,
+bounded in bytes: nothing is written to disk, so a deleted map leaves no drawing behind, and a
+restart empties it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+
+from journeymap.render import runner
+from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
+from journeymap.snapshot import MapView
+
+__all__ = ["Drawing", "SiloOptions", "cached_silo", "clear_cache", "draw_silo"]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    content: bytes
+    mimetype: str
+    notice: str | None = None  # set when a simpler view was drawn instead of the one asked for
+
+
+class _LRU:
+    """Least recently used entries go first once the byte budget is spent. Thread-safe: gunicorn
+    workers run several threads."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                self._bytes -= self._items.pop(key)[1]
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_drawings = _LRU(64 * 1024 * 1024)  # content key -> Drawing
+_latest = _LRU(1024 * 1024)  # (map, revision, detail, options, format) -> content key
+
+
+def clear_cache() -> None:
+    _drawings.clear()
+    _latest.clear()
+
+
+def cached_silo(map_id: int, revision: int, detail: str, options: SiloOptions, fmt: str) -> Drawing | None:
+    """The drawing made for this revision of the map with these choices, if there is one."""
+    content_key = _latest.get((map_id, revision, detail, options, fmt))
+    return _drawings.get(content_key) if content_key is not None else None
+
+
+def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
+              detail: str = "deidentified") -> Drawing:
+    """The silo map of `view` (already narrowed and de-identified as wanted) in `fmt`.
+
+    `detail` only labels the cache entry (the view is what decides what is drawn); pass the same
+    value to cached_silo. Raises runner.RenderError when not even the simpler view can be drawn.
+    """
+    asked = (view.id, view.revision, detail, options, fmt)
+    notice = None
+    # Counted from the view, before anything is built: building the DOT of 500 people only to
+    # throw it away took longer than dot takes to draw the simpler view.
+    if _draws_people(options) and _people_and_barriers(view) > current_app.config["DOT_MAX_NODES"]:
+        notice = (
+            f"This map has {len(view.caseworkers)} caseworkers, too many to draw one by one, so each "
+            "agency is one box with its counts. Choose a stage to see the people in it."
+        )
+        options = _counted(options)
+    try:
+        content_key, drawing = _draw(build_silo_graph(view, options).source, fmt, notice)
+    except runner.RenderError:
+        if not _draws_people(options):
+            raise
+        content_key, drawing = _draw(
+            build_silo_graph(view, _counted(options)).source, fmt,
+            "Drawing every caseworker took too long, so each agency is one box with its counts. "
+            "Choose a stage to see the people in it.",
+        )
+    _latest.put(asked, content_key, 200)  # about the size of an entry: a key and a hash
+    return drawing
+
+
+def _draws_people(options: SiloOptions) -> bool:
+    """Whether the drawing has caseworkers one by one in it (the focus only those the family met
+    at a barrier no one owns, but there can be as many of those as there are touchpoints)."""
+    return options.show_caseworkers
+
+
+def _counted(options: SiloOptions) -> SiloOptions:
+    """The same drawing with caseworkers counted per agency: the simpler view."""
+    return dataclasses.replace(options, show_caseworkers=False)
+
+
+def _draw(source: str, fmt: str, notice: str | None) -> tuple[str, Drawing]:
+    """(its content key, the drawing) of DOT `source` in `fmt`, from the cache when it is there."""
+    if fmt not in runner.FORMATS and fmt != "dot":
+        raise ValueError(f"unsupported format {fmt!r}")
+    content_key = hashlib.sha256(f"{fmt}\n{notice}\n{source}".encode()).hexdigest()
+    if (found := _drawings.get(content_key)) is not None:
+        return content_key, found
+    if fmt == "dot":
+        content, mimetype = source.encode("utf-8"), "text/vnd.graphviz"
+    else:
+        config = current_app.config
+        content = runner.render(source, fmt, timeout=config["DOT_TIMEOUT"], dot=config["DOT_BINARY"])
+        mimetype = runner.FORMATS[fmt]
+    drawing = Drawing(content, mimetype, notice)
+    _drawings.put(content_key, drawing, len(content))
+    return content_key, drawing
+
+
+def _people_and_barriers(view: MapView) -> int:
+    """About how many nodes a drawing of every caseworker has (plus a dozen fixed ones)."""
+    return len(view.agencies) + len(view.caseworkers) + len(view.barriers)

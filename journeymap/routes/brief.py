@@ -1,0 +1,99 @@
+"""The steering brief: one printable page of figures, the silo map and the barriers no one owns.
+
+The page (a GET) is always the de-identified brief and never writes; a browser prints it on one
+page (static/css/brief.css). The PDF is a download (a POST through routes/exporting.py): it is
+de-identified unless full detail is chosen, and recorded in the map's history either way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import select
+
+from journeymap.access import requires
+from journeymap.extensions import db
+from journeymap.models import HistoryEntry
+from journeymap.render.brief import (
+    A4_PAPER,
+    ANY_PAPER,
+    Brief,
+    HistoryFact,
+    SiloPicture,
+    brief_pdf,
+    build_brief,
+    silo_options,
+)
+from journeymap.render.drawing import draw_silo
+from journeymap.render.runner import RenderError
+from journeymap.routes.exporting import export_view, full_detail_requested, send_export
+from journeymap.snapshot import MapView
+from journeymap.utctime import utcnow
+
+bp = Blueprint("brief", __name__)
+
+
+@bp.get("/maps/<int:map_id>/brief")
+@requires("read")
+def page(map_id: int):
+    view = export_view(map_id, full=False)
+    brief, silo = _make(view, full=False, page_height=ANY_PAPER)
+    return render_template("brief/page.html", view=view, brief=brief, silo=silo)
+
+
+@bp.post("/maps/<int:map_id>/brief.pdf")
+@requires("read")
+def pdf(map_id: int):
+    full = full_detail_requested()
+    view = export_view(map_id, full)
+    brief, silo = _make(view, full=full, page_height=A4_PAPER)
+    html = render_template("brief/pdf.html", brief=brief, silo=silo)
+    try:
+        content = brief_pdf(html, _stylesheet(), title=f"Steering brief: {brief.pseudonym}")
+    except Exception:  # WeasyPrint failing is our bug, but the meeting still needs a way out
+        current_app.logger.exception("steering brief PDF failed for map %s", map_id)
+        return render_template(
+            "error.html", code=503, title="The brief could not be made as a PDF",
+            message="Open the brief in the app and print it from the browser instead: it prints on one page.",
+            view=view,
+        ), 503
+    return send_export(map_id, content, "application/pdf", f"journeymap-{map_id}-brief.pdf",
+                       what="Steering brief (PDF)", fmt="pdf", full=full)
+
+
+def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
+    brief = build_brief(view, _owner_facts(view.id), full=full, made_on=utcnow().date(),
+                        page_height=page_height)
+    return brief, _silo(view, full)
+
+
+def _owner_facts(map_id: int) -> list[HistoryFact]:
+    """Every barrier's "added" and "changed" entries, oldest first, in one query (the brief reads
+    the owner changes among them; see journeymap.render.brief)."""
+    rows = db.session.execute(
+        select(HistoryEntry.item_id, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes)
+        .where(
+            HistoryEntry.map_id == map_id,
+            HistoryEntry.kind == "barrier",
+            HistoryEntry.action.in_(("added", "changed")),
+            HistoryEntry.item_id.is_not(None),
+        )
+        .order_by(HistoryEntry.id)
+    )
+    return [HistoryFact(item_id, action, at, changes or {}) for item_id, action, at, changes in rows]
+
+
+def _silo(view: MapView, full: bool) -> SiloPicture:
+    """The silo map of the view the brief shows; when it cannot be drawn the brief still is."""
+    options, notice = silo_options(view)
+    try:
+        drawing = draw_silo(view, "svg", options, detail="full" if full else "deidentified")
+    except RenderError as exc:
+        return SiloPicture(error=str(exc))
+    return SiloPicture(svg=drawing.content, notice=drawing.notice or notice)
+
+
+def _stylesheet() -> str:
+    """The brief's stylesheet as text: WeasyPrint is given it, never a URL to fetch."""
+    return (Path(current_app.static_folder) / "css" / "brief.css").read_text(encoding="utf-8")

@@ -1,0 +1,78 @@
+"""The map's data in and out: JSON and CSV downloads, and importing a JSON file as a new map.
+
+A download is de-identified unless full detail is chosen, and is recorded in the map's history
+(routes/exporting.py). Only a full-detail JSON file can come back in unchanged; a de-identified
+one imports too, as the de-identified map it describes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from journeymap import history
+from journeymap.access import SIGNED_IN, requires
+from journeymap.domain import members
+from journeymap.extensions import db
+from journeymap.forms.data import ImportForm
+from journeymap.interchange import ImportProblem, import_map, read_json
+from journeymap.render.exports import DATA_FORMATS, data_export
+from journeymap.routes.common import view_or_404
+from journeymap.routes.exporting import export_view, full_detail_requested, send_export
+
+bp = Blueprint("data", __name__)
+
+
+
+@bp.get("/maps/<int:map_id>/data")
+@requires("read")
+def page(map_id: int):
+    return render_template("data/page.html", view=view_or_404(map_id), formats=DATA_FORMATS)
+
+
+@bp.post("/maps/<int:map_id>/data/export")
+@requires("read")
+def export(map_id: int):
+    fmt = request.form.get("format", "")
+    if fmt not in DATA_FORMATS:
+        abort(404)
+    full = full_detail_requested()
+    result = data_export(export_view(map_id, full), fmt)
+    return send_export(map_id, result.content, result.mimetype, result.filename,
+                       what=DATA_FORMATS[fmt], fmt=fmt, full=full)
+
+
+@bp.route("/maps/import", methods=["GET", "POST"])
+@requires(SIGNED_IN)
+def import_file():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            journey_map = import_map(db.session, read_json(upload.read()))
+        except ImportProblem as exc:
+            db.session.rollback()
+            form.file.errors.append(f"This file cannot be imported: {exc}")
+        else:
+            g.membership = members.add_member(journey_map, current_user, "facilitator")
+            history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
+                           changes={"How": f"imported from the file {upload.filename or 'uploaded'}"})
+            db.session.commit()
+            return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
+    return render_template("data/import.html", form=form), 422 if form.errors else 200
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A file over MAX_CONTENT_LENGTH (16 MB; a map of 100 agencies and 500 touchpoints is about
+    0.4 MB) is refused before any view runs, even the CSRF check; on the import page it is said
+    next to the field rather than on a bare error page."""
+    if request.endpoint != "data.import_file":
+        return render_template("error.html", code=413, title="Too large",
+                               message="That was more than this page can take."), 413
+    form = ImportForm(formdata=None)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+    form.file.errors = [f"This file is larger than {limit} MB; a journeymap export is far smaller. "
+                        "Is it the right file?"]
+    return render_template("data/import.html", form=form), 413

@@ -1,0 +1,61 @@
+"""What every download shares: the choice between de-identified (the default) and full detail,
+and answering with an attachment that is recorded in the map's history.
+
+De-identified is what a steering meeting may see (journeymap.deidentify). Full detail (names,
+the family's story, dates) must be chosen on the form, by a member whose role may
+(`export_full`), and says so in the history entry.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, request
+
+from journeymap import history
+from journeymap.access import can
+from journeymap.deidentify import deidentify
+from journeymap.extensions import db
+from journeymap.routes.common import choice_arg, view_or_404
+from journeymap.snapshot import MapView
+
+DEIDENTIFIED, FULL = "deidentified", "full"
+DETAIL_LABELS = {
+    DEIDENTIFIED: "De-identified",
+    FULL: "Full detail (names, the family's story, dates)",
+}
+
+
+def detail_arg(values) -> str:
+    """`detail` of a query string or form: de-identified unless it says full; anything else
+    answers 404, like an unknown format."""
+    return choice_arg(values, "detail", tuple(DETAIL_LABELS))
+
+
+def full_detail_requested(values=None) -> bool:
+    """Whether a download chose full detail (`detail=full`); the default is de-identified.
+
+    Full detail without the right answers 403, so a forged form cannot widen what a role may
+    take away."""
+    detail = detail_arg(request.form if values is None else values)
+    if detail == FULL and not can("export_full"):
+        abort(403)
+    return detail == FULL
+
+
+def export_view(map_id: int, full: bool) -> MapView:
+    view = view_or_404(map_id)
+    return view if full else deidentify(view)
+
+
+def send_export(map_id: int, content: bytes, mimetype: str, filename: str, *,
+                what: str, fmt: str, full: bool) -> Response:
+    """Record the download in the map's history (same commit) and answer it as an attachment."""
+    history.record(
+        map_id, "exported", "map", map_id,
+        summary=f"{what} download, {'full detail' if full else 'de-identified'}",
+        changes={"Format": fmt, "Detail": DETAIL_LABELS[FULL if full else DEIDENTIFIED]},
+    )
+    db.session.commit()
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
