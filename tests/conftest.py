@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from journeymap import create_app
 from journeymap.extensions import db
@@ -75,3 +78,39 @@ def view_of(app):
         return load_map_view(db.session, map_id)
 
     return load
+
+
+POSTGRES = os.environ.get("JOURNEYMAP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_app(logging_kept):
+    """A fresh PostgreSQL database built by `flask db upgrade`, dropped afterwards; the test is
+    skipped when no server is reachable."""
+    psycopg = pytest.importorskip("psycopg")
+    server = make_url(POSTGRES)
+    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable at {server.host}:{server.port}: {exc}")
+    name = f"journeymap_history_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        app = create_app({
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(hide_password=False),
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PARAMS": FAST_HASHING,
+        })
+        runner = app.test_cli_runner()
+        with app.app_context():
+            result = runner.invoke(args=["db", "upgrade"])
+            assert result.exit_code == 0, result.output + repr(result.exception)
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -9,34 +9,56 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import case, literal, update
+from sqlalchemy.exc import IntegrityError
 
 from journeymap.extensions import db
 from journeymap.models import SignInThrottle
 from journeymap.utctime import utcnow
 
 
+def _row(email: str) -> SignInThrottle | None:
+    return db.session.get(SignInThrottle, email)
+
+
 def locked_until(email: str) -> datetime | None:
-    row = db.session.get(SignInThrottle, email)
+    row = _row(email)
     if row is not None and row.locked_until is not None and row.locked_until > utcnow():
         return row.locked_until
     return None
 
 
 def record_failure(email: str) -> None:
+    """Count one failed sign-in. Failures sent at the same moment are each counted, and two first
+    failures for one address do not collide: guessing in parallel gains nothing."""
     now = utcnow()
     window = timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
-    row = db.session.get(SignInThrottle, email)
-    if row is None:
-        row = SignInThrottle(email=email, failures=0, window_started_at=now)
-        db.session.add(row)
-    if now - row.window_started_at > window:
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= current_app.config["SIGN_IN_MAX_FAILURES"]:
-        row.locked_until = now + window
+    if _row(email) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(SignInThrottle(email=email, failures=0, window_started_at=now))
+        except IntegrityError:
+            pass  # another request inserted it first; the UPDATE below counts on its row
+    count = SignInThrottle
+    at = count.window_started_at.type  # stored as UTC on every database
+    expired = count.window_started_at < now - window
+    counted = case((expired, 1), else_=count.failures + 1)
+    # One UPDATE reads and writes the count, so the database orders simultaneous failures.
+    db.session.execute(
+        update(count).where(count.email == email).values(
+            failures=counted,
+            window_started_at=case((expired, literal(now, at)), else_=count.window_started_at),
+            locked_until=case(
+                (counted >= current_app.config["SIGN_IN_MAX_FAILURES"], literal(now + window, at)),
+                (expired, None),
+                else_=count.locked_until,
+            ),
+        ),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def record_success(email: str) -> None:
-    row = db.session.get(SignInThrottle, email)
+    row = _row(email)
     if row is not None:
         db.session.delete(row)

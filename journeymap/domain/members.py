@@ -39,8 +39,18 @@ def facilitator_count(map_id: int) -> int:
 
 
 def is_last_facilitator(membership: Membership) -> bool:
-    """A map always keeps someone who can manage it."""
+    """A map always keeps someone who can manage it. Call it after `members_held`."""
     return membership.role == "facilitator" and facilitator_count(membership.map_id) == 1
+
+
+def members_held(map_id: int) -> None:
+    """Take the map's row for writing before deciding from who its facilitators are, so two
+    facilitators removing each other at the same moment are counted one after the other and the
+    map keeps one. The revision goes up too: other members' pages refresh to their new roles."""
+    db.session.execute(
+        update(JourneyMap).where(JourneyMap.id == map_id).values(revision=JourneyMap.revision + 1),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def new_code() -> str:

@@ -75,6 +75,7 @@ def change_role(map_id: int, membership_id: int):
         flash("Choose one of the roles listed.")
         return redirect(url_for("members.page", map_id=map_id), code=303)
     if form.role.data != membership.role:
+        members.members_held(map_id)
         if members.is_last_facilitator(membership):
             flash("A map needs at least one facilitator. Make someone else facilitator first.")
             return redirect(url_for("members.page", map_id=map_id), code=303)
@@ -90,6 +91,7 @@ def change_role(map_id: int, membership_id: int):
 @requires("manage_members")
 def remove(map_id: int, membership_id: int):
     membership = _membership_or_404(map_id, membership_id)
+    members.members_held(map_id)
     if members.is_last_facilitator(membership):
         flash("A map needs at least one facilitator. Make someone else facilitator first.")
         return redirect(url_for("members.page", map_id=map_id), code=303)

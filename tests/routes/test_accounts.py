@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from journeymap.auth import sessions, throttle
 from journeymap.extensions import db
-from journeymap.models import AuthSession, User
+from journeymap.models import AuthSession, SignInThrottle, User
 from journeymap.routes.auth import NO_MATCH
 from journeymap.utctime import utcnow
 from tests.routes.conftest import (
@@ -297,6 +298,61 @@ def test_the_lock_ends_after_the_window(app, anonymous, monkeypatch):
     monkeypatch.setattr(throttle, "utcnow", lambda: later)
     sign_in(anonymous, FACILITATOR)
     assert is_signed_in(anonymous)
+
+
+def test_a_first_failure_that_another_request_counted_a_moment_before_is_counted_too(app, monkeypatch):
+    # Two first failures for one address at once: both looked, found no row, and both insert.
+    with app.app_context():
+        throttle.record_failure("race@example.org")
+        db.session.commit()
+    with app.app_context():
+        monkeypatch.setattr(throttle, "_row", lambda email: None)  # this one looked too early
+        throttle.record_failure("race@example.org")
+        db.session.commit()
+    with app.app_context():
+        assert db.session.get(SignInThrottle, "race@example.org").failures == 2
+
+
+def test_failures_sent_at_the_same_moment_are_each_counted_on_postgresql(postgres_app):
+    # Real concurrency: each thread is its own request with its own connection, all released at once.
+    at_once = 8
+    start = threading.Barrier(at_once)
+    problems: list[BaseException] = []
+
+    def one_failure():
+        with postgres_app.app_context():
+            try:
+                start.wait()
+                throttle.record_failure("parallel@example.org")
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                problems.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one_failure) for _ in range(at_once)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert problems == []
+    db.session.expire_all()
+    assert db.session.get(SignInThrottle, "parallel@example.org").failures == at_once
+
+
+def test_failures_fill_the_window_and_lock_it(app):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    with app.app_context():
+        for _ in range(limit - 1):
+            throttle.record_failure("count@example.org")
+            db.session.commit()
+        assert throttle.locked_until("count@example.org") is None
+        throttle.record_failure("count@example.org")
+        db.session.commit()
+        until = throttle.locked_until("count@example.org")
+        window = timedelta(minutes=app.config["SIGN_IN_WINDOW_MINUTES"])
+        assert until is not None and until.tzinfo is not None
+        assert timedelta(0) < until - utcnow() <= window
 
 
 # Server-side sessions --------------------------------------------------------------------------

@@ -4,7 +4,9 @@ used up; accounts made by a facilitator; and a map always keeps a facilitator.""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from journeymap.domain import members
+from journeymap.domain.family import start_map
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership, User
 from journeymap.utctime import utcnow
 from tests.routes.conftest import (
     FACILITATOR,
+    VersionFillingClient,
     add_to_map,
     assert_redirect,
     client_as,
@@ -433,6 +437,45 @@ def test_the_last_facilitator_cannot_be_demoted_or_removed(client, small):
     assert_redirect(removed, f"/maps/{small.id}/members")
     assert membership(small.id, FACILITATOR) is not None
     assert client.get(f"/maps/{small.id}/members").status_code == 200
+
+
+def test_two_facilitators_removing_each_other_at_once_leave_one_on_postgresql(postgres_app, monkeypatch):
+    journey_map = start_map("Family P.")
+    db.session.commit()
+    map_id = journey_map.id
+    ana = add_to_map(map_id, "ana@example.org", "facilitator").id
+    bo = add_to_map(map_id, "bo@example.org", "facilitator").id
+    postgres_app.test_client_class = VersionFillingClient  # a request, a context: no shared `g`
+    browsers = {who: client_as(postgres_app, f"{who}@example.org") for who in ("ana", "bo")}
+    # Each request counts the facilitators, then waits for the other to have counted too: without
+    # the map held, both count two and both go ahead. Held, the second waits for the first to end.
+    counted = threading.Barrier(2)
+    count = members.facilitator_count
+
+    def count_then_wait(map_id: int) -> int:
+        number = count(map_id)
+        # Broken when the other request is waiting for the map: this one goes on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            counted.wait(timeout=2)
+        return number
+
+    monkeypatch.setattr(members, "facilitator_count", count_then_wait)
+    answers = {}
+
+    def remove(who: str, other_membership_id: int):
+        response = browsers[who].post(f"/maps/{map_id}/members/{other_membership_id}/remove")
+        answers[who] = response.status_code
+
+    threads = [threading.Thread(target=remove, args=("ana", bo)),
+               threading.Thread(target=remove, args=("bo", ana))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == {"ana": 303, "bo": 303}
+    db.session.expire_all()
+    left = db.session.scalars(select(Membership.role).where(Membership.map_id == map_id)).all()
+    assert left == ["facilitator"]
 
 
 def test_with_a_second_facilitator_roles_change_and_members_go(app, client, small):
