@@ -28,6 +28,12 @@ def locked_until(email: str) -> datetime | None:
     return None
 
 
+def try_again_in(until: datetime) -> str:
+    """"Try again in 12 minutes.": when a locked address may guess again, in whole minutes."""
+    minutes = max(1, round((until - utcnow()).total_seconds() / 60))
+    return f"Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+
+
 def record_failure(email: str) -> None:
     """Count one failed sign-in. Failures sent at the same moment are each counted, and two first
     failures for one address do not collide: guessing in parallel gains nothing."""

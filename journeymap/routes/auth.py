@@ -11,7 +11,6 @@ from journeymap.auth import passwords, sessions, throttle
 from journeymap.extensions import db
 from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
 from journeymap.models import User
-from journeymap.utctime import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -37,9 +36,7 @@ def sign_in():
     if form.validate_on_submit():
         email = form.email.data
         if (until := throttle.locked_until(email)) is not None:
-            minutes = max(1, round((until - utcnow()).total_seconds() / 60))
-            unit = "minute" if minutes == 1 else "minutes"
-            form.password.errors.append(f"Too many attempts with this email. Try again in {minutes} {unit}.")
+            form.password.errors.append(f"Too many attempts with this email. {throttle.try_again_in(until)}")
         else:
             user = _user_with(email)
             if passwords.verify_password(user.password_hash if user else None, form.password.data):
@@ -89,9 +86,16 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not passwords.verify_password(user.password_hash, form.current_password.data):
+        # Guesses here count with those at sign-in: someone holding an open session must not be
+        # able to try password after password to learn it.
+        if (until := throttle.locked_until(user.email)) is not None:
+            form.current_password.errors.append(f"Too many wrong passwords. {throttle.try_again_in(until)}")
+        elif not passwords.verify_password(user.password_hash, form.current_password.data):
+            throttle.record_failure(user.email)
+            db.session.commit()
             form.current_password.errors.append("That is not your current password.")
         else:
+            throttle.record_success(user.email)
             user.password_hash = passwords.hash_password(form.new_password.data)
             user.must_change_password = False
             sessions.sign_out_everywhere(user)  # a password change ends every other session

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from journeymap.auth import sessions, throttle
+from journeymap.auth.passwords import verify_password
 from journeymap.extensions import db
 from journeymap.models import AuthSession, SignInThrottle, User
 from journeymap.routes.auth import NO_MATCH
@@ -33,6 +34,7 @@ from tests.routes.conftest import (
 )
 
 NEW_PASSWORD = "a brand new passphrase"
+RIGHT_CHANGE = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
 SIGN_UP = {"display_name": "Ana Example", "email": "ana@example.org", "password": "lentils and rice"}
 
 
@@ -481,6 +483,35 @@ def test_password_change_signs_out_every_other_session(app, client):
     assert session_rows() == 1
     refused = app.test_client().post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
     assert refused.status_code == 422
+    sign_in(app.test_client(), FACILITATOR, NEW_PASSWORD)
+
+
+def test_guessing_the_current_password_is_limited_like_signing_in(app, client):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    guess = {"current_password": "a wrong guess", "new_password": NEW_PASSWORD}
+    for _ in range(limit):
+        response = client.post("/account/password", data=guess)
+        assert error_of(html(response), "current_password").endswith("That is not your current password.")
+    # Locked now, even for the right password; and signing in elsewhere is locked the same way.
+    locked = client.post("/account/password", data=RIGHT_CHANGE)
+    assert locked.status_code == 422
+    minutes = app.config["SIGN_IN_WINDOW_MINUTES"]
+    assert error_of(html(locked), "current_password").endswith(
+        f"Too many wrong passwords. Try again in {minutes} minutes.")
+    assert 'value="a brand new passphrase"' not in html(locked)  # passwords are never sent back
+    elsewhere = app.test_client().post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    assert "Too many attempts" in error_of(html(elsewhere), "password")
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user_id(FACILITATOR)).password_hash, PASSWORD)
+
+
+def test_the_right_current_password_starts_the_count_again(app, client):
+    limit = app.config["SIGN_IN_MAX_FAILURES"]
+    for _ in range(limit - 1):
+        client.post("/account/password", data={"current_password": "wrong", "new_password": NEW_PASSWORD})
+    changed = client.post("/account/password", data=RIGHT_CHANGE)
+    assert_redirect(changed, "/")
+    fail(app.test_client(), FACILITATOR, limit - 1)
     sign_in(app.test_client(), FACILITATOR, NEW_PASSWORD)
 
 
