@@ -22,9 +22,15 @@ def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
     _renumber(loose)
     for touchpoint in loose:
         if touchpoint.stage_id is not None:
-            touchpoint.version += 1  # its stage changed: an edit form opened before is now stale
+            _bump_version(touchpoint)  # its stage changed: an edit form opened before is now stale
         touchpoint.stage_id = None
     remove(journey_map, stage)
+
+
+def _bump_version(touchpoint: Touchpoint) -> None:
+    # Incremented by the database, not from the value read: an edit saved at the same moment
+    # claims its own version, and the two must not end on the same number.
+    touchpoint.version = Touchpoint.version + 1
 
 
 def _in_stage(stage_id: int | None):
@@ -114,7 +120,7 @@ def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) 
     else:
         destination.insert(0, touchpoint)
     touchpoint.stage_id = order[there]
-    touchpoint.version += 1  # a form opened before the move would move it back
+    _bump_version(touchpoint)  # a form opened before the move would move it back
     _renumber(destination)
     journey_map.touch()
     return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from journeymap.domain.barriers import add_barrier, delete_barrier, set_owner, update_barrier
 from journeymap.domain.family import add_member, start_map, update_family
@@ -128,6 +128,18 @@ def test_move_down_from_the_last_of_a_stage_goes_first_in_the_stage_after(two_st
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1"]), ("Two", ["a2", "b1", "b2"])]
     assert positions_are_contiguous(view)
+
+
+def test_a_move_across_stages_counts_on_the_version_in_the_database_not_the_one_read(two_stages):
+    journey_map, t = two_stages
+    moved = t["a2"]
+    seen = moved.version
+    # An edit saved by someone else after this request read the touchpoint.
+    with db.engine.begin() as other:
+        other.execute(update(Touchpoint).where(Touchpoint.id == moved.id).values(version=seen + 1))
+    assert move_touchpoint(journey_map, moved, +1) is True
+    db.session.commit()
+    assert db.session.get(Touchpoint, moved.id).version == seen + 2  # each change its own version
 
 
 def test_move_up_from_the_very_first_touchpoint_is_refused(two_stages, view_of):
