@@ -17,7 +17,8 @@ missing_packages() {
     for pkg in "$@"; do
         case $pkg in
             graphviz) command -v dot >/dev/null || echo graphviz ;;
-            chromium) command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || echo chromium ;;
+            # Ubuntu's chromium package only installs a snap: see playwright_chromium below.
+            chromium) [ -x /usr/bin/chromium ] || is_ubuntu || echo chromium ;;
             poppler-utils) command -v pdftoppm >/dev/null || echo poppler-utils ;;
             *) dpkg -s "$pkg" >/dev/null 2>&1 || echo "$pkg" ;;
         esac
@@ -43,19 +44,50 @@ apt_install() {
         || die "could not install: $*"
 }
 
+is_ubuntu() {  # Ubuntu or a system built on it (ID_LIKE names it)
+    # shellcheck disable=SC1091
+    ( . /etc/os-release 2>/dev/null && [[ " ${ID:-} ${ID_LIKE:-} " == *" ubuntu "* ]] )
+}
+
 python_ok() {  # is "$1" a Python >= 3.11?
     "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 }
 
+# The first Python >= 3.11 on the PATH. Ubuntu 22.04's python3 is 3.10, but its python3.11
+# package is one apt-get away, so that is installed when nothing new enough is found.
+find_python() {
+    local candidate
+    for candidate in python3 python3.13 python3.12 python3.11; do
+        if command -v "$candidate" >/dev/null && python_ok "$candidate"; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    apt_install python3.11 >&2
+    python_ok python3.11 || die "journeymap needs Python 3.11 or newer; install it, then run this again."
+    echo python3.11
+}
+
 make_venv() {
-    command -v python3 >/dev/null || die "python3 not found; journeymap needs Python 3.11 or newer."
-    python_ok python3 || die "python3 is $(python3 -V 2>&1 | cut -d' ' -f2); journeymap needs 3.11 or newer."
-    # Debian ships venv without ensurepip unless python3-venv is installed.
-    if ! python3 -m venv .venv; then
+    local python
+    python=$(find_python)
+    # Debian and Ubuntu ship venv without ensurepip unless python3-venv (python3.X-venv) is installed.
+    if ! "$python" -m venv .venv; then
         rm -rf .venv
-        apt_install python3-venv
-        python3 -m venv .venv || die "python3 -m venv failed even with python3-venv installed."
+        if [ "$python" = python3 ]; then apt_install python3-venv; else apt_install "$python-venv"; fi
+        "$python" -m venv .venv || die "$python -m venv failed even with its venv package installed."
     fi
+}
+
+# Browser tests drive Debian's chromium package. Ubuntu's only installs a snap, which Playwright
+# cannot drive (and snaps do not run in containers): there Playwright's own build of Chromium is
+# downloaded once, with the libraries it needs (`--with-deps` uses apt, through sudo when not root).
+playwright_chromium() {
+    [ -x /usr/bin/chromium ] && return 0
+    is_ubuntu || return 0
+    compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium-*" >/dev/null && return 0
+    echo "setup: installing Playwright's Chromium (Ubuntu's chromium package is a snap)"
+    .venv/bin/python -m playwright install --with-deps chromium || die "playwright install chromium failed."
 }
 
 # setup PKG...: install the missing Debian packages PKG..., then the virtualenv.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -18,14 +19,16 @@ from journeymap import create_app
 from journeymap.extensions import db
 from tests.conftest import FAST_HASHING
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium where it is installed; otherwise (Ubuntu) the one `playwright install` put in
+# place, which scripts/setup.sh's playwright_chromium arranges.
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        **({"executable_path": CHROMIUM} if CHROMIUM else {}),
         "args": [
             "--no-sandbox",
             "--disable-gpu",
