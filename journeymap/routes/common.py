@@ -46,6 +46,14 @@ def choice_arg(values, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def format_requested(allowed) -> str:
+    """The format a download form asks for, one of `allowed`; none or any other answers 404."""
+    fmt = request.form.get("format", "")
+    if fmt not in allowed:
+        abort(404)
+    return fmt
+
+
 def stage_id_arg(values) -> int | None:
     """The `stage` of a query string or form that narrows a drawing: None for the whole journey.
     Anything but a number is as unknown as a stage that does not exist: 404."""

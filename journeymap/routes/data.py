@@ -7,7 +7,7 @@ one imports too, as the de-identified map it describes.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -18,7 +18,7 @@ from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
 from journeymap.interchange import ImportProblem, import_map, read_json
 from journeymap.render.exports import DATA_FORMATS, data_export
-from journeymap.routes.common import view_or_404
+from journeymap.routes.common import format_requested, view_or_404
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
 
 bp = Blueprint("data", __name__)
@@ -34,9 +34,7 @@ def page(map_id: int):
 @bp.post("/maps/<int:map_id>/data/export")
 @requires("read")
 def export(map_id: int):
-    fmt = request.form.get("format", "")
-    if fmt not in DATA_FORMATS:
-        abort(404)
+    fmt = format_requested(DATA_FORMATS)
     full = full_detail_requested()
     result = data_export(export_view(map_id, full), fmt)
     return send_export(map_id, result.content, result.mimetype, result.filename,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
 from journeymap import live
@@ -24,7 +24,13 @@ from journeymap.deidentify import deidentify
 from journeymap.render import journey_view as jv
 from journeymap.render.journey_view import build_journey_svg
 from journeymap.render.pdf import html_to_pdf
-from journeymap.routes.common import only_stage_or_404, stage_id_arg, stage_or_404, view_or_404
+from journeymap.routes.common import (
+    format_requested,
+    only_stage_or_404,
+    stage_id_arg,
+    stage_or_404,
+    view_or_404,
+)
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
 from journeymap.snapshot import MapView, StageView, TouchpointView
 
@@ -101,9 +107,7 @@ def image(map_id: int):
 @bp.post("/maps/<int:map_id>/journey-view/export")
 @requires("read")
 def export(map_id: int):
-    fmt = request.form.get("format", "")
-    if fmt not in EXPORT_MIMETYPES:
-        abort(404)
+    fmt = format_requested(EXPORT_MIMETYPES)
     full = full_detail_requested()
     stage_id = stage_id_arg(request.form)
     shown = only_stage_or_404(export_view(map_id, full), stage_id)

@@ -8,7 +8,7 @@ one stage) are query parameters, so a view can be bookmarked and shared within t
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from journeymap import live
 from journeymap.access import requires
@@ -16,7 +16,13 @@ from journeymap.deidentify import deidentify
 from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
 from journeymap.render.exports import SILO_FORMATS, export_map
 from journeymap.render.runner import RenderError
-from journeymap.routes.common import choice_arg, only_stage_or_404, stage_id_arg, view_or_404
+from journeymap.routes.common import (
+    choice_arg,
+    format_requested,
+    only_stage_or_404,
+    stage_id_arg,
+    view_or_404,
+)
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
 from journeymap.snapshot import MapView
 
@@ -108,9 +114,7 @@ def image(map_id: int):
 @bp.post("/maps/<int:map_id>/export")
 @requires("read")
 def export(map_id: int):
-    fmt = request.form.get("format", "")
-    if fmt not in SILO_FORMATS:
-        abort(404)
+    fmt = format_requested(SILO_FORMATS)
     full = full_detail_requested()
     options = options_from(request.form)
     view = only_stage_or_404(export_view(map_id, full), options.stage_id)
