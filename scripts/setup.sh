@@ -81,13 +81,17 @@ make_venv() {
 
 # Browser tests drive Debian's chromium package. Ubuntu's only installs a snap, which Playwright
 # cannot drive (and snaps do not run in containers): there Playwright's own build of Chromium is
-# downloaded once, with the libraries it needs (`--with-deps` uses apt, through sudo when not root).
+# downloaded, with the libraries it needs (`--with-deps` uses apt, through sudo when not root).
 playwright_chromium() {
     [ -x /usr/bin/chromium ] && return 0
     is_ubuntu || return 0
-    compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium-*" >/dev/null && return 0
-    echo "setup: installing Playwright's Chromium (Ubuntu's chromium package is a snap)"
-    .venv/bin/python -m playwright install --with-deps chromium || die "playwright install chromium failed."
+    # Always asked: it does nothing when this Playwright's Chromium is there, and fetches it after
+    # an upgrade. The system libraries (apt, sudo) only once, the first time.
+    local stamp=.venv/.playwright-deps
+    local deps=()
+    [ -e "$stamp" ] || deps=(--with-deps)
+    .venv/bin/python -m playwright install "${deps[@]}" chromium || die "playwright install chromium failed."
+    touch "$stamp"
 }
 
 # setup PKG...: install the missing Debian packages PKG..., then the virtualenv.

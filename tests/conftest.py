@@ -94,7 +94,7 @@ def postgres_app(logging_kept):
         admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL not reachable at {server.host}:{server.port}: {exc}")
-    name = f"journeymap_history_{uuid.uuid4().hex[:12]}"
+    name = f"journeymap_test_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
         app = create_app({

@@ -44,9 +44,10 @@ def is_last_facilitator(membership: Membership) -> bool:
 
 
 def members_held(map_id: int) -> None:
-    """Take the map's row for writing before deciding from who its facilitators are, so two
-    facilitators removing each other at the same moment are counted one after the other and the
-    map keeps one. The revision goes up too: other members' pages refresh to their new roles."""
+    """Take the map's row for writing before reading its memberships to decide from who its
+    facilitators are, so two facilitators removing each other at the same moment are counted one
+    after the other and the map keeps one. The revision goes up too: other members' pages refresh
+    to their new roles."""
     db.session.execute(
         update(JourneyMap).where(JourneyMap.id == map_id).values(revision=JourneyMap.revision + 1),
         execution_options={"synchronize_session": False},

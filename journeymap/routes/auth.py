@@ -35,8 +35,11 @@ def sign_in():
     form = SignInForm(next=request.args.get("next"))
     if form.validate_on_submit():
         email = form.email.data
-        if (until := throttle.locked_until(email)) is not None:
-            form.password.errors.append(f"Too many attempts with this email. {throttle.try_again_in(until)}")
+        attempt = throttle.count_attempt(email)
+        db.session.commit()  # counted before the slow check, so parallel guesses are counted too
+        if not attempt.allowed:
+            form.password.errors.append(
+                f"Too many attempts with this email. {throttle.try_again_in(attempt.locked_until)}")
         else:
             user = _user_with(email)
             if passwords.verify_password(user.password_hash if user else None, form.password.data):
@@ -46,8 +49,6 @@ def sign_in():
                 sessions.sign_in(user)
                 db.session.commit()
                 return _onward(form.next.data)
-            throttle.record_failure(email)
-            db.session.commit()
             form.password.errors.append(NO_MATCH)
     return render_template("auth/sign_in.html", form=form), 422 if form.errors else 200
 
@@ -88,14 +89,16 @@ def change_password():
     if form.validate_on_submit():
         # Guesses here count with those at sign-in: someone holding an open session must not be
         # able to try password after password to learn it.
-        if (until := throttle.locked_until(user.email)) is not None:
-            form.current_password.errors.append(f"Too many wrong passwords. {throttle.try_again_in(until)}")
+        email = user.email
+        attempt = throttle.count_attempt(email)
+        db.session.commit()
+        if not attempt.allowed:
+            form.current_password.errors.append(
+                f"Too many wrong passwords. {throttle.try_again_in(attempt.locked_until)}")
         elif not passwords.verify_password(user.password_hash, form.current_password.data):
-            throttle.record_failure(user.email)
-            db.session.commit()
             form.current_password.errors.append("That is not your current password.")
         else:
-            throttle.record_success(user.email)
+            throttle.record_success(email)
             user.password_hash = passwords.hash_password(form.new_password.data)
             user.must_change_password = False
             sessions.sign_out_everywhere(user)  # a password change ends every other session

@@ -60,7 +60,8 @@ def page(map_id: int):
 
 
 def _membership_or_404(map_id: int, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
+    # Read afresh: the one checked for access may be this one, read before the map was held.
+    membership = db.session.get(Membership, membership_id, populate_existing=True)
     if membership is None or membership.map_id != map_id:
         abort(404)
     return membership
@@ -69,14 +70,15 @@ def _membership_or_404(map_id: int, membership_id: int) -> Membership:
 @bp.post("/maps/<int:map_id>/members/<int:membership_id>/role")
 @requires("manage_members")
 def change_role(map_id: int, membership_id: int):
+    members.members_held(map_id)  # before reading any membership: see members_held
     membership = _membership_or_404(map_id, membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose one of the roles listed.")
         return redirect(url_for("members.page", map_id=map_id), code=303)
     if form.role.data != membership.role:
-        members.members_held(map_id)
         if members.is_last_facilitator(membership):
+            db.session.rollback()
             flash("A map needs at least one facilitator. Make someone else facilitator first.")
             return redirect(url_for("members.page", map_id=map_id), code=303)
         user = db.session.get(User, membership.user_id)
@@ -90,9 +92,10 @@ def change_role(map_id: int, membership_id: int):
 @bp.post("/maps/<int:map_id>/members/<int:membership_id>/remove")
 @requires("manage_members")
 def remove(map_id: int, membership_id: int):
+    members.members_held(map_id)  # before reading any membership: see members_held
     membership = _membership_or_404(map_id, membership_id)
-    members.members_held(map_id)
     if members.is_last_facilitator(membership):
+        db.session.rollback()
         flash("A map needs at least one facilitator. Make someone else facilitator first.")
         return redirect(url_for("members.page", map_id=map_id), code=303)
     user = db.session.get(User, membership.user_id)

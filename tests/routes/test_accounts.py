@@ -224,6 +224,15 @@ def test_unknown_email_costs_a_hash_check_like_a_wrong_password(anonymous, monke
     assert all(h.startswith("$argon2id$") for h in checks)
 
 
+def test_a_locked_address_gets_no_password_check_at_all(app, anonymous, monkeypatch):
+    fail(anonymous, FACILITATOR, app.config["SIGN_IN_MAX_FAILURES"])
+    checks = []
+    monkeypatch.setattr(PasswordHasher, "verify", lambda *args: checks.append(args))
+    locked = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": PASSWORD})
+    assert "Too many attempts" in error_of(html(locked), "password")
+    assert checks == []
+
+
 @pytest.mark.parametrize("data", [
     {"email": "", "password": ""},
     {"email": FACILITATOR, "password": ""},
@@ -302,59 +311,55 @@ def test_the_lock_ends_after_the_window(app, anonymous, monkeypatch):
     assert is_signed_in(anonymous)
 
 
-def test_a_first_failure_that_another_request_counted_a_moment_before_is_counted_too(app, monkeypatch):
-    # Two first failures for one address at once: both looked, found no row, and both insert.
-    with app.app_context():
-        throttle.record_failure("race@example.org")
-        db.session.commit()
-    with app.app_context():
-        monkeypatch.setattr(throttle, "_row", lambda email: None)  # this one looked too early
-        throttle.record_failure("race@example.org")
-        db.session.commit()
-    with app.app_context():
-        assert db.session.get(SignInThrottle, "race@example.org").failures == 2
-
-
-def test_failures_sent_at_the_same_moment_are_each_counted_on_postgresql(postgres_app):
-    # Real concurrency: each thread is its own request with its own connection, all released at once.
-    at_once = 8
+def attempts_at_once(app, email: str, at_once: int) -> list[throttle.Attempt]:
+    """`at_once` attempts for `email`, each a request of its own with its own connection, all
+    released together; the count is committed as the sign-in route does."""
     start = threading.Barrier(at_once)
+    answers: list[throttle.Attempt] = []
     problems: list[BaseException] = []
 
-    def one_failure():
-        with postgres_app.app_context():
+    def one_attempt():
+        with app.app_context():
             try:
-                start.wait()
-                throttle.record_failure("parallel@example.org")
+                start.wait(timeout=10)
+                answers.append(throttle.count_attempt(email))
                 db.session.commit()
             except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
                 problems.append(exc)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=one_failure) for _ in range(at_once)]
+    threads = [threading.Thread(target=one_attempt, daemon=True) for _ in range(at_once)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     assert problems == []
+    return answers
+
+
+def test_guesses_sent_at_the_same_moment_are_each_counted_on_postgresql(postgres_app):
+    limit = postgres_app.config["SIGN_IN_MAX_FAILURES"]
+    answers = attempts_at_once(postgres_app, "parallel@example.org", 3 * limit)
+    # However they interleave, only the first `limit` get their password checked.
+    assert sum(answer.allowed for answer in answers) == limit
     db.session.expire_all()
-    assert db.session.get(SignInThrottle, "parallel@example.org").failures == at_once
+    assert db.session.get(SignInThrottle, "parallel@example.org").failures == 3 * limit
 
 
-def test_failures_fill_the_window_and_lock_it(app):
+def test_attempts_fill_the_window_and_lock_it(app):
     limit = app.config["SIGN_IN_MAX_FAILURES"]
+    window = timedelta(minutes=app.config["SIGN_IN_WINDOW_MINUTES"])
     with app.app_context():
-        for _ in range(limit - 1):
-            throttle.record_failure("count@example.org")
-            db.session.commit()
-        assert throttle.locked_until("count@example.org") is None
-        throttle.record_failure("count@example.org")
+        answers = [throttle.count_attempt("count@example.org") for _ in range(limit + 2)]
         db.session.commit()
-        until = throttle.locked_until("count@example.org")
-        window = timedelta(minutes=app.config["SIGN_IN_WINDOW_MINUTES"])
-        assert until is not None and until.tzinfo is not None
-        assert timedelta(0) < until - utcnow() <= window
+    assert [answer.allowed for answer in answers] == [True] * limit + [False, False]
+    assert all(answer.locked_until is None for answer in answers[:limit - 1])
+    until = answers[limit - 1].locked_until
+    assert until is not None and until.tzinfo is not None
+    assert timedelta(0) < until - utcnow() <= window
+    assert answers[-1].locked_until == until  # later attempts do not prolong the lock
 
 
 # Server-side sessions --------------------------------------------------------------------------

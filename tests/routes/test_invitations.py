@@ -466,12 +466,13 @@ def test_two_facilitators_removing_each_other_at_once_leave_one_on_postgresql(po
         response = browsers[who].post(f"/maps/{map_id}/members/{other_membership_id}/remove")
         answers[who] = response.status_code
 
-    threads = [threading.Thread(target=remove, args=("ana", bo)),
-               threading.Thread(target=remove, args=("bo", ana))]
+    threads = [threading.Thread(target=remove, args=("ana", bo), daemon=True),
+               threading.Thread(target=remove, args=("bo", ana), daemon=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     assert answers == {"ana": 303, "bo": 303}
     db.session.expire_all()
     left = db.session.scalars(select(Membership.role).where(Membership.map_id == map_id)).all()
