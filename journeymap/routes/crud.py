@@ -26,7 +26,14 @@ from journeymap import access, history
 from journeymap.extensions import db
 from journeymap.forms import small_int
 from journeymap.routes import conflicts
-from journeymap.routes.common import changed, form_response, item_or_404, map_or_404, view_or_404
+from journeymap.routes.common import (
+    changed,
+    form_response,
+    item_or_404,
+    map_or_404,
+    view_or_404,
+    with_map_status,
+)
 from journeymap.snapshot import MapView
 
 # An extra button inside a form (name="intent", e.g. "add this agency" inside the touchpoint
@@ -119,7 +126,8 @@ class ItemKind:
             view = view_or_404(journey_map.id)
             kept = self.make_form(view, formdata=request.form)
             kept.after_extra_action(request.form["intent"], form)
-            return self.render_form(kept, view, item, message=message)
+            body, status = self.render_form(kept, view, item, message=message)
+            return (with_map_status(body, view) if request.htmx else body), status
         return self.render_form(form, view, item, status=422)
 
     def written(

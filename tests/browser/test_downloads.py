@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 def _download(page, button) -> tuple[str, bytes]:
     """Click a download button; (the file name the server suggested, the file's bytes)."""
-    with page.expect_download() as info:
+    # Generous: the first PNG or PDF of a run pays for starting cairo, fonts and WeasyPrint.
+    with page.expect_download(timeout=30_000) as info:
         button.click()
     download = info.value
     assert download.failure() is None, download.failure()

@@ -137,7 +137,7 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
 
     # And the silo map downloads as SVG: de-identified unless full detail is chosen.
     ui.nav("Silo map")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="SVG", exact=True).click()
     download = info.value
     assert download.suggested_filename.endswith(".svg")
@@ -145,7 +145,7 @@ def test_walk_the_users_path(ui, app_page, live_server, problems):
     assert body.lstrip().startswith("<?xml") or "<svg" in body
     assert "Power shut off" not in body
     page.get_by_role("radio", name=re.compile("Full detail")).check()
-    with page.expect_download() as info:
+    with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="SVG", exact=True).click()
     assert "Power shut off" in info.value.path().read_text(encoding="utf-8")
 
