@@ -109,13 +109,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from journeymap import access, vocab
-    from journeymap.forms import owner_options
+    from journeymap.forms import owner_form_inline, owner_options
     from journeymap.metrics import family_figures
 
     app.jinja_env.globals.update(
         figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
-        owner_options=owner_options,
+        owner_options=owner_options, owner_form_inline=owner_form_inline,
     )
 
 

@@ -31,6 +31,10 @@ def load_config(instance_path: Path) -> dict:
         # agencies, 160 caseworkers, 80 barriers) take 0.14 s; 800 take 1.4 s laid out for a
         # 16:9 slide, past the 1 s a drawing may take, and 500 people are not legible on a slide.
         "DOT_MAX_NODES": int(os.environ.get("JOURNEYMAP_DOT_MAX_NODES", "600")),
+        # Owners to choose from (agencies + caseworkers) above which a barrier card asks for its
+        # owner form when someone wants it, instead of carrying a select of everyone: at 100
+        # agencies and 500 caseworkers, 200 cards carrying 600 options each made a 4.8 MB page.
+        "OWNER_CHOICES_INLINE": 60,
         "WTF_CSRF_TIME_LIMIT": None,  # a workshop form may stay open for hours
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -4,7 +4,7 @@ map is simply not a valid choice."""
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
@@ -326,6 +326,13 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
         ("Caseworkers", [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),
     ]
     return [(label, items) for label, items in groups if items]
+
+
+def owner_form_inline(view: MapView, membership) -> bool:
+    """Whether a barrier card carries its owner form, or asks for it on demand (a long list)."""
+    if membership is not None and membership.role == "caseworker":
+        return True  # themselves and their own agency
+    return len(view.agencies) + len(view.caseworkers) <= current_app.config["OWNER_CHOICES_INLINE"]
 
 
 def owner_options(view: MapView, membership, chosen: str = "") -> Markup:

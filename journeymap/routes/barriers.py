@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, make_response, render_template, request
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request
 
 from journeymap import access, history
 from journeymap.access import requires
@@ -49,6 +49,26 @@ barrier_kind = ItemKind(
 barrier_kind.register(bp)
 
 
+@bp.get("/maps/<int:map_id>/barriers/<int:item_id>/owner")
+@requires("record_owner")
+def choose_owner(map_id: int, item_id: int):
+    """The owner form of one barrier, asked for from its card when the map has too many agencies
+    and caseworkers for every card to carry it (see partials/owner_chooser.html)."""
+    view = view_or_404(map_id)
+    item = view.barrier(item_id)
+    if item is None:
+        abort(404)
+    if not item.is_unowned:  # an owner was recorded meanwhile: the card as it is now
+        if request.htmx:
+            return _whole_card(render_template("partials/barrier.html", view=view, item=item), item_id)
+        return redirect(barrier_kind.page_url(map_id, item_id), code=303)
+    return form_response(
+        "partials/owner_form.html",
+        title=_owner_question(item), back_url=barrier_kind.page_url(map_id, item_id),
+        view=view, item=item, form=None, autofocus=True,
+    )
+
+
 @bp.post("/maps/<int:map_id>/barriers/<int:item_id>/owner")
 @requires("record_owner")
 def record_owner(map_id: int, item_id: int):
@@ -85,13 +105,18 @@ def record_owner(map_id: int, item_id: int):
         )
     return form_response(
         "partials/owner_form.html",
-        title="Whose job is it to fix this?",
+        title=_owner_question(view.barrier(item_id)),
         back_url=barrier_kind.page_url(map_id, item_id),
         status=409 if form.owner.errors and form.owner.data in form.allowed else 422,
         view=view,
         item=view.barrier(item_id),
         form=form,
     )
+
+
+def _owner_question(item) -> str:
+    """The title of the owner form's own page (without JavaScript): which barrier it is about."""
+    return f"Whose job is it to fix “{item.title}”?"
 
 
 def _whole_card(response, item_id: int):

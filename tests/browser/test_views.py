@@ -3,6 +3,7 @@ and the presentation view (its pictures load)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -88,4 +89,29 @@ def test_present_page_shows_its_pictures(ui, app_page, tmp_path, problems):
     assert _until(page, loaded) > 0
     expect(page.get_by_role("region", name="Journey view at full size, scrollable")).to_be_visible()
     expect(page.get_by_role("link", name="Back to the map")).to_be_visible()
+    problems.check()
+
+
+def test_a_long_list_of_owners_opens_on_demand_from_the_keyboard(ui, app_page, tmp_path, problems):
+    """80 agencies and caseworkers: each card asks for its owner form instead of carrying them."""
+    page = app_page
+    map_id = give_map(tmp_path, "fran@example.org", lambda: synth_map(
+        db.session, agencies=20, caseworkers_per_agency=3, touchpoints=20, barriers=6))
+    page.goto(ui.url(f"/maps/{map_id}/barriers"))
+    card = page.locator(f"#{page.locator('li.barrier.is-unowned').first.get_attribute('id')}")
+    title = card.get_by_role("heading").inner_text()
+    assert page.locator("li.barrier select[name=owner]").count() == 0
+
+    card.get_by_role("button", name=f"Choose an owner for {title}").focus()
+    page.keyboard.press("Enter")
+    choices = card.get_by_label("Whose job is it to fix this?")
+    expect(choices).to_be_focused()
+    assert choices.locator("option").count() == 1 + 80  # the prompt, then everyone
+    agency = choices.locator("optgroup[label=Agencies] option").first.inner_text()
+    choices.select_option(label=agency)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Record owner"
+    expect(card.get_by_role("status")).to_contain_text("Owner recorded")
+    expect(card).to_contain_text(agency)
+    expect(card).not_to_have_class(re.compile("is-unowned"))
     problems.check()

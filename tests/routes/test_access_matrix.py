@@ -165,6 +165,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "barriers.edit_barrier": {"GET": members(*EDITORS, "family"), "POST": members(*EDITORS, "family")},
     "barriers.delete_barrier": {"POST": members(*EDITORS)},  # family: only barriers they added
     "barriers.record_owner": {"POST": members(*EDITORS, "family", "caseworker")},
+    "barriers.choose_owner": {"GET": members(*EDITORS, "family", "caseworker")},
     # The silo map and downloads: reading.
     "silo.page": {"GET": members(*READERS)},
     "silo.image": {"GET": members(*READERS)},
@@ -272,7 +273,7 @@ ITEM_OF = {
 # Routes that name something on a map besides the map (an item, a membership, an invitation).
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
 ID_ROUTE = re.compile(
-    rf"\w+\.(show|edit|delete|move)_({'|'.join(ITEM_OF.values())})|barriers\.record_owner"
+    rf"\w+\.(show|edit|delete|move)_({'|'.join(ITEM_OF.values())})|barriers\.(record|choose)_owner"
     r"|members\.(change_role|remove|show_invitation|revoke)"
 )
 

@@ -12,9 +12,11 @@ from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from tests.routes.conftest import (
     HX,
+    add_to_map,
     assert_fragment,
     assert_redirect,
     assert_status_oob,
+    client_as,
     html,
     page_urls,
 )
@@ -185,3 +187,63 @@ def test_barrier_form_refuses_a_caseworker_from_a_different_agency(client, small
     assert response.status_code == 422
     assert "This caseworker is recorded at Test Housing Office" in html(response)
     assert all(b.title != "Mismatch" for b in view_of(small.id).barriers)
+
+
+# A long list of owners: the card asks for its owner form ----------------------------------------
+
+
+@pytest.fixture
+def long_list(app, monkeypatch):
+    """The small map's two owners (an agency, a caseworker) count as a long list."""
+    monkeypatch.setitem(app.config, "OWNER_CHOICES_INLINE", 1)
+
+
+def test_with_a_long_list_of_owners_the_card_asks_for_the_form_instead_of_carrying_it(
+    client, small, long_list
+):
+    body = html(client.get(f"/maps/{small.id}/barriers"))
+    card = body[body.index(f'id="barrier-{small.barrier}"'):]
+    card = card[:card.index("</li>")]
+    assert "<select" not in card and "<option" not in card
+    assert QUESTION in card
+    assert f'action="{owner_url(small)}"' in card and 'method="get"' in card
+    assert "Choose an owner<span class=\"visually-hidden\"> for No heat</span>" in card
+
+
+def test_the_owner_form_asked_for_with_htmx_comes_with_the_focus_on_its_choices(client, small, long_list):
+    body = assert_fragment(client.get(owner_url(small), headers=HX))
+    assert f'id="owner-form-{small.barrier}"' in body
+    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus', body)
+    assert f'value="agency:{small.agency}"' in body and f'value="caseworker:{small.caseworker}"' in body
+
+
+def test_the_owner_form_opens_on_a_page_of_its_own_without_javascript(client, small, long_list, view_of):
+    page = client.get(owner_url(small))
+    assert page.status_code == 200
+    body = html(page)
+    assert "<h1>Whose job is it to fix “No heat”?</h1>" in body
+    assert f'method="post" action="{owner_url(small)}"' in body
+    assert_redirect(client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}))
+    assert view_of(small.id).barrier(small.barrier).owner_agency_id == small.agency
+
+
+def test_asking_for_the_owner_form_of_a_barrier_owned_meanwhile_shows_the_card_as_it_is(
+    client, small, long_list
+):
+    assert_redirect(client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}))
+    card = client.get(owner_url(small), headers=HX)
+    assert card.status_code == 200
+    assert card.headers["HX-Retarget"] == f"#barrier-{small.barrier}"
+    assert "Test Housing Office" in html(card) and "<select" not in html(card)
+    assert_redirect(client.get(owner_url(small)), f"/maps/{small.id}/barriers#barrier-{small.barrier}")
+
+
+def test_another_maps_barrier_has_no_owner_form_here(client, small, other, long_list):
+    assert client.get(f"/maps/{small.id}/barriers/{other.barrier}/owner").status_code == 404
+    assert client.get(f"/maps/{small.id}/barriers/999999/owner", headers=HX).status_code == 404
+
+
+def test_a_caseworker_always_has_the_form_on_the_card_their_choices_are_two(app, small, long_list):
+    add_to_map(small.id, "rosa@example.org", "caseworker", caseworker_id=small.caseworker)
+    body = html(client_as(app, "rosa@example.org").get(f"/maps/{small.id}/barriers"))
+    assert f'<select id="owner-{small.barrier}" name="owner"' in body
