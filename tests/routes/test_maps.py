@@ -55,7 +55,7 @@ def item_rules(app: Flask):
 def kind_of(endpoint: str) -> str:
     """The kind of item an endpoint's item_id names: 'people.edit_agency' -> 'agency'."""
     name = endpoint.split(".")[1]
-    if name == "record_owner":
+    if name in ("record_owner", "choose_owner"):
         return "barrier"
     return name.rsplit("_", 1)[1]
 
