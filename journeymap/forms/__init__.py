@@ -366,6 +366,8 @@ class OwnerForm(Versioned, FlaskForm):
     """One step from "no one owns this" to an owner: pick an agency or a person, press the button."""
 
     owner = SelectField("Whose job is it to fix this?", choices=[], validate_choice=False)
+    # Sent by a form opened on demand from its card, so it is shown again as opened.
+    opened = HiddenField()
 
     def __init__(self, *args, view: MapView, membership=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,10 +58,15 @@ def choose_owner(map_id: int, item_id: int):
     item = view.barrier(item_id)
     if item is None:
         abort(404)
-    if not item.is_unowned:  # an owner was recorded meanwhile: the card as it is now
+    if not item.is_unowned:  # an owner was recorded meanwhile: the card as it is now, saying so
         if request.htmx:
-            return _whole_card(render_template("partials/barrier.html", view=view, item=item), item_id)
+            who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
+            card = render_template("partials/barrier.html", view=view, item=item,
+                                   owner_conflict=who or "Someone")
+            return _whole_card(card, item_id)
         return redirect(barrier_kind.page_url(map_id, item_id), code=303)
+    if request.args.get("closed") and request.htmx:  # "Close": the button again, with the focus
+        return render_template("partials/owner_chooser.html", view=view, item=item, autofocus=True)
     return form_response(
         "partials/owner_form.html",
         title=_owner_question(item), back_url=barrier_kind.page_url(map_id, item_id),

@@ -99,10 +99,5 @@ def changed(fragment: str | None, *, view: MapView, page_url: str, **context):
     if not request.htmx:
         return redirect(page_url, code=303)
     body = render_template(fragment, view=view, **context) if fragment else ""
-    return with_map_status(body, view)
-
-
-def with_map_status(body: str, view: MapView) -> Markup:
-    """An htmx answer to a write, with the map's status swapped out of band: the page then shows
-    the new revision, and its own live check does not fetch the page again for this change."""
-    return Markup(body) + Markup(render_template("partials/map_status.html", view=view, oob=True))
+    status = render_template("partials/map_status.html", view=view, oob=True)
+    return Markup(body) + Markup(status)

@@ -32,7 +32,6 @@ from journeymap.routes.common import (
     item_or_404,
     map_or_404,
     view_or_404,
-    with_map_status,
 )
 from journeymap.snapshot import MapView
 
@@ -126,8 +125,9 @@ class ItemKind:
             view = view_or_404(journey_map.id)
             kept = self.make_form(view, formdata=request.form)
             kept.after_extra_action(request.form["intent"], form)
-            body, status = self.render_form(kept, view, item, message=message)
-            return (with_map_status(body, view) if request.htmx else body), status
+            # No map status with it: other forms on the page list agencies and caseworkers too, and
+            # the page's live refresh (which keeps this form as it is) brings them the new one.
+            return self.render_form(kept, view, item, message=message)
         return self.render_form(form, view, item, status=422)
 
     def written(

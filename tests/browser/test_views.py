@@ -102,9 +102,20 @@ def test_a_long_list_of_owners_opens_on_demand_from_the_keyboard(ui, app_page, t
     title = card.get_by_role("heading").inner_text()
     assert page.locator("li.barrier select[name=owner]").count() == 0
 
-    card.get_by_role("button", name=f"Choose an owner for {title}").focus()
+    chooser = card.get_by_role("button", name=f"Choose an owner for {title}")
+    chooser.focus()
     page.keyboard.press("Enter")
     choices = card.get_by_label("Whose job is it to fix this?")
+    expect(choices).to_be_focused()
+    # Changed their mind: Close (after "Record owner") gives the button back, with the focus.
+    expect(page.locator(".htmx-added, .htmx-settling")).to_have_count(0)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(card.get_by_role("link", name="Close")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(chooser).to_be_focused()
+    expect(page.locator(".htmx-added, .htmx-settling")).to_have_count(0)
+    page.keyboard.press("Enter")
     expect(choices).to_be_focused()
     assert choices.locator("option").count() == 1 + 80  # the prompt, then everyone
     agency = choices.locator("optgroup[label=Agencies] option").first.inner_text()

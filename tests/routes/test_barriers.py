@@ -152,7 +152,8 @@ def test_an_invalid_owner_is_422_and_records_nothing(client, small, other, view_
     assert response.status_code == 422, html(response)[:500]
     body = html(response)
     assert ("<html" in body) is not htmx
-    error = re.search(rf'<p class="error" id="owner-{small.barrier}-error">(.*?)</p>', body, re.S)
+    error = re.search(rf'<p class="error" id="owner-{small.barrier}-error" role="alert">(.*?)</p>',
+                      body, re.S)
     assert error and "Choose who will own this barrier." in error.group(1)
     assert 'aria-invalid="true"' in body
     after = view_of(small.id)
@@ -215,6 +216,36 @@ def test_the_owner_form_asked_for_with_htmx_comes_with_the_focus_on_its_choices(
     assert f'id="owner-form-{small.barrier}"' in body
     assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus', body)
     assert f'value="agency:{small.agency}"' in body and f'value="caseworker:{small.caseworker}"' in body
+    # In use from the start, so a live refresh keeps it open; and it can be closed again.
+    assert 'data-dirty="1"' in body and 'name="opened" value="1"' in body
+    assert f'hx-get="{owner_url(small)}?closed=1"' in body and ">Close</a>" in body
+
+
+def test_closing_the_opened_owner_form_gives_the_button_back_with_the_focus(client, small, long_list):
+    body = assert_fragment(client.get(owner_url(small) + "?closed=1", headers=HX))
+    assert "<select" not in body
+    assert re.search(r'<button type="submit" class="primary" autofocus>Choose an owner', body)
+
+
+def test_a_choice_missing_from_the_opened_form_is_announced_and_keeps_it_open(client, small, long_list):
+    response = client.post(owner_url(small), data={"owner": "", "opened": "1"}, headers=HX)
+    body = assert_fragment(response, 422)
+    assert re.search(rf'<p class="error" id="owner-{small.barrier}-error" role="alert">', body)
+    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus aria-invalid="true"', body)
+    assert 'data-dirty="1"' in body and ">Close</a>" in body
+
+
+def test_an_inline_owner_form_answered_with_an_error_puts_the_focus_back_on_its_choices(client, small):
+    body = assert_fragment(client.post(owner_url(small), data={"owner": ""}, headers=HX), 422)
+    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus', body)
+    assert 'data-dirty' not in body and "Close" not in body
+
+
+def test_a_viewer_gets_no_owner_question_on_a_long_list_either(app, small, long_list):
+    add_to_map(small.id, "lee@example.org", "viewer")
+    body = html(client_as(app, "lee@example.org").get(f"/maps/{small.id}/barriers"))
+    assert "Choose an owner" not in body and QUESTION not in body
+    assert client_as(app, "lee@example.org").get(owner_url(small)).status_code == 403
 
 
 def test_the_owner_form_opens_on_a_page_of_its_own_without_javascript(client, small, long_list, view_of):
@@ -235,10 +266,11 @@ def test_asking_for_the_owner_form_of_a_barrier_owned_meanwhile_shows_the_card_a
     assert card.status_code == 200
     assert card.headers["HX-Retarget"] == f"#barrier-{small.barrier}"
     assert "Test Housing Office" in html(card) and "<select" not in html(card)
+    assert "Fran Facilitator (facilitator) changed this barrier a moment ago" in html(card)
     assert_redirect(client.get(owner_url(small)), f"/maps/{small.id}/barriers#barrier-{small.barrier}")
 
 
-def test_another_maps_barrier_has_no_owner_form_here(client, small, other, long_list):
+def test_another_maps_barrier_has_no_owner_form_here(client, small, other):
     assert client.get(f"/maps/{small.id}/barriers/{other.barrier}/owner").status_code == 404
     assert client.get(f"/maps/{small.id}/barriers/999999/owner", headers=HX).status_code == 404
 
@@ -246,4 +278,7 @@ def test_another_maps_barrier_has_no_owner_form_here(client, small, other, long_
 def test_a_caseworker_always_has_the_form_on_the_card_their_choices_are_two(app, small, long_list):
     add_to_map(small.id, "rosa@example.org", "caseworker", caseworker_id=small.caseworker)
     body = html(client_as(app, "rosa@example.org").get(f"/maps/{small.id}/barriers"))
-    assert f'<select id="owner-{small.barrier}" name="owner"' in body
+    select = body[body.index(f'<select id="owner-{small.barrier}" name="owner"'):]
+    select = select[:select.index("</select>")]
+    assert re.findall(r'<option value="([^"]+)"', select) == [
+        f"agency:{small.agency}", f"caseworker:{small.caseworker}"]
