@@ -13,8 +13,9 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed  # bench/timing.py: scripts run from bench/ have it on their path
 
 from journeymap import create_app
 from journeymap.demo import load_demo
@@ -25,15 +26,6 @@ from journeymap.snapshot import load_map_view
 # The synthetic view lives with the tests so both measure the same map.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.unit.test_journey_view import synthetic_view  # noqa: E402
-
-
-def timed(fn, repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def demo_view():

@@ -11,8 +11,9 @@ import argparse
 import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed  # bench/timing.py: scripts run from bench/ have it on their path
 
 from journeymap import create_app
 from journeymap.demo import load_demo
@@ -20,15 +21,6 @@ from journeymap.extensions import db
 from journeymap.render.exports import export_map
 from journeymap.render.silo import build_silo_graph
 from journeymap.snapshot import load_map_view
-
-
-def timed(fn, repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def main() -> None:

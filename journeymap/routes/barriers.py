@@ -79,7 +79,7 @@ def choose_owner(map_id: int, item_id: int):
 def record_owner(map_id: int, item_id: int):
     """The one-step answer to "whose job is it to fix this?"."""
     journey_map = map_or_404(map_id)
-    record = item_or_404(Barrier, journey_map, item_id)
+    record = item_or_404(Barrier, journey_map.id, item_id)
     # The one-step owner form answers "no one owns this"; changing an existing owner is an edit.
     if not record.is_unowned and not access.can("edit_barriers"):
         abort(403)

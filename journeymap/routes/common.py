@@ -21,10 +21,11 @@ def map_or_404(map_id: int) -> JourneyMap:
     return journey_map
 
 
-def item_or_404(model, journey_map: JourneyMap, item_id: int):
-    """An item of this map; an id from another map is as unknown as one that never existed."""
-    item = db.session.get(model, item_id)
-    if item is None or item.map_id != journey_map.id:
+def item_or_404(model, map_id: int, item_id: int, **get_options):
+    """A row of this map (an item, a membership, an invitation); an id from another map is as
+    unknown as one that never existed. `get_options` go to Session.get."""
+    item = db.session.get(model, item_id, **get_options)
+    if item is None or item.map_id != map_id:
         abort(404)
     return item
 

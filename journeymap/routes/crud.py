@@ -250,7 +250,7 @@ class ItemKind:
 
     def remove(self, map_id: int, item_id: int):
         journey_map = map_or_404(map_id)
-        record = item_or_404(self.model, journey_map, item_id)
+        record = item_or_404(self.model, journey_map.id, item_id)
         access.ensure_may_delete(record)
         view = view_or_404(map_id)
         # One conditional UPDATE claims the version, so a change saved a moment ago still stops this.

@@ -70,7 +70,7 @@ def touchpoint_fields(form) -> dict:
 
 def _move(kind_model, map_id: int, item_id: int, mover):
     journey_map = map_or_404(map_id)
-    record = item_or_404(kind_model, journey_map, item_id)
+    record = item_or_404(kind_model, journey_map.id, item_id)
     access.ensure_may_edit(record)
     try:
         step = int(request.form.get("step", ""))

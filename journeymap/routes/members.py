@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from journeymap.domain import members
 from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
 from journeymap.models import Invitation, Membership, User
-from journeymap.routes.common import map_or_404, view_or_404
+from journeymap.routes.common import item_or_404, map_or_404, view_or_404
 from journeymap.utctime import utcnow
 
 bp = Blueprint("members", __name__)
@@ -61,10 +61,7 @@ def page(map_id: int):
 
 def _membership_or_404(map_id: int, membership_id: int) -> Membership:
     # Read afresh: the one checked for access may be this one, read before the map was held.
-    membership = db.session.get(Membership, membership_id, populate_existing=True)
-    if membership is None or membership.map_id != map_id:
-        abort(404)
-    return membership
+    return item_or_404(Membership, map_id, membership_id, populate_existing=True)
 
 
 @bp.post("/maps/<int:map_id>/members/<int:membership_id>/role")
@@ -156,18 +153,11 @@ def invite(map_id: int):
     return redirect(url_for("members.show_invitation", map_id=map_id, invitation_id=invitation.id), code=303)
 
 
-def _invitation_or_404(map_id: int, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.map_id != map_id:
-        abort(404)
-    return invitation
-
-
 @bp.get("/maps/<int:map_id>/invitations/<int:invitation_id>")
 @requires("manage_members")
 def show_invitation(map_id: int, invitation_id: int):
     """For the projector: the code in large type, the link, and a QR code for phones."""
-    invitation = _invitation_or_404(map_id, invitation_id)
+    invitation = item_or_404(Invitation, map_id, invitation_id)
     link = url_for("join.invitation", code=invitation.code, _external=True)
     qr = segno.make(link, error="m")
     svg = qr.svg_inline(scale=8, dark="#000", light="#fff", omitsize=True)
@@ -180,7 +170,7 @@ def show_invitation(map_id: int, invitation_id: int):
 @bp.post("/maps/<int:map_id>/invitations/<int:invitation_id>/revoke")
 @requires("manage_members")
 def revoke(map_id: int, invitation_id: int):
-    invitation = _invitation_or_404(map_id, invitation_id)
+    invitation = item_or_404(Invitation, map_id, invitation_id)
     if invitation.revoked_at is None:
         members.revoke(invitation)
         history.record(map_id, "deleted", "invitation", invitation.id,
