@@ -111,11 +111,12 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap import access, vocab
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.metrics import family_figures
+    from journeymap.routes.live import live_page
 
     app.jinja_env.globals.update(
         figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
-        owner_options=owner_options, owner_form_inline=owner_form_inline,
+        owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
     )
 
 

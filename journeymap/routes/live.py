@@ -19,7 +19,18 @@ from journeymap.forms import small_int
 
 bp = Blueprint("live", __name__)
 
-PAGES = {"family", "journey", "people", "barriers", "silo", "members", "history", "other"}
+# The page each map page says it is in its live check (recorded with the person's presence), by
+# endpoint; any other page, or a value not listed here, is "other".
+PAGE_OF_ENDPOINT = {
+    "maps.overview": "family", "journey.page": "journey", "people.page": "people",
+    "barriers.page": "barriers", "silo.page": "silo", "journey_view.page": "journey view",
+    "brief.page": "brief", "data.page": "data", "members.page": "members", "history.page": "history",
+}
+PAGES = set(PAGE_OF_ENDPOINT.values()) | {"other"}
+
+
+def live_page(endpoint: str | None) -> str:
+    return PAGE_OF_ENDPOINT.get(endpoint, "other")
 
 
 @bp.post("/maps/<int:map_id>/live")

@@ -89,6 +89,16 @@ def test_an_unknown_page_name_is_recorded_as_other(client, small):
     assert db.session.scalar(select(Presence.page)) == "other"
 
 
+@pytest.mark.parametrize(("path", "page"), [
+    ("", "family"), ("/journey-view", "journey view"), ("/brief", "brief"), ("/data", "data"),
+])
+def test_every_map_page_says_which_page_it_is_and_that_is_recorded(client, small, path, page):
+    body = html(client.get(f"/maps/{small.id}{path}"))
+    assert f'hx-vals=\'{{"page": "{page}"}}\'' in body
+    check(client, small.id, page=page)
+    assert db.session.scalar(select(Presence.page)) == page
+
+
 def test_presence_is_per_map(client, small, other):
     check(client, other.id)
     assert here(check(client, small.id)) == ["Fran Facilitator (facilitator)"]
