@@ -386,8 +386,12 @@ def _key_rows(width: int) -> tuple[tuple[tuple[str, int], ...], ...]:
 # SVG -----------------------------------------------------------------------------------------
 
 
-def build_journey_svg(view: MapView, *, max_label: int = 28) -> str:
-    layout = layout_journey(view, max_label=max_label)
+def build_journey_svg(
+    view: MapView, *, max_label: int = 28, layout: JourneyLayout | None = None
+) -> str:
+    """The drawing; `layout`, when the caller has laid the view out already (the page does, for
+    its pinned headings), saves doing it again."""
+    layout = layout or layout_journey(view, max_label=max_label)
     out: list[str] = []
     height = layout.height if layout.cards else layout.key_y + 80 + MARGIN
     w = layout.width

@@ -75,10 +75,11 @@ def page(map_id: int):
     # Members see every name in the app anyway, so the page draws the full view.
     view, shown, stage = drawing_view(map_id, full=True, stage_id=stage_id_arg(request.args))
     # The renderer escapes every user string itself (tests/unit/test_journey_view.py).
-    svg = build_journey_svg(shown)
+    layout = jv.layout_journey(shown)
+    svg = build_journey_svg(shown, layout=layout)
     return render_template(
         "journey_view/page.html", view=view, shown=shown, stage=stage, svg=Markup(svg),
-        pinned=pinned_headings(shown, svg), steps_by_stage=steps_by_stage(shown),
+        pinned=pinned_headings(layout, svg), steps_by_stage=steps_by_stage(shown),
     )
 
 
@@ -136,7 +137,7 @@ def _without_ids(fragment: str) -> str:
     return re.sub(r' id="jv-[a-z]+-\d+"', "", fragment)
 
 
-def pinned_headings(view: MapView, svg: str) -> dict[str, Markup] | None:
+def pinned_headings(layout: jv.JourneyLayout, svg: str) -> dict[str, Markup] | None:
     """Copies of the drawing's lane names and stage headings, for the page to pin to the left and
     top of the scrolling frame (CSS position: sticky), so that deep inside a big map every card
     still shows its agency and its stage. Cut from the drawing itself (its `jv-lane-N` and
@@ -145,7 +146,6 @@ def pinned_headings(view: MapView, svg: str) -> dict[str, Markup] | None:
 
     Each is a whole <svg> whose size is in attributes: the page's CSP allows no inline style,
     so sizes and offsets that depend on the map cannot be CSS. None for an empty map."""
-    layout = jv.layout_journey(view)
     if not layout.cards:
         return None
     m, head_h, edge = jv.MARGIN, jv.STAGE_HEAD_H, jv.CARD_BORDER
