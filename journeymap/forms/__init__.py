@@ -316,11 +316,7 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
         me = view.caseworker(membership.caseworker_id)
         workers = [me] if me else []
         agencies = [a for a in agencies if me and a.id == me.agency_id]
-    agency_name = {a.id: a.name for a in view.agencies}
-    def worker_text(worker) -> str:
-        at = agency_name.get(worker.agency_id)
-        return f"{worker.display_name} ({at})" if at else worker.display_name
-
+    worker_text = _caseworker_choice(view)
     groups = [
         ("Agencies", [(f"agency:{a.id}", a.name) for a in agencies]),
         ("Caseworkers", [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),

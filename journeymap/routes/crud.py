@@ -273,6 +273,8 @@ class ItemKind:
         history.record(map_id, "deleted", self.name, item_id, summary=summary,
                        changes={label: value for label, _, value in before})
         db.session.commit()
+        if not request.htmx:  # a plain browser goes back to the page: no need to load the map again
+            return redirect(self.page_url(map_id), code=303)
         return self.written(view_or_404(map_id), None)
 
     def register(self, bp: Blueprint) -> None:
