@@ -60,10 +60,7 @@ def choose_owner(map_id: int, item_id: int):
         abort(404)
     if not item.is_unowned:  # an owner was recorded meanwhile: the card as it is now, saying so
         if request.htmx:
-            who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
-            card = render_template("partials/barrier.html", view=view, item=item,
-                                   owner_conflict=who or "Someone")
-            return _whole_card(card, item_id)
+            return _card_changed_meanwhile(view, item_id, status=200)
         return redirect(barrier_kind.page_url(map_id, item_id), code=303)
     if request.args.get("closed") and request.htmx:  # "Close": the button again, with the focus
         return render_template("partials/owner_chooser.html", view=view, item=item, autofocus=True)
@@ -85,6 +82,7 @@ def record_owner(map_id: int, item_id: int):
         abort(403)
     view = view_or_404(map_id)
     form = OwnerForm(view=view, membership=g.membership)
+    status = 422
     if form.validate_on_submit():
         before = view.owner_text(view.barrier(item_id)) or "No one"
         if conflicts.claim(Barrier, record, form.seen_version()):
@@ -100,23 +98,33 @@ def record_owner(map_id: int, item_id: int):
                                                     item=view.barrier(item_id), just_owned=request.htmx),
                                item_id)
         # Someone changed the barrier since this person looked: show it as it is now.
-        who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
         if request.htmx:
-            card = render_template("partials/barrier.html", view=view, item=view.barrier(item_id),
-                                   owner_conflict=who or "Someone")
-            return _whole_card(make_response(card, 409), item_id)
+            return _card_changed_meanwhile(view, item_id, status=409)
+        status = 409
         form.owner.errors.append(
-            f"{who or 'Someone'} changed this barrier a moment ago; check it and choose again."
+            f"{_who_changed(map_id, item_id)} changed this barrier a moment ago; check it and choose again."
         )
     return form_response(
         "partials/owner_form.html",
         title=_owner_question(view.barrier(item_id)),
         back_url=barrier_kind.page_url(map_id, item_id),
-        status=409 if form.owner.errors and form.owner.data in form.allowed else 422,
+        status=status,
         view=view,
         item=view.barrier(item_id),
         form=form,
     )
+
+
+def _who_changed(map_id: int, item_id: int) -> str:
+    who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
+    return who or "Someone"
+
+
+def _card_changed_meanwhile(view, item_id: int, *, status: int):
+    """The barrier's card as it is now, saying who changed it a moment ago."""
+    card = render_template("partials/barrier.html", view=view, item=view.barrier(item_id),
+                           owner_conflict=_who_changed(view.id, item_id))
+    return _whole_card(make_response(card, status), item_id)
 
 
 def _owner_question(item) -> str:
