@@ -7,11 +7,23 @@ import os
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from journeymap import create_app
 from journeymap.extensions import db
+from journeymap.models import JourneyMap
 from journeymap.snapshot import load_map_view
+
+
+def count_rows(model) -> int:
+    """Rows of a table in the database."""
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def count_maps() -> int:
+    return count_rows(JourneyMap)
+
 
 # argon2id still, but cheap: the suite hashes hundreds of passwords.
 FAST_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

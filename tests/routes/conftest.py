@@ -244,6 +244,12 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
+def error_of(body: str, field_id: str) -> str | None:
+    """The error shown beside a field (macros/forms.html), as text; None when there is none."""
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', body, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
+
+
 def assert_fragment(response, status: int = 200) -> str:
     """An htmx answer: the status, and a fragment rather than a whole page."""
     body = html(response)

@@ -27,6 +27,7 @@ from tests.routes.conftest import (
     add_to_map,
     assert_redirect,
     client_as,
+    error_of,
     html,
     make_user,
     sign_in,
@@ -44,12 +45,6 @@ def page_for_anyone(body: str, typed_email: str) -> str:
     body = body.replace(typed_email, "EMAIL")
     body = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1TOKEN", body)
-
-
-def error_of(body: str, field_id: str) -> str | None:
-    """The error shown beside a field (macros/forms.html), as text; None when there is none."""
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', body, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
 
 
 def invalid_fields(body: str) -> set[str]:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from journeymap.extensions import db
-from journeymap.models import JourneyMap
-
-
-def count_maps() -> int:
-    return db.session.scalar(select(func.count()).select_from(JourneyMap))
+from tests.conftest import count_maps
 
 
 def test_demo_loads_a_map(runner):

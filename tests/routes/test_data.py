@@ -22,7 +22,8 @@ from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
-from journeymap.models import HistoryEntry, JourneyMap, Membership
+from journeymap.models import HistoryEntry, Membership
+from tests.conftest import count_maps
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user, user_id
 
 ROLES = ["facilitator", "family", "caseworker", "contributor", "viewer"]
@@ -39,11 +40,6 @@ def upload(client, content: bytes | None, filename: str = "m.json"):
     """What the import form sends: a multipart body with the file (or without one)."""
     data = {} if content is None else {"file": (io.BytesIO(content), filename)}
     return client.post("/maps/import", data=data, content_type="multipart/form-data")
-
-
-def count_maps() -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(JourneyMap))
 
 
 def exported(map_id: int) -> list[HistoryEntry]:

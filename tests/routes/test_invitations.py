@@ -24,6 +24,7 @@ from tests.routes.conftest import (
     add_to_map,
     assert_redirect,
     client_as,
+    error_of,
     html,
     make_user,
     sign_in,
@@ -57,11 +58,6 @@ def uses(invitation: Invitation) -> int:
 
 def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
-
-
-def error_of(body: str, field_id: str) -> str | None:
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', body, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
 
 
 def flashes(browser) -> str:

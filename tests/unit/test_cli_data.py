@@ -6,24 +6,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from journeymap import demo
 from journeymap.auth.passwords import hash_password
 from journeymap.extensions import db
 from journeymap.interchange import map_to_json_dict
-from journeymap.models import HistoryEntry, JourneyMap, Membership, User
+from journeymap.models import HistoryEntry, Membership, User
 from journeymap.render.exports import map_to_dict
+from tests.conftest import count_maps, count_rows
 
 NO_MEMBERS = "has no members, so no one can open it in the browser"
-
-
-def count_maps() -> int:
-    return db.session.scalar(select(func.count()).select_from(JourneyMap))
-
-
-def count_rows(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def history_of(map_id: int) -> list[HistoryEntry]:

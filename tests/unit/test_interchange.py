@@ -10,7 +10,6 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func, select
 
 from journeymap import demo
 from journeymap.domain.barriers import add_barrier
@@ -26,9 +25,9 @@ from journeymap.interchange import (
     safe_cell,
     touchpoints_csv,
 )
-from journeymap.models import JourneyMap
 from journeymap.render.exports import map_to_dict
 from journeymap.snapshot import UNSTAGED_NAME
+from tests.conftest import count_maps
 
 
 def dumps(data: dict) -> str:
@@ -46,10 +45,6 @@ def reimport(view_of, data: dict):
     journey_map = import_map(db.session, data)
     db.session.commit()
     return view_of(journey_map.id)
-
-
-def count_maps() -> int:
-    return db.session.scalar(select(func.count()).select_from(JourneyMap))
 
 
 # Export and round trip --------------------------------------------------------------------------
