@@ -18,10 +18,10 @@ from pathlib import Path
 from timing import timed  # bench/timing.py: scripts run from bench/ have it on their path
 
 from journeymap import create_app
-from journeymap.demo import load_demo
 from journeymap.extensions import db
+from journeymap.readmodel.snapshot import load_map_view
 from journeymap.render.journey_view import build_journey_svg, layout_journey
-from journeymap.snapshot import load_map_view
+from journeymap.samples.demo import load_demo
 
 # The synthetic view lives with the tests so both measure the same map.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

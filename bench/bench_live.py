@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from journeymap import create_app  # noqa: E402
 from journeymap.auth.passwords import hash_password  # noqa: E402
-from journeymap.demo import load_demo  # noqa: E402
 from journeymap.extensions import db  # noqa: E402
 from journeymap.models import Membership, User  # noqa: E402
+from journeymap.samples.demo import load_demo  # noqa: E402
 
 PASSWORD = "bench password 1"
 

@@ -53,9 +53,9 @@ from journeymap.auth.passwords import hash_password  # noqa: E402
 from journeymap.domain.members import add_member  # noqa: E402
 from journeymap.extensions import db  # noqa: E402
 from journeymap.models import User  # noqa: E402
+from journeymap.readmodel.snapshot import load_map_view  # noqa: E402
 from journeymap.render.drawing import SiloOptions, clear_cache, draw_silo  # noqa: E402
-from journeymap.snapshot import load_map_view  # noqa: E402
-from journeymap.synth import synth_map  # noqa: E402
+from journeymap.samples.synth import synth_map  # noqa: E402
 
 # name -> (agencies, caseworkers per agency, touchpoints, barriers), from the issue
 SIZES = {

@@ -16,11 +16,11 @@ from pathlib import Path
 from timing import timed  # bench/timing.py: scripts run from bench/ have it on their path
 
 from journeymap import create_app
-from journeymap.demo import load_demo
+from journeymap.exports.downloads import export_map
 from journeymap.extensions import db
-from journeymap.render.exports import export_map
+from journeymap.readmodel.snapshot import load_map_view
 from journeymap.render.silo import build_silo_graph
-from journeymap.snapshot import load_map_view
+from journeymap.samples.demo import load_demo
 
 
 def main() -> None:

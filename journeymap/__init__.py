@@ -48,9 +48,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_access(app: Flask) -> None:
-    """Sessions, sign-in, and the one check every request passes (journeymap.access)."""
-    from journeymap import access
-    from journeymap.auth import sessions
+    """Sessions, sign-in, and the one check every request passes (journeymap.auth.access)."""
+    from journeymap.auth import access, sessions
 
     app.session_interface = sessions.SessionInterface()
     login_manager.login_view = "auth.sign_in"
@@ -108,9 +107,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from journeymap import access, vocab
+    from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
-    from journeymap.metrics import family_figures
+    from journeymap.kinds import vocab
+    from journeymap.readmodel.metrics import family_figures
     from journeymap.routes.live import live_page
 
     app.jinja_env.globals.update(
@@ -139,7 +139,6 @@ def register_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from journeymap.cli import commands
-    from journeymap.cli_data import commands as data_commands
 
-    for command in commands + data_commands:
+    for command in commands:
         app.cli.add_command(command)

@@ -1,17 +1,16 @@
 """Flask extensions, created unbound and bound to the app in create_app (no import cycles)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
-from sqlalchemy import MetaData, event
+from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
-
-from journeymap.utctime import UTCDateTime
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints, so Alembic can alter them later (SQLite batch mode needs names).
 NAMING_CONVENTION = {
@@ -21,6 +20,30 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database.
+
+    SQLite has no time zones: it hands back naive datetimes, so exports and history showed times
+    without an offset. Stored naive-in-UTC, read back as aware UTC; PostgreSQL keeps the zone itself.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: journeymap stores aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from journeymap import create_app
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
-from journeymap.snapshot import load_map_view
+from journeymap.readmodel.snapshot import load_map_view
 
 
 def count_rows(model) -> int:

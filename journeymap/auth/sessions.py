@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from journeymap.extensions import db, login_manager
 from journeymap.models import AuthSession, User
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 ACTIVE_KEY = "active_at"  # in the signed cookie: when this browser was last used (epoch seconds)
 

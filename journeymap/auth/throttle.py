@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from journeymap.extensions import db
 from journeymap.models import SignInThrottle
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 # The two databases journeymap runs on; both have INSERT … ON CONFLICT DO UPDATE … RETURNING.
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 
 from journeymap.extensions import db
 from journeymap.models import Invitation, JourneyMap, Membership, User
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 # Codes are read off a projector and typed on a phone: no 0/O, 1/I/L, and grouped in fours.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

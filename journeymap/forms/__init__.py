@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from journeymap import vocab
-from journeymap.snapshot import MapView
+from journeymap.kinds import vocab
+from journeymap.readmodel.snapshot import MapView
 
 SHORT = 200
 LONG = 5000

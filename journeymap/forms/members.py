@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from journeymap.access import ROLE_CHOICES
+from journeymap.auth.access import ROLE_CHOICES
 from journeymap.forms import WholeNumberField, options, text
 from journeymap.forms.accounts import email_field
 

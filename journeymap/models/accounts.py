@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 
 class User(UserMixin, db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 
 class JourneyMap(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 
 class HistoryEntry(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 
 class Membership(db.Model):
@@ -18,7 +18,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))  # see journeymap.access.ROLES
+    role: Mapped[str] = mapped_column(String(20))  # see journeymap.auth.access.ROLES
     # A caseworker member is one of the map's caseworkers: "their" touchpoints and the barriers
     # they may own are theirs through this link.
     caseworker_id: Mapped[int | None] = mapped_column(

@@ -4,7 +4,7 @@ Pure: a map view (de-identified unless full detail was chosen) and a few facts f
 history go in, plain data for the page and the PDF comes out (`build_brief`); `brief_pdf` turns
 the printed HTML into a PDF with WeasyPrint, which never fetches anything.
 
-What the page holds: the family's figures (journeymap.metrics.family_figures), the silo map, and
+What the page holds: the family's figures (journeymap.readmodel.metrics.family_figures), the silo map, and
 the barriers no one owns, most severe first, with an empty "Whose job is it?" column to write
 in at the meeting; below them, the barriers that were once unowned and have had an owner
 recorded since, with that owner.
@@ -34,11 +34,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from journeymap import vocab
-from journeymap.metrics import Figure, family_figures
+from journeymap.kinds import vocab
+from journeymap.readmodel.metrics import Figure, family_figures
+from journeymap.readmodel.snapshot import BarrierView, MapView
 from journeymap.render.pdf import html_to_pdf
 from journeymap.render.silo import SiloOptions
-from journeymap.snapshot import BarrierView, MapView
 
 # Long texts are cut so that a row stays a few lines high on paper.
 MAX_TITLE = 80

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from journeymap.readmodel.snapshot import MapView
 from journeymap.render import runner
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
-from journeymap.snapshot import MapView
 
 __all__ = ["Drawing", "SiloOptions", "cached_silo", "clear_cache", "draw_silo"]
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from journeymap import vocab
+from journeymap.kinds import vocab
+from journeymap.readmodel.snapshot import UNSTAGED_NAME, BarrierView, MapView, TouchpointView
 from journeymap.render.labels import plain
-from journeymap.snapshot import UNSTAGED_NAME, BarrierView, MapView, TouchpointView
 
 NO_AGENCY_NAME = "No agency recorded"
 EMPTY_MESSAGE = "No touchpoints yet"

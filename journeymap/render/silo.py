@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import graphviz
 
+from journeymap.readmodel.snapshot import AgencyView, BarrierView, MapView
 from journeymap.render.labels import label
-from journeymap.snapshot import AgencyView, BarrierView, MapView
 
 FONT = "DejaVu Sans"
 # A palette for colour-blind readers, from Okabe and Ito's: blue for the silos, bluish green for a

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from journeymap.access import PUBLIC, SIGNED_IN, requires
 from journeymap.auth import passwords, sessions, throttle
+from journeymap.auth.access import PUBLIC, SIGNED_IN, requires
 from journeymap.extensions import db
 from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
 from journeymap.models import User

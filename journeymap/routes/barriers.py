@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request
 
-from journeymap import access, history
-from journeymap.access import requires
-from journeymap.domain import barriers
+from journeymap.auth import access
+from journeymap.auth.access import requires
+from journeymap.domain import barriers, history
 from journeymap.extensions import db
 from journeymap.forms import BarrierForm, OwnerForm
 from journeymap.models import Barrier

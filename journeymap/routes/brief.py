@@ -12,9 +12,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
-from journeymap.access import requires
+from journeymap.auth.access import requires
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry
+from journeymap.models.utctime import utcnow
+from journeymap.readmodel.snapshot import MapView
 from journeymap.render.brief import (
     A4_PAPER,
     ANY_PAPER,
@@ -28,8 +30,6 @@ from journeymap.render.brief import (
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
-from journeymap.snapshot import MapView
-from journeymap.utctime import utcnow
 
 bp = Blueprint("brief", __name__)
 

@@ -9,9 +9,9 @@ from flask import abort, redirect, render_template, request
 from markupsafe import Markup
 
 from journeymap.extensions import db
-from journeymap.filters import only_stage
 from journeymap.models import JourneyMap
-from journeymap.snapshot import MapView, StageView, load_map_view
+from journeymap.readmodel.filters import only_stage
+from journeymap.readmodel.snapshot import MapView, StageView, load_map_view
 
 
 def map_or_404(map_id: int) -> JourneyMap:

@@ -22,9 +22,11 @@ from flask import Blueprint, abort, g, make_response, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from journeymap import access, history
+from journeymap.auth import access
+from journeymap.domain import history
 from journeymap.extensions import db
 from journeymap.forms import small_int
+from journeymap.readmodel.snapshot import MapView
 from journeymap.routes import conflicts
 from journeymap.routes.common import (
     changed,
@@ -33,7 +35,6 @@ from journeymap.routes.common import (
     map_or_404,
     view_or_404,
 )
-from journeymap.snapshot import MapView
 
 # An extra button inside a form (name="intent", e.g. "add this agency" inside the touchpoint
 # form; not "action", which is a touchpoint field): it gets the
@@ -61,7 +62,7 @@ class ItemKind:
     update: Callable[..., None]  # (journey_map, item, **fields)
     delete: Callable[..., None]  # (journey_map, item)
     page: str  # endpoint of the page that lists them
-    # Capabilities (journeymap.access) needed to add, and to edit or delete, items of this kind.
+    # Capabilities (journeymap.auth.access) needed to add, and to edit or delete, items of this kind.
     add_access: str = "edit_family"
     change_access: str = "edit_family"
     # item view -> id of the list a new item is appended to (kinds without a region)

@@ -11,13 +11,12 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from journeymap import history
-from journeymap.access import SIGNED_IN, requires
-from journeymap.domain import members
+from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.domain import history, members
+from journeymap.exports.downloads import DATA_FORMATS, data_export
+from journeymap.exports.interchange import ImportProblem, import_map, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
-from journeymap.interchange import ImportProblem, import_map, read_json
-from journeymap.render.exports import DATA_FORMATS, data_export
 from journeymap.routes.common import format_requested, view_or_404
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
 

@@ -1,7 +1,7 @@
 """What every download shares: the choice between de-identified (the default) and full detail,
 and answering with an attachment that is recorded in the map's history.
 
-De-identified is what a steering meeting may see (journeymap.deidentify). Full detail (names,
+De-identified is what a steering meeting may see (journeymap.exports.deidentify). Full detail (names,
 the family's story, dates) must be chosen on the form, by a member whose role may
 (`export_full`), and says so in the history entry.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import Response, abort, request
 
-from journeymap import history
-from journeymap.access import can
-from journeymap.deidentify import deidentify
+from journeymap.auth.access import can
+from journeymap.domain import history
+from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
+from journeymap.readmodel.snapshot import MapView
 from journeymap.routes.common import choice_arg, view_or_404
-from journeymap.snapshot import MapView
 
 DEIDENTIFIED, FULL = "deidentified", "full"
 DETAIL_LABELS = {

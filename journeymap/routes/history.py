@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from journeymap.access import requires
+from journeymap.auth.access import requires
 from journeymap.extensions import db
 from journeymap.forms import small_int
 from journeymap.models import HistoryEntry

@@ -9,10 +9,9 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from journeymap import history
-from journeymap.access import PUBLIC, requires
 from journeymap.auth import passwords, sessions
-from journeymap.domain import members
+from journeymap.auth.access import PUBLIC, requires
+from journeymap.domain import history, members
 from journeymap.extensions import db
 from journeymap.forms.accounts import SignUpForm
 from journeymap.forms.members import CodeForm

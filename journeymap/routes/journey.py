@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from journeymap import access, history
-from journeymap.access import requires
-from journeymap.domain import journey, people
+from journeymap.auth import access
+from journeymap.auth.access import requires
+from journeymap.domain import history, journey, people
 from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
 from journeymap.models import Stage, Touchpoint

@@ -18,9 +18,10 @@ import re
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
-from journeymap import live
-from journeymap.access import requires
-from journeymap.deidentify import deidentify
+from journeymap.auth.access import requires
+from journeymap.domain import live
+from journeymap.exports.deidentify import deidentify
+from journeymap.readmodel.snapshot import MapView, StageView, TouchpointView
 from journeymap.render import journey_view as jv
 from journeymap.render.journey_view import build_journey_svg
 from journeymap.render.pdf import html_to_pdf
@@ -32,7 +33,6 @@ from journeymap.routes.common import (
     view_or_404,
 )
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
-from journeymap.snapshot import MapView, StageView, TouchpointView
 
 bp = Blueprint("journey_view", __name__)
 

@@ -12,8 +12,8 @@ import json
 from flask import Blueprint, current_app, make_response, render_template, request
 from flask_login import current_user
 
-from journeymap import live
-from journeymap.access import requires
+from journeymap.auth.access import requires
+from journeymap.domain import live
 from journeymap.extensions import db
 from journeymap.forms import small_int
 

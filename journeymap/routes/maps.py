@@ -6,9 +6,8 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from journeymap import history
-from journeymap.access import SIGNED_IN, requires
-from journeymap.domain import family, members
+from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.domain import family, history, members
 from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
 from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership

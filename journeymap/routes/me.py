@@ -7,9 +7,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from journeymap import access, history
-from journeymap.access import SIGNED_IN, requires
-from journeymap.domain import journey, people
+from journeymap.auth import access
+from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.domain import history, journey, people
 from journeymap.extensions import db
 from journeymap.forms import TouchpointForm
 from journeymap.forms.members import IdentityForm

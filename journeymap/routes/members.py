@@ -10,15 +10,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from journeymap import history
-from journeymap.access import ROLE_CHOICES, requires
 from journeymap.auth import passwords
-from journeymap.domain import members
+from journeymap.auth.access import ROLE_CHOICES, requires
+from journeymap.domain import history, members
 from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
 from journeymap.models import Invitation, Membership, User
+from journeymap.models.utctime import utcnow
 from journeymap.routes.common import item_or_404, map_or_404, view_or_404
-from journeymap.utctime import utcnow
 
 bp = Blueprint("members", __name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from journeymap.access import requires
+from journeymap.auth.access import requires
 from journeymap.domain import people
 from journeymap.forms import AgencyForm, CaseworkerForm
 from journeymap.models import Agency, Caseworker

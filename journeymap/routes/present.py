@@ -1,7 +1,7 @@
 """The presentation view: the de-identified silo map and journey view, for a room.
 
 Made for a projector in a steering meeting: big, little else on screen, and always de-identified
-(journeymap.deidentify: the pseudonym, agencies and roles; no names, no story, no dates). The
+(journeymap.exports.deidentify: the pseudonym, agencies and roles; no names, no story, no dates). The
 page itself is drawn from the de-identified view, and its pictures are asked for with
 detail=deidentified, so nothing typed about the family can reach the screen from here.
 
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
 
-from journeymap.access import requires
-from journeymap.deidentify import deidentify
+from journeymap.auth.access import requires
+from journeymap.exports.deidentify import deidentify
+from journeymap.readmodel.snapshot import MapView, StageView
 from journeymap.render.silo import SiloOptions
 from journeymap.routes.common import choice_arg, stage_or_404, view_or_404
 from journeymap.routes.silo import option_args, options_from
-from journeymap.snapshot import MapView, StageView
 
 bp = Blueprint("present", __name__)
 

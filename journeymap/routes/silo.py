@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from journeymap import live
-from journeymap.access import requires
-from journeymap.deidentify import deidentify
+from journeymap.auth.access import requires
+from journeymap.domain import live
+from journeymap.exports.deidentify import deidentify
+from journeymap.exports.downloads import SILO_FORMATS, export_map
+from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
-from journeymap.render.exports import SILO_FORMATS, export_map
 from journeymap.render.runner import RenderError
 from journeymap.routes.common import (
     choice_arg,
@@ -24,7 +25,6 @@ from journeymap.routes.common import (
     view_or_404,
 )
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
-from journeymap.snapshot import MapView
 
 bp = Blueprint("silo", __name__)
 

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from journeymap import demo
+from journeymap.samples import demo
 from tests.browser.conftest import give_map
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from journeymap import demo
 from journeymap.extensions import db
-from journeymap.synth import synth_map
+from journeymap.samples import demo
+from journeymap.samples.synth import synth_map
 from tests.browser.conftest import give_map
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from flask.testing import FlaskClient
 
-from journeymap import create_app, demo
+from journeymap import create_app
 from journeymap.auth.passwords import hash_password
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
@@ -27,6 +27,7 @@ from journeymap.models import (
     Touchpoint,
     User,
 )
+from journeymap.samples import demo
 from tests.conftest import FAST_HASHING
 
 HX = {"HX-Request": "true"}

@@ -10,7 +10,7 @@ cannot ship before someone decides who may use it. The matrix then sends each re
 - "sign_in": a redirect to /sign-in (an htmx request gets "401" instead);
 - "403", "404": that status.
 
-The table is written out here rather than derived from journeymap.access.CAPABILITIES, so a
+The table is written out here rather than derived from journeymap.auth.access.CAPABILITIES, so a
 change to who may do what shows up as a failing expectation, to be confirmed or corrected.
 The item-level rules (a caseworker's own touchpoints, what the family may delete, whom a
 caseworker may record as a barrier's owner) have their own tests after the matrix.

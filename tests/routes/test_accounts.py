@@ -18,8 +18,8 @@ from journeymap.auth import sessions, throttle
 from journeymap.auth.passwords import verify_password
 from journeymap.extensions import db
 from journeymap.models import AuthSession, SignInThrottle, User
+from journeymap.models.utctime import utcnow
 from journeymap.routes.auth import NO_MATCH
-from journeymap.utctime import utcnow
 from tests.routes.conftest import (
     FACILITATOR,
     HX,

@@ -19,7 +19,7 @@ from journeymap.models import Barrier, HistoryEntry, JourneyMap, Membership
 from journeymap.render.brief import day_text
 from journeymap.render.runner import RenderError
 from journeymap.routes import brief as brief_routes
-from journeymap.synth import synth_map
+from journeymap.samples.synth import synth_map
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, user_id
 from tests.unit.test_brief import contains, pdf_text
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from journeymap.exports.downloads import EXPORT_FORMATS
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, Caseworker, HistoryEntry, JourneyMap, Stage, Touchpoint
-from journeymap.render.exports import EXPORT_FORMATS
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user
 
 # The markers ------------------------------------------------------------------------------------

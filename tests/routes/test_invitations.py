@@ -17,7 +17,7 @@ from journeymap.domain import members
 from journeymap.domain.family import start_map
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership, User
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 from tests.routes.conftest import (
     FACILITATOR,
     VersionFillingClient,

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from journeymap import live
+from journeymap.domain import live
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
@@ -19,7 +19,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Stage
 from journeymap.routes import journey_view
-from journeymap.synth import synth_map
+from journeymap.samples.synth import synth_map
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

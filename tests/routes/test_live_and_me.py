@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Agency, Caseworker, JourneyMap, Membership, Presence, Touchpoint
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 from tests.routes.conftest import (
     FACILITATOR,
     HX,

@@ -149,7 +149,7 @@ def test_every_page_of_a_small_map_shows_the_family(client, small):
 
 
 def test_every_page_of_the_demo_map_shows_the_family(client, demo_id):
-    from journeymap.demo import PSEUDONYM
+    from journeymap.samples.demo import PSEUDONYM
 
     for url in page_urls(demo_id):
         response = client.get(url)

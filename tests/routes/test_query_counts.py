@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from journeymap.extensions import db
 from journeymap.models import Touchpoint
-from journeymap.synth import synth_map
+from journeymap.samples.synth import synth_map
 from tests.routes.conftest import FACILITATOR, HX, add_to_map
 
 # (agencies, caseworkers per agency, touchpoints, barriers)

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from journeymap.deidentify import deidentify
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
 from journeymap.render import brief as brief_module
 from journeymap.render.brief import (

@@ -8,12 +8,12 @@ import json
 import pytest
 from sqlalchemy import select
 
-from journeymap import demo
 from journeymap.auth.passwords import hash_password
+from journeymap.exports.downloads import map_to_dict
+from journeymap.exports.interchange import map_to_json_dict
 from journeymap.extensions import db
-from journeymap.interchange import map_to_json_dict
 from journeymap.models import HistoryEntry, Membership, User
-from journeymap.render.exports import map_to_dict
+from journeymap.samples import demo
 from tests.conftest import count_maps, count_rows
 
 NO_MEMBERS = "has no members, so no one can open it in the browser"

@@ -7,15 +7,16 @@ import json
 
 import pytest
 
-from journeymap import demo, metrics, snapshot
-from journeymap.deidentify import REVIEWED_FIELDS, deidentify, household_role
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.exports.deidentify import REVIEWED_FIELDS, deidentify, household_role
+from journeymap.exports.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
 from journeymap.extensions import db
-from journeymap.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
+from journeymap.readmodel import metrics, snapshot
 from journeymap.render.silo import build_silo_graph
+from journeymap.samples import demo
 
 # Text about the family, one marker per field: none may survive.
 REMOVED = {

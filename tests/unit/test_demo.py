@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from journeymap import demo, vocab
 from journeymap.extensions import db
+from journeymap.kinds import vocab
 from journeymap.models import JourneyMap
 from journeymap.render.silo import build_silo_graph
+from journeymap.samples import demo
 
 ELECTRICITY = "Electricity shut off — no heat or hot water"
 

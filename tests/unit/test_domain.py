@@ -26,7 +26,7 @@ from journeymap.domain.people import (
 )
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, Touchpoint
-from journeymap.snapshot import UNSTAGED_NAME
+from journeymap.readmodel.snapshot import UNSTAGED_NAME
 
 
 def journey(view) -> list[tuple[str, list[str]]]:

@@ -11,13 +11,12 @@ import re
 
 import pytest
 
-from journeymap import demo
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
-from journeymap.extensions import db
-from journeymap.interchange import (
+from journeymap.exports.downloads import map_to_dict
+from journeymap.exports.interchange import (
     ImportProblem,
     barriers_csv,
     import_map,
@@ -25,8 +24,9 @@ from journeymap.interchange import (
     safe_cell,
     touchpoints_csv,
 )
-from journeymap.render.exports import map_to_dict
-from journeymap.snapshot import UNSTAGED_NAME
+from journeymap.extensions import db
+from journeymap.readmodel.snapshot import UNSTAGED_NAME
+from journeymap.samples import demo
 from tests.conftest import count_maps
 
 

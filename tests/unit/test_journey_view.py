@@ -15,8 +15,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from journeymap import demo, vocab
 from journeymap.extensions import db
+from journeymap.kinds import vocab
+from journeymap.readmodel.snapshot import (
+    UNSTAGED_NAME,
+    AgencyView,
+    BarrierView,
+    CaseworkerView,
+    MapView,
+    StageView,
+    TouchpointView,
+)
 from journeymap.render.journey_view import (
     CARD_PAD,
     EMPTY_MESSAGE,
@@ -27,15 +36,7 @@ from journeymap.render.journey_view import (
     layout_journey,
     text_width,
 )
-from journeymap.snapshot import (
-    UNSTAGED_NAME,
-    AgencyView,
-    BarrierView,
-    CaseworkerView,
-    MapView,
-    StageView,
-    TouchpointView,
-)
+from journeymap.samples import demo
 
 SVG = "{http://www.w3.org/2000/svg}"
 

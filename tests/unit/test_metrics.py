@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from journeymap import demo
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
-from journeymap.metrics import Figure, family_figures
+from journeymap.readmodel.metrics import Figure, family_figures
+from journeymap.samples import demo
 
 
 def figures_by_label(view) -> dict[str, int]:

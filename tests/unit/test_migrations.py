@@ -72,8 +72,8 @@ def test_the_migrated_schema_keeps_the_on_delete_rules(migrated):
 
 
 def test_the_demo_loads_into_a_migrated_database(migrated):
-    from journeymap import demo
-    from journeymap.snapshot import load_map_view
+    from journeymap.readmodel.snapshot import load_map_view
+    from journeymap.samples import demo
 
     journey_map = demo.load_demo()
     db.session.commit()

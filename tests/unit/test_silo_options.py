@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeymap.filters import only_stage
+from journeymap.readmodel.filters import only_stage
 from journeymap.render.silo import SiloOptions, build_silo_graph
 from tests.unit.test_silo_dot import family_lines, parse, small, times  # noqa: F401  (fixture)
 

@@ -7,13 +7,13 @@ import dataclasses
 import pytest
 from sqlalchemy import event
 
-from journeymap import demo
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint, move_stage
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
-from journeymap.snapshot import UNSTAGED_NAME, load_map_view
+from journeymap.readmodel.snapshot import UNSTAGED_NAME, load_map_view
+from journeymap.samples import demo
 
 
 def build_small_map():

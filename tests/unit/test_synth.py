@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from journeymap import metrics, vocab
+from journeymap.exports.interchange import map_to_json_dict
 from journeymap.extensions import db
-from journeymap.interchange import map_to_json_dict
+from journeymap.kinds import vocab
 from journeymap.models import Agency, Barrier, Caseworker, JourneyMap, Stage, Touchpoint
-from journeymap.synth import synth_document, synth_map
+from journeymap.readmodel import metrics
+from journeymap.samples.synth import synth_document, synth_map
 
 SIZE = {"agencies": 8, "caseworkers_per_agency": 3, "touchpoints": 40, "barriers": 15}
 

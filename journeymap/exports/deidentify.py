@@ -3,7 +3,7 @@
 The meeting needs the shape of the journey: which agencies, which roles, how many steps, how
 long the waits, how often the story was retold, which barriers no one owns. It does not need
 the family's story, anyone's name, or dates. `deidentify(view)` returns a new MapView with the
-same ids, the same structure and the same figures (journeymap.metrics gives the same numbers for
+same ids, the same structure and the same figures (journeymap.readmodel.metrics gives the same numbers for
 both), and this in place of what people typed:
 
 Kept as it is
@@ -52,7 +52,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from journeymap.snapshot import MapView, StageView
+from journeymap.readmodel.snapshot import MapView, StageView
 
 DEFAULT_CASEWORKER_ROLE = "Caseworker"
 DEFAULT_MEMBER_ROLE = "Household member"

@@ -10,13 +10,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from journeymap import history
-from journeymap.deidentify import deidentify
+from journeymap.domain import history
+from journeymap.exports.deidentify import deidentify
+from journeymap.exports.downloads import EXPORT_FORMATS, export_map
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
-from journeymap.render.exports import EXPORT_FORMATS, export_map
+from journeymap.readmodel.snapshot import load_map_view
 from journeymap.render.runner import RenderError
-from journeymap.snapshot import load_map_view
 
 
 @click.command("demo")
@@ -25,8 +25,8 @@ from journeymap.snapshot import load_map_view
 def demo_command(if_empty: bool) -> None:
     """Load the sample map (a family whose electricity was shut off, and fifteen caseworkers) with
     one account per role to try it; their password is printed and kept in instance/."""
-    from journeymap import demo_accounts
-    from journeymap.demo import load_demo
+    from journeymap.samples import demo_accounts
+    from journeymap.samples.demo import load_demo
 
     saved = Path(current_app.instance_path) / "demo-accounts.txt"
     if if_empty and db.session.scalar(select(func.count()).select_from(JourneyMap)):

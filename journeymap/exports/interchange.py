@@ -52,7 +52,7 @@ from typing import NoReturn
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from journeymap import vocab
+from journeymap.kinds import vocab
 from journeymap.models import (
     Agency,
     Barrier,
@@ -63,7 +63,7 @@ from journeymap.models import (
     Touchpoint,
     barrier_touchpoint,
 )
-from journeymap.snapshot import MapView
+from journeymap.readmodel.snapshot import MapView
 
 FORMAT_NAME = "journeymap"
 FORMAT_VERSION = 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from journeymap.snapshot import MapView
+from journeymap.readmodel.snapshot import MapView
 
 
 def only_stage(view: MapView, stage_id: int) -> MapView:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeymap.snapshot import MapView
+from journeymap.readmodel.snapshot import MapView
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, Membership, Presence, User
-from journeymap.utctime import utcnow
+from journeymap.models.utctime import utcnow
 
 # A presence row is rewritten at most this often, so a room of open pages polling every second
 # costs a read each, not a write each.

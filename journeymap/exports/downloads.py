@@ -1,7 +1,7 @@
 """Every file a map can be taken away as, built from one map view.
 
 Silo map: svg, png, pdf (drawn by render/drawing.py, with its limits and cache) and dot.
-Data: the whole map as JSON (journeymap.interchange, format version 2) and touchpoints and
+Data: the whole map as JSON (journeymap.exports.interchange, format version 2) and touchpoints and
 barriers as CSV. The view passed in is already what may leave: de-identified unless full detail
 was chosen (routes/exporting.py, cli.py).
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from journeymap.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
+from journeymap.exports.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
+from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, draw_silo
 from journeymap.render.silo import EVERYTHING
-from journeymap.snapshot import MapView
 
 SILO_FORMATS = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT"}
 DATA_FORMATS = {

@@ -12,12 +12,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from journeymap import history
+from journeymap.domain import history
 from journeymap.domain.members import add_member
+from journeymap.exports.interchange import ImportProblem, import_map, read_json
 from journeymap.extensions import db
-from journeymap.interchange import ImportProblem, import_map, read_json
 from journeymap.models import JourneyMap, User
-from journeymap.synth import synth_map
+from journeymap.samples.synth import synth_map
 
 COUNT = click.IntRange(min=0)
 

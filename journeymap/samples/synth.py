@@ -18,8 +18,8 @@ import random
 
 from sqlalchemy.orm import Session
 
-from journeymap import vocab
-from journeymap.interchange import FORMAT_NAME, FORMAT_VERSION, MAX_DAYS_WAITED, import_map
+from journeymap.exports.interchange import FORMAT_NAME, FORMAT_VERSION, MAX_DAYS_WAITED, import_map
+from journeymap.kinds import vocab
 from journeymap.models import JourneyMap
 
 STAGE_NAMES = ["Crisis", "Asking for help", "Intake", "Waiting", "Follow-up", "Settling"]

@@ -14,7 +14,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from journeymap import vocab
+from journeymap.kinds import vocab
 from journeymap.models import (
     Agency,
     Barrier,

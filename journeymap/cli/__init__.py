@@ -1,0 +1,5 @@
+"""flask commands: the demo map and exports (maps.py), synthetic maps and imports (data.py)."""
+
+from journeymap.cli import data, maps
+
+commands = maps.commands + data.commands

@@ -1,0 +1,1 @@
+"""What leaves the app: de-identification, JSON in and out, CSV, and downloads."""

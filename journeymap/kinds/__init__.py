@@ -1,0 +1,1 @@
+"""What the map holds: the kinds of item, their fields and the fixed vocabularies."""
