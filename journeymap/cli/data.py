@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from journeymap.domain import history
+from journeymap.domain.history import Actor
 from journeymap.domain.members import add_member
 from journeymap.exports.interchange import ImportProblem, import_map, read_json
 from journeymap.extensions import db
@@ -43,7 +44,7 @@ def find_owner(email: str | None) -> User | None:
 
 def finish(journey_map: JourneyMap, owner: User | None, *, command: str, how: str) -> None:
     """Put the owner on the map, record both in the map's history, and commit."""
-    actor = f"flask {command} (command line)"
+    actor = Actor.command(f"flask {command} (command line)")
     history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
                    changes={"How": how}, actor=actor)
     if owner is not None:

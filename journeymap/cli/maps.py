@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from journeymap.domain import history
+from journeymap.domain.history import Actor
 from journeymap.exports.deidentify import deidentify
 from journeymap.exports.downloads import EXPORT_FORMATS, export_map
 from journeymap.extensions import db
@@ -37,7 +38,7 @@ def demo_command(if_empty: bool) -> None:
     journey_map = load_demo()
     password = demo_accounts.create_demo_accounts(journey_map)
     history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                   changes={"How": "loaded as the demo"}, actor="flask demo (command line)")
+                   changes={"How": "loaded as the demo"}, actor=Actor.command("flask demo (command line)"))
     db.session.commit()
     demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")
@@ -65,7 +66,7 @@ def export_command(map_id: int, fmt: str, full_detail: bool, output: Path) -> No
     detail = "full detail" if full_detail else "de-identified"
     history.record(map_id, "exported", "map", map_id, summary=f"{fmt} export, {detail}",
                    changes={"Format": fmt, "Detail": detail, "File": output.name},
-                   actor="flask export (command line)")
+                   actor=Actor.command("flask export (command line)"))
     db.session.commit()
     click.echo(f"Wrote {output} ({len(result.content):,} bytes, {detail}).")
     if result.notice:

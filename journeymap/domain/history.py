@@ -1,16 +1,14 @@
 """Writing the map's history: who added, changed, deleted or exported what, and when.
 
-Called by the routes after a domain function and before the commit, so the entry and the change
-land in the same transaction (never one without the other). Values are the item's own fields;
+Written in the same transaction as the change it records (never one without the other), with the
+actor named explicitly. Values are the item's own fields;
 nothing here ever sees a password, a session token or an invitation code.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-
-from flask import g, has_request_context
-from flask_login import current_user
 
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry
@@ -18,18 +16,33 @@ from journeymap.models import HistoryEntry
 MAX_VALUE = 2000  # characters of one value kept in an entry; longer text is cut with a note
 
 
-def record(map_id: int, action: str, kind: str, item_id: int | None = None, *,
-           summary: str = "", changes: dict | None = None, actor: str = "") -> HistoryEntry:
-    """Append an entry. The actor is the signed-in user; outside a request (the command line)
-    `actor` names what did it."""
-    in_request = has_request_context()
-    membership = g.get("membership") if in_request else None
-    user = current_user if in_request and current_user.is_authenticated else None
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, as the history keeps it: a person (with their role on the map, when they
+    have one) or a command run on the server. Always passed explicitly, never read from the request,
+    so an entry cannot name the wrong person because some route forgot to set something up."""
+
+    user_id: int | None
+    name: str
+    role: str = ""
+
+    @classmethod
+    def person(cls, user, membership=None) -> Actor:
+        return cls(user.id, user.display_name, membership.role if membership is not None else "")
+
+    @classmethod
+    def command(cls, name: str) -> Actor:
+        return cls(None, name)
+
+
+def record(map_id: int, action: str, kind: str, item_id: int | None = None, *, actor: Actor,
+           summary: str = "", changes: dict | None = None) -> HistoryEntry:
+    """Append an entry, in the caller's transaction."""
     entry = HistoryEntry(
         map_id=map_id,
-        user_id=user.id if user else None,
-        actor_name=user.display_name if user else actor,
-        actor_role=membership.role if membership else "",
+        user_id=actor.user_id,
+        actor_name=actor.name,
+        actor_role=actor.role,
         action=action,
         kind=kind,
         item_id=item_id,

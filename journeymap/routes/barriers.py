@@ -11,7 +11,7 @@ from journeymap.extensions import db
 from journeymap.forms import BarrierForm, OwnerForm
 from journeymap.models import Barrier
 from journeymap.routes import conflicts
-from journeymap.routes.common import form_response, item_or_404, map_or_404, view_or_404
+from journeymap.routes.common import acting, form_response, item_or_404, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
 
 bp = Blueprint("barriers", __name__)
@@ -92,7 +92,7 @@ def record_owner(map_id: int, item_id: int):
             view = view_or_404(map_id)
             after = view.owner_text(view.barrier(item_id))
             history.record(map_id, "changed", "barrier", item_id, summary=record.title,
-                           changes={"Owner": [before, after]})
+                           changes={"Owner": [before, after]}, actor=acting())
             db.session.commit()
             return _whole_card(barrier_kind.written(view, "partials/barrier.html", item_id,
                                                     item=view.barrier(item_id), just_owned=request.htmx),

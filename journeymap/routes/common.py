@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, redirect, render_template, request
+from flask import abort, g, redirect, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from journeymap.readmodel.filters import only_stage
 from journeymap.readmodel.snapshot import MapView, StageView, load_map_view
+
+
+def acting() -> Actor:
+    """The signed-in person making this request, with their role on the map of the URL (if any)."""
+    return Actor.person(current_user, g.get("membership"))
 
 
 def map_or_404(map_id: int) -> JourneyMap:

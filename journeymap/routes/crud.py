@@ -29,6 +29,7 @@ from journeymap.forms import small_int
 from journeymap.readmodel.snapshot import MapView
 from journeymap.routes import conflicts
 from journeymap.routes.common import (
+    acting,
     changed,
     form_response,
     item_or_404,
@@ -170,7 +171,7 @@ class ItemKind:
         added = conflicts.compare(self.make_form(view, formdata=None), form, everything=True)
         created = self.add(journey_map, **self.stamp(self.fields_of(form), creating=True))
         history.record(map_id, "added", self.name, created.id, summary=_summary(created),
-                       changes={label: mine for label, _, mine in added})
+                       changes={label: mine for label, _, mine in added}, actor=acting())
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, created.id), code=303)
@@ -222,7 +223,7 @@ class ItemKind:
         rows = conflicts.compare(theirs, form)
         self.update(journey_map, record, **self.stamp(self.fields_of(form), creating=False))
         history.record(map_id, "changed", self.name, item_id, summary=_summary(record),
-                       changes={label: [before, after] for label, before, after in rows})
+                       changes={label: [before, after] for label, before, after in rows}, actor=acting())
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
@@ -272,7 +273,7 @@ class ItemKind:
         summary = _summary(record)
         self.delete(journey_map, record)
         history.record(map_id, "deleted", self.name, item_id, summary=summary,
-                       changes={label: value for label, _, value in before})
+                       changes={label: value for label, _, value in before}, actor=acting())
         db.session.commit()
         if not request.htmx:  # a plain browser goes back to the page: no need to load the map again
             return redirect(self.page_url(map_id), code=303)

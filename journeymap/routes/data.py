@@ -17,7 +17,7 @@ from journeymap.exports.downloads import DATA_FORMATS, data_export
 from journeymap.exports.interchange import ImportProblem, import_map, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
-from journeymap.routes.common import format_requested, view_or_404
+from journeymap.routes.common import acting, format_requested, view_or_404
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
 
 bp = Blueprint("data", __name__)
@@ -54,7 +54,8 @@ def import_file():
         else:
             g.membership = members.add_member(journey_map, current_user, "facilitator")
             history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                           changes={"How": f"imported from the file {upload.filename or 'uploaded'}"})
+                           changes={"How": f"imported from the file {upload.filename or 'uploaded'}"},
+                           actor=acting())
             db.session.commit()
             return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("data/import.html", form=form), 422 if form.errors else 200

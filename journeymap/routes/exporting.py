@@ -15,7 +15,7 @@ from journeymap.domain import history
 from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import MapView
-from journeymap.routes.common import choice_arg, view_or_404
+from journeymap.routes.common import acting, choice_arg, view_or_404
 
 DEIDENTIFIED, FULL = "deidentified", "full"
 DETAIL_LABELS = {
@@ -52,8 +52,7 @@ def send_export(map_id: int, content: bytes, mimetype: str, filename: str, *,
     history.record(
         map_id, "exported", "map", map_id,
         summary=f"{what} download, {'full detail' if full else 'de-identified'}",
-        changes={"Format": fmt, "Detail": DETAIL_LABELS[FULL if full else DEIDENTIFIED]},
-    )
+        changes={"Format": fmt, "Detail": DETAIL_LABELS[FULL if full else DEIDENTIFIED]}, actor=acting())
     db.session.commit()
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -16,6 +16,7 @@ from journeymap.extensions import db
 from journeymap.forms.accounts import SignUpForm
 from journeymap.forms.members import CodeForm
 from journeymap.models import Invitation, JourneyMap, User
+from journeymap.routes.common import acting
 
 bp = Blueprint("join", __name__)
 
@@ -77,7 +78,7 @@ def _join(found: Invitation):
         return render_template("join/problem.html", problem=problem), 410
     g.membership = membership
     history.record(found.map_id, "added", "member", membership.id, summary=current_user.display_name,
-                   changes={"Role": membership.role, "Joined with": "an invitation"})
+                   changes={"Role": membership.role, "Joined with": "an invitation"}, actor=acting())
     db.session.commit()
     return _onward(membership)
 

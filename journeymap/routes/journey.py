@@ -11,7 +11,7 @@ from journeymap.domain import history, journey, people
 from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
 from journeymap.models import Stage, Touchpoint
-from journeymap.routes.common import item_or_404, map_or_404, view_or_404
+from journeymap.routes.common import acting, item_or_404, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
 
 bp = Blueprint("journey", __name__)
@@ -36,7 +36,7 @@ def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
         return None
     agency = people.add_agency(journey_map, name=sub.name.data, sector=sub.sector.data)
     history.record(journey_map.id, "added", "agency", agency.id, summary=agency.name,
-                   changes={"Agency name": agency.name, "Added from": "the touchpoint form"})
+                   changes={"Agency name": agency.name, "Added from": "the touchpoint form"}, actor=acting())
     form.created_id = agency.id
     return f"Added the agency “{agency.name}” and chose it below."
 
@@ -50,7 +50,8 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
         journey_map, name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
     )
     history.record(journey_map.id, "added", "caseworker", worker.id, summary=worker.name or worker.role,
-                   changes={"Name": worker.name, "Role": worker.role, "Added from": "the touchpoint form"})
+                   changes={"Name": worker.name, "Role": worker.role, "Added from": "the touchpoint form"},
+                   actor=acting())
     form.created_id = worker.id
     return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
 
@@ -81,7 +82,7 @@ def _move(kind_model, map_id: int, item_id: int, mover):
     if mover(journey_map, record, step):
         history.record(map_id, "moved", kind_model.__name__.lower(), item_id,
                        summary=getattr(record, "name", None) or record.action,
-                       changes={"Moved": "earlier" if step < 0 else "later"})
+                       changes={"Moved": "earlier" if step < 0 else "later"}, actor=acting())
     db.session.commit()
     return step
 

@@ -12,7 +12,7 @@ from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
 from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership
 from journeymap.routes import conflicts
-from journeymap.routes.common import changed, form_response, map_or_404, view_or_404
+from journeymap.routes.common import acting, changed, form_response, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
 
 bp = Blueprint("maps", __name__)
@@ -45,7 +45,8 @@ def new():
     if form.validate_on_submit():
         journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
         g.membership = members.add_member(journey_map, current_user, "facilitator")
-        history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym)
+        history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
+        actor=acting())
         db.session.commit()
         return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
@@ -84,7 +85,7 @@ def edit_family(map_id: int):
                 **({"from_family": True} if g.membership.role == "family" else {}),
             )
             history.record(map_id, "changed", "family", map_id, summary=journey_map.pseudonym,
-                           changes={label: [before, after] for label, before, after in rows})
+                           changes={label: [before, after] for label, before, after in rows}, actor=acting())
             db.session.commit()
             return show_family(map_id)
         conflict = conflicts.changed_conflict(map_id, "family", map_id, theirs, form)

@@ -14,7 +14,7 @@ from journeymap.extensions import db
 from journeymap.forms import TouchpointForm
 from journeymap.forms.members import IdentityForm
 from journeymap.models import Membership
-from journeymap.routes.common import map_or_404, view_or_404
+from journeymap.routes.common import acting, map_or_404, view_or_404
 from journeymap.routes.journey import touchpoint_fields
 
 bp = Blueprint("me", __name__)
@@ -80,7 +80,8 @@ def add_touchpoint(map_id: int):
         fields.update(reported_by="family", from_family=True)
     created = journey.add_touchpoint(journey_map, created_by_id=current_user.id, **fields)
     history.record(map_id, "added", "touchpoint", created.id, summary=created.action,
-                   changes={"What the family had to do": created.action, "From": "My touchpoints"})
+                   changes={"What the family had to do": created.action, "From": "My touchpoints"},
+                   actor=acting())
     db.session.commit()
     flash(f"Added to {view.pseudonym}'s journey: “{created.action}”.")
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)
@@ -105,17 +106,18 @@ def identity(map_id: int):
         if agency_id is None:
             agency = people.add_agency(journey_map, name=form.new_agency.data, sector="other")
             history.record(map_id, "added", "agency", agency.id, summary=agency.name,
-                           changes={"Agency name": agency.name, "Added by": "a caseworker, for themselves"})
+                           changes={"Agency name": agency.name, "Added by": "a caseworker, for themselves"},
+                           actor=acting())
             agency_id = agency.id
         worker = people.add_caseworker(journey_map, name=form.name.data or "", role=form.role.data or "",
                                        agency_id=agency_id)
         history.record(map_id, "added", "caseworker", worker.id, summary=worker.name or worker.role,
-                       changes={"Added by": "themselves"})
+                       changes={"Added by": "themselves"}, actor=acting())
         membership.caseworker_id = worker.id
     else:
         membership.caseworker_id = int(form.caseworker_id.data)  # a choice of this map's free caseworkers
     history.record(map_id, "changed", "member", membership.id, summary=current_user.display_name,
                    changes={"Is caseworker": view.caseworker(membership.caseworker_id).display_name
-                            if view.caseworker(membership.caseworker_id) else "newly added"})
+                            if view.caseworker(membership.caseworker_id) else "newly added"}, actor=acting())
     db.session.commit()
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)

@@ -17,7 +17,7 @@ from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
 from journeymap.models import Invitation, Membership, User
 from journeymap.models.utctime import utcnow
-from journeymap.routes.common import item_or_404, map_or_404, view_or_404
+from journeymap.routes.common import acting, item_or_404, map_or_404, view_or_404
 
 bp = Blueprint("members", __name__)
 
@@ -79,7 +79,7 @@ def change_role(map_id: int, membership_id: int):
             return redirect(url_for("members.page", map_id=map_id), code=303)
         user = db.session.get(User, membership.user_id)
         history.record(map_id, "changed", "member", membership.id, summary=user.display_name,
-                       changes={"Role": [membership.role, form.role.data]})
+                       changes={"Role": [membership.role, form.role.data]}, actor=acting())
         membership.role = form.role.data
         db.session.commit()
     return redirect(url_for("members.page", map_id=map_id, _anchor=f"member-{membership.id}"), code=303)
@@ -96,7 +96,7 @@ def remove(map_id: int, membership_id: int):
         return redirect(url_for("members.page", map_id=map_id), code=303)
     user = db.session.get(User, membership.user_id)
     history.record(map_id, "deleted", "member", membership.id, summary=user.display_name,
-                   changes={"Role": membership.role})
+                   changes={"Role": membership.role}, actor=acting())
     db.session.delete(membership)
     db.session.commit()
     flash(f"{user.display_name} is no longer a member of this map.")
@@ -127,7 +127,7 @@ def create_account(map_id: int):
     db.session.flush()
     membership = members.add_member(journey_map, user, form.role.data)
     history.record(map_id, "added", "member", membership.id, summary=user.display_name,
-                   changes={"Role": form.role.data, "Account": "made by the facilitator"})
+                   changes={"Role": form.role.data, "Account": "made by the facilitator"}, actor=acting())
     db.session.commit()
     return _page(map_id, new_account={"user": user, "password": password, "role": form.role.data})
 
@@ -147,7 +147,7 @@ def invite(map_id: int):
     history.record(map_id, "added", "invitation", invitation.id, summary=f"invitation for {form.role.data}",
                    changes={"Role": form.role.data,
                             "Expires": invitation.expires_at.strftime("%H:%M UTC on %d %b %Y"),
-                            "Uses allowed": form.max_uses.data or "any"})
+                            "Uses allowed": form.max_uses.data or "any"}, actor=acting())
     db.session.commit()
     return redirect(url_for("members.show_invitation", map_id=map_id, invitation_id=invitation.id), code=303)
 
@@ -173,7 +173,7 @@ def revoke(map_id: int, invitation_id: int):
     if invitation.revoked_at is None:
         members.revoke(invitation)
         history.record(map_id, "deleted", "invitation", invitation.id,
-                       summary=f"invitation for {invitation.role} withdrawn")
+                       summary=f"invitation for {invitation.role} withdrawn", actor=acting())
         db.session.commit()
     flash("The invitation is withdrawn: its code and link no longer work.")
     return redirect(url_for("members.page", map_id=map_id), code=303)
