@@ -109,7 +109,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
-    from journeymap.kinds import vocab
+    from journeymap.kinds import vocab, wording
     from journeymap.readmodel.metrics import family_figures
     from journeymap.routes.live import live_page
 
@@ -117,6 +117,7 @@ def register_template_helpers(app: Flask) -> None:
         figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
+        history_lines=wording.lines,
     )
 
 

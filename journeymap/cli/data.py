@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from journeymap.domain import history
+from journeymap.domain.family import record_arrival
 from journeymap.domain.history import Actor
 from journeymap.domain.members import add_member
 from journeymap.exports.interchange import ImportProblem, import_map, read_json
@@ -42,11 +43,10 @@ def find_owner(email: str | None) -> User | None:
     return user
 
 
-def finish(journey_map: JourneyMap, owner: User | None, *, command: str, how: str) -> None:
+def finish(journey_map: JourneyMap, owner: User | None, *, command: str, **details) -> None:
     """Put the owner on the map, record both in the map's history, and commit."""
     actor = Actor.command(f"flask {command} (command line)")
-    history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                   changes={"How": how}, actor=actor)
+    record_arrival(journey_map, actor=actor, via=command, **details)
     if owner is not None:
         membership = add_member(journey_map, owner, "facilitator")
         history.record(journey_map.id, "added", "member", membership.id, summary=owner.display_name,
@@ -83,8 +83,8 @@ def synth_command(
         db.session, agencies=agencies, caseworkers_per_agency=caseworkers_per_agency,
         touchpoints=touchpoints, barriers=barriers, stages=stages, seed=seed,
     )
-    finish(journey_map, user, command="synth", how=(
-        f"made up by flask synth: {agencies} agencies, {caseworkers_per_agency} caseworkers per agency, "
+    finish(journey_map, user, command="synth", size=(
+        f"{agencies} agencies, {caseworkers_per_agency} caseworkers per agency, "
         f"{touchpoints} touchpoints, {barriers} barriers, {stages} stages, seed {seed}"
     ))
     click.echo(f"Created synthetic map {journey_map.id}.")
@@ -105,7 +105,7 @@ def import_command(file, owner: str | None) -> None:
         db.session.rollback()
         raise click.ClickException(f"{name} cannot be imported: {exc}") from exc
     # Not the file's name: people name files after the family, and the history keeps no real names.
-    finish(journey_map, user, command="import", how="imported from a JSON file")
+    finish(journey_map, user, command="import")
     click.echo(f"Imported {name} as map {journey_map.id}.")
     say_who_can_open(journey_map, user)
 

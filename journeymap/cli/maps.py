@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from journeymap.domain import history
+from journeymap.domain.exports import record_download
 from journeymap.domain.history import Actor
 from journeymap.exports.deidentify import deidentify
 from journeymap.exports.downloads import EXPORT_FORMATS, export_map
@@ -37,8 +37,6 @@ def demo_command(if_empty: bool) -> None:
         return
     journey_map = load_demo()
     password = demo_accounts.create_demo_accounts(journey_map)
-    history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                   changes={"How": "loaded as the demo"}, actor=Actor.command("flask demo (command line)"))
     db.session.commit()
     demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")
@@ -64,9 +62,8 @@ def export_command(map_id: int, fmt: str, full_detail: bool, output: Path) -> No
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(result.content)
     detail = "full detail" if full_detail else "de-identified"
-    history.record(map_id, "exported", "map", map_id, summary=f"{fmt} export, {detail}",
-                   changes={"Format": fmt, "Detail": detail, "File": output.name},
-                   actor=Actor.command("flask export (command line)"))
+    record_download(map_id, actor=Actor.command("flask export (command line)"), fmt=fmt, full=full_detail,
+                    file=output.name)
     db.session.commit()
     click.echo(f"Wrote {output} ({len(result.content):,} bytes, {detail}).")
     if result.notice:

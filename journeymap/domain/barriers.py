@@ -1,10 +1,15 @@
+"""Barriers the family hit, where they showed up, and whose job it is to fix them."""
+
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from journeymap.domain.common import add, apply, remove
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
+from journeymap.kinds.items import BARRIER
 from journeymap.models import Barrier, JourneyMap, barrier_touchpoint
+from journeymap.models.utctime import utcnow
 
 
 def _link(barrier: Barrier, touchpoint_ids: list[int]) -> None:
@@ -16,24 +21,51 @@ def _link(barrier: Barrier, touchpoint_ids: list[int]) -> None:
         )
 
 
-def add_barrier(journey_map: JourneyMap, touchpoint_ids: list[int], **fields) -> Barrier:
-    barrier = add(journey_map, Barrier(**fields))
+def _linked(barrier: Barrier) -> list[int]:
+    return list(db.session.scalars(
+        select(barrier_touchpoint.c.touchpoint_id).where(barrier_touchpoint.c.barrier_id == barrier.id)
+    ))
+
+
+def _owned(agency_id: int | None, caseworker_id: int | None) -> bool:
+    return agency_id is not None or caseworker_id is not None
+
+
+def _owner_moment(barrier: Barrier, fields: dict) -> dict:
+    """`owner_recorded_at` for a change of owner: now, when no one owned it and someone does now;
+    cleared when it goes back to no one; kept when one owner follows another."""
+    agency = fields.get("owner_agency_id", barrier.owner_agency_id)
+    worker = fields.get("owner_caseworker_id", barrier.owner_caseworker_id)
+    if not _owned(agency, worker):
+        return {"owner_recorded_at": None}
+    if barrier.is_unowned:
+        return {"owner_recorded_at": utcnow()}
+    return {}
+
+
+def add_barrier(journey_map: JourneyMap, touchpoint_ids: list[int], *, actor: Actor, **fields) -> Barrier:
+    # A barrier added with its owner never stood without one: no "owner recorded since" for it.
+    barrier = add(journey_map, Barrier(**fields), kind=BARRIER, actor=actor, links=touchpoint_ids)
     _link(barrier, touchpoint_ids)
     return barrier
 
 
 def update_barrier(
-    journey_map: JourneyMap, barrier: Barrier, touchpoint_ids: list[int], **fields
+    journey_map: JourneyMap, barrier: Barrier, touchpoint_ids: list[int], *, actor: Actor, **fields
 ) -> None:
-    apply(barrier, journey_map, **fields)
+    before = _linked(barrier)
     _link(barrier, touchpoint_ids)
+    apply(barrier, journey_map, kind=BARRIER, actor=actor, links_before=before, links_after=touchpoint_ids,
+          **fields, **_owner_moment(barrier, fields))
 
 
 def set_owner(
-    journey_map: JourneyMap, barrier: Barrier, agency_id: int | None, caseworker_id: int | None
+    journey_map: JourneyMap, barrier: Barrier, agency_id: int | None, caseworker_id: int | None, *,
+    actor: Actor,
 ) -> None:
-    apply(barrier, journey_map, owner_agency_id=agency_id, owner_caseworker_id=caseworker_id)
+    fields = {"owner_agency_id": agency_id, "owner_caseworker_id": caseworker_id}
+    apply(barrier, journey_map, kind=BARRIER, actor=actor, **fields, **_owner_moment(barrier, fields))
 
 
-def delete_barrier(journey_map: JourneyMap, barrier: Barrier) -> None:
-    remove(journey_map, barrier)
+def delete_barrier(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:
+    remove(journey_map, barrier, kind=BARRIER, actor=actor, links=_linked(barrier))

@@ -1,21 +1,26 @@
+"""The journey: stages the group names and orders, and the touchpoints within them."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from journeymap.domain.common import add, apply, next_position, remove
+from journeymap.domain.common import add, apply, moved, next_position, remove
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
+from journeymap.kinds.items import STAGE, TOUCHPOINT
 from journeymap.models import JourneyMap, Stage, Touchpoint
 
 
-def add_stage(journey_map: JourneyMap, name: str) -> Stage:
-    return add(journey_map, Stage(name=name, position=next_position(Stage, journey_map)))
+def add_stage(journey_map: JourneyMap, name: str, *, actor: Actor) -> Stage:
+    stage = Stage(name=name, position=next_position(Stage, journey_map))
+    return add(journey_map, stage, kind=STAGE, actor=actor)
 
 
-def rename_stage(journey_map: JourneyMap, stage: Stage, name: str) -> None:
-    apply(stage, journey_map, name=name)
+def rename_stage(journey_map: JourneyMap, stage: Stage, name: str, *, actor: Actor) -> None:
+    apply(stage, journey_map, kind=STAGE, actor=actor, name=name)
 
 
-def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
+def delete_stage(journey_map: JourneyMap, stage: Stage, *, actor: Actor) -> None:
     """Its touchpoints stay on the map, "not in a stage yet", in their order after any already there."""
     loose = _stage_touchpoints(journey_map, None)
     loose.extend(_stage_touchpoints(journey_map, stage.id))
@@ -24,7 +29,7 @@ def delete_stage(journey_map: JourneyMap, stage: Stage) -> None:
         if touchpoint.stage_id is not None:
             _bump_version(touchpoint)  # its stage changed: an edit form opened before is now stale
         touchpoint.stage_id = None
-    remove(journey_map, stage)
+    remove(journey_map, stage, kind=STAGE, actor=actor)
 
 
 def _bump_version(touchpoint: Touchpoint) -> None:
@@ -60,7 +65,7 @@ def _renumber(items) -> None:
         item.position = position
 
 
-def move_stage(journey_map: JourneyMap, stage: Stage, step: int) -> bool:
+def move_stage(journey_map: JourneyMap, stage: Stage, step: int, *, actor: Actor) -> bool:
     """Move a stage one place earlier (-1) or later (+1); False when it is already at that end."""
     stages = _ordered_stages(journey_map)
     index = stages.index(stage)
@@ -70,25 +75,28 @@ def move_stage(journey_map: JourneyMap, stage: Stage, step: int) -> bool:
     stages[index], stages[target] = stages[target], stages[index]
     _renumber(stages)
     journey_map.touch()
+    moved(journey_map, stage, kind=STAGE, actor=actor, step=step)
     return True
 
 
-def add_touchpoint(journey_map: JourneyMap, **fields) -> Touchpoint:
+def add_touchpoint(journey_map: JourneyMap, *, actor: Actor, note: dict | None = None,
+                   **fields) -> Touchpoint:
     position = next_position(Touchpoint, journey_map, _in_stage(fields.get("stage_id")))
-    return add(journey_map, Touchpoint(position=position, **fields))
+    return add(journey_map, Touchpoint(position=position, **fields), kind=TOUCHPOINT, actor=actor, note=note)
 
 
-def update_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, **fields) -> None:
+def update_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, *, actor: Actor, **fields) -> None:
     if "stage_id" in fields and fields["stage_id"] != touchpoint.stage_id:
         fields["position"] = next_position(Touchpoint, journey_map, _in_stage(fields["stage_id"]))
-    apply(touchpoint, journey_map, **fields)
+    apply(touchpoint, journey_map, kind=TOUCHPOINT, actor=actor, **fields)
 
 
-def delete_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint) -> None:
-    remove(journey_map, touchpoint)
+def delete_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, *, actor: Actor) -> None:
+    remove(journey_map, touchpoint, kind=TOUCHPOINT, actor=actor)
 
 
-def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) -> bool:
+def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int, *,
+                    actor: Actor) -> bool:
     """Move one place earlier (-1) or later (+1) in the journey.
 
     Within a stage it swaps with its neighbour; at the edge of a stage it crosses into the
@@ -102,6 +110,7 @@ def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) 
         siblings[index], siblings[target] = siblings[target], siblings[index]
         _renumber(siblings)
         journey_map.touch()
+        moved(journey_map, touchpoint, kind=TOUCHPOINT, actor=actor, step=step)
         return True
     # Crossing a stage boundary. Touchpoints without a stage are listed after every named stage
     # and can move up into the last one; "later" at the end of the journey is not a way out of it.
@@ -123,4 +132,5 @@ def move_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, step: int) 
     _bump_version(touchpoint)  # a form opened before the move would move it back
     _renumber(destination)
     journey_map.touch()
+    moved(journey_map, touchpoint, kind=TOUCHPOINT, actor=actor, step=step)
     return True

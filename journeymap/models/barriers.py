@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +36,9 @@ class Barrier(db.Model):
     owner_caseworker_id: Mapped[int | None] = mapped_column(
         ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
     )
+    # When it last went from no one's to someone's: what a steering meeting's "owner recorded since"
+    # lists. None while no one owns it, and for a barrier that had an owner from the start.
+    owner_recorded_at: Mapped[datetime | None]
     # Bumped by every edit of this item's content; an edit form carries the version its author saw.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Who added it: a caseworker may change only the barriers they added themselves.

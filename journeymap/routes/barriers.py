@@ -6,7 +6,8 @@ from flask import Blueprint, abort, g, make_response, redirect, render_template,
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
-from journeymap.domain import barriers, history
+from journeymap.domain import barriers
+from journeymap.domain.common import claim
 from journeymap.extensions import db
 from journeymap.forms import BarrierForm, OwnerForm
 from journeymap.models import Barrier
@@ -84,16 +85,11 @@ def record_owner(map_id: int, item_id: int):
     form = OwnerForm(view=view, membership=g.membership)
     status = 422
     if form.validate_on_submit():
-        before = view.owner_text(view.barrier(item_id)) or "No one"
-        if conflicts.claim(Barrier, record, form.seen_version()):
+        if claim(Barrier, record, form.seen_version()):
             agency_id, caseworker_id = form.owner_ids()
-            barriers.set_owner(journey_map, record, agency_id, caseworker_id)
-            db.session.flush()
-            view = view_or_404(map_id)
-            after = view.owner_text(view.barrier(item_id))
-            history.record(map_id, "changed", "barrier", item_id, summary=record.title,
-                           changes={"Owner": [before, after]}, actor=acting())
+            barriers.set_owner(journey_map, record, agency_id, caseworker_id, actor=acting())
             db.session.commit()
+            view = view_or_404(map_id)
             return _whole_card(barrier_kind.written(view, "partials/barrier.html", item_id,
                                                     item=view.barrier(item_id), just_owned=request.htmx),
                                item_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry
@@ -21,23 +21,6 @@ class Conflict:
     who: str  # "Ana (facilitator)", or "" when the history does not say
     when: datetime | None
     rows: tuple[tuple[str, str, str], ...]  # (field label, their value, your value), differing only
-
-
-def claim(model, record, seen: int | None) -> bool:
-    """Take the next version of `record` if it is still the one its author saw.
-
-    One conditional UPDATE, so two people saving at the same moment cannot both win.
-    """
-    if seen is None:
-        return False
-    result = db.session.execute(
-        update(model).where(model.id == record.id, model.version == seen).values(version=seen + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    record.version = seen + 1
-    return True
 
 
 def last_change(map_id: int, kind: str, item_id: int, action: str | None = None) -> HistoryEntry | None:

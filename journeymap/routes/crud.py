@@ -23,7 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from journeymap.auth import access
-from journeymap.domain import history
+from journeymap.domain.common import claim
 from journeymap.extensions import db
 from journeymap.forms import small_int
 from journeymap.readmodel.snapshot import MapView
@@ -43,14 +43,6 @@ from journeymap.routes.common import (
 ExtraAction = Callable[[Any, MapView, Any], str | None]
 
 
-def _summary(item) -> str:
-    """A few words naming an item in the history."""
-    for name in ("title", "action", "name", "display_name", "role"):
-        if value := getattr(item, name, ""):
-            return value
-    return ""
-
-
 @dataclass
 class ItemKind:
     name: str  # "agency": names templates, endpoints and DOM ids
@@ -59,9 +51,10 @@ class ItemKind:
     model: type
     make_form: Callable[..., Any]  # (view, formdata=..., obj=...) -> form
     fields_of: Callable[[Any], dict]  # form -> keyword arguments for the domain functions
-    add: Callable[..., Any]  # (journey_map, **fields) -> model
-    update: Callable[..., None]  # (journey_map, item, **fields)
-    delete: Callable[..., None]  # (journey_map, item)
+    # Domain functions; each records its own history entry, by the actor it is given.
+    add: Callable[..., Any]  # (journey_map, *, actor, **fields) -> model
+    update: Callable[..., None]  # (journey_map, item, *, actor, **fields)
+    delete: Callable[..., None]  # (journey_map, item, *, actor)
     page: str  # endpoint of the page that lists them
     # Capabilities (journeymap.auth.access) needed to add, and to edit or delete, items of this kind.
     add_access: str = "edit_family"
@@ -168,10 +161,7 @@ class ItemKind:
             return self._run_extra_action(journey_map, view, form, None)
         if not form.validate_on_submit():
             return self.render_form(form, view, status=422)
-        added = conflicts.compare(self.make_form(view, formdata=None), form, everything=True)
-        created = self.add(journey_map, **self.stamp(self.fields_of(form), creating=True))
-        history.record(map_id, "added", self.name, created.id, summary=_summary(created),
-                       changes={label: mine for label, _, mine in added}, actor=acting())
+        created = self.add(journey_map, actor=acting(), **self.stamp(self.fields_of(form), creating=True))
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, created.id), code=303)
@@ -215,15 +205,12 @@ class ItemKind:
         if not form.validate_on_submit():
             return self.render_form(form, view, item, status=422)
         theirs = self.make_form(view, obj=record, formdata=None)
-        if not conflicts.claim(self.model, record, form.seen_version()):
+        if not claim(self.model, record, form.seen_version()):
             conflict = conflicts.changed_conflict(map_id, self.name, item_id, theirs, form)
             form.version.data = record.version  # saving now means "mine, over theirs"
             body, _ = self.render_form(form, view, item, conflict=conflict)
             return self._retarget(body, item_id, 409) if request.htmx else (body, 409)
-        rows = conflicts.compare(theirs, form)
-        self.update(journey_map, record, **self.stamp(self.fields_of(form), creating=False))
-        history.record(map_id, "changed", self.name, item_id, summary=_summary(record),
-                       changes={label: [before, after] for label, before, after in rows}, actor=acting())
+        self.update(journey_map, record, actor=acting(), **self.stamp(self.fields_of(form), creating=False))
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
@@ -256,7 +243,7 @@ class ItemKind:
         access.ensure_may_delete(record)
         view = view_or_404(map_id)
         # One conditional UPDATE claims the version, so a change saved a moment ago still stops this.
-        if not conflicts.claim(self.model, record, small_int(request.form.get("version"))):
+        if not claim(self.model, record, small_int(request.form.get("version"))):
             last = conflicts.last_change(map_id, self.name, item_id)
             who, when = conflicts.describe(last)
             body = render_template(
@@ -268,12 +255,7 @@ class ItemKind:
                                        title=f"Delete this {self.noun}?",
                                        back_url=self.page_url(map_id, item_id)), 409
             return self._retarget(body, item_id, 409)
-        before = conflicts.compare(self.make_form(view, formdata=None),
-                                   self.make_form(view, obj=record, formdata=None), everything=True)
-        summary = _summary(record)
-        self.delete(journey_map, record)
-        history.record(map_id, "deleted", self.name, item_id, summary=summary,
-                       changes={label: value for label, _, value in before}, actor=acting())
+        self.delete(journey_map, record, actor=acting())
         db.session.commit()
         if not request.htmx:  # a plain browser goes back to the page: no need to load the map again
             return redirect(self.page_url(map_id), code=303)

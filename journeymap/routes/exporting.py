@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Response, abort, request
 
 from journeymap.auth.access import can
-from journeymap.domain import history
+from journeymap.domain.exports import record_download
 from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import MapView
@@ -49,10 +49,7 @@ def export_view(map_id: int, full: bool) -> MapView:
 def send_export(map_id: int, content: bytes, mimetype: str, filename: str, *,
                 what: str, fmt: str, full: bool) -> Response:
     """Record the download in the map's history (same commit) and answer it as an attachment."""
-    history.record(
-        map_id, "exported", "map", map_id,
-        summary=f"{what} download, {'full detail' if full else 'de-identified'}",
-        changes={"Format": fmt, "Detail": DETAIL_LABELS[FULL if full else DEIDENTIFIED]}, actor=acting())
+    record_download(map_id, actor=acting(), fmt=fmt, full=full, what=what)
     db.session.commit()
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

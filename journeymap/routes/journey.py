@@ -7,7 +7,7 @@ from werkzeug.exceptions import BadRequest
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
-from journeymap.domain import history, journey, people
+from journeymap.domain import journey, people
 from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
 from journeymap.models import Stage, Touchpoint
@@ -34,9 +34,8 @@ def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
     sub = form.new_agency
     if not sub.validate(extra_validators=None):
         return None
-    agency = people.add_agency(journey_map, name=sub.name.data, sector=sub.sector.data)
-    history.record(journey_map.id, "added", "agency", agency.id, summary=agency.name,
-                   changes={"Agency name": agency.name, "Added from": "the touchpoint form"}, actor=acting())
+    agency = people.add_agency(journey_map, actor=acting(), note={"via": "touchpoint_form"},
+                               name=sub.name.data, sector=sub.sector.data)
     form.created_id = agency.id
     return f"Added the agency “{agency.name}” and chose it below."
 
@@ -47,11 +46,9 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
         return None
     agency_id = form.agency_id.data if form.agency_id.validate(form) else None
     worker = people.add_caseworker(
-        journey_map, name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
+        journey_map, actor=acting(), note={"via": "touchpoint_form"},
+        name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
     )
-    history.record(journey_map.id, "added", "caseworker", worker.id, summary=worker.name or worker.role,
-                   changes={"Name": worker.name, "Role": worker.role, "Added from": "the touchpoint form"},
-                   actor=acting())
     form.created_id = worker.id
     return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
 
@@ -79,10 +76,7 @@ def _move(kind_model, map_id: int, item_id: int, mover):
         raise BadRequest("step must be -1 or 1") from exc
     if step not in (-1, 1):
         raise BadRequest("step must be -1 or 1")
-    if mover(journey_map, record, step):
-        history.record(map_id, "moved", kind_model.__name__.lower(), item_id,
-                       summary=getattr(record, "name", None) or record.action,
-                       changes={"Moved": "earlier" if step < 0 else "later"}, actor=acting())
+    mover(journey_map, record, step, actor=acting())  # records the move, when there was one
     db.session.commit()
     return step
 
@@ -94,8 +88,8 @@ stage_kind = ItemKind(
     model=Stage,
     make_form=lambda view, **kw: StageForm(**kw),
     fields_of=lambda form: {"name": form.name.data},
-    add=lambda journey_map, name: journey.add_stage(journey_map, name),
-    update=lambda journey_map, stage, name: journey.rename_stage(journey_map, stage, name),
+    add=journey.add_stage,
+    update=journey.rename_stage,
     delete=journey.delete_stage,
     page="journey.page",
     add_access="edit_stages",

@@ -7,7 +7,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from journeymap.auth.access import SIGNED_IN, requires
-from journeymap.domain import family, history, members
+from journeymap.domain import family, members
+from journeymap.domain.common import claim
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
 from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership
@@ -43,10 +45,11 @@ def index():
 def new():
     form = FamilyForm()
     if form.validate_on_submit():
-        journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
+        # Whoever starts a map is its first facilitator, and is recorded as one.
+        starter = Actor(current_user.id, current_user.display_name, "facilitator")
+        journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "",
+                                       actor=starter)
         g.membership = members.add_member(journey_map, current_user, "facilitator")
-        history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-        actor=acting())
         db.session.commit()
         return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
@@ -75,17 +78,15 @@ def edit_family(map_id: int):
     conflict = None
     if form.validate_on_submit():
         theirs = FamilyForm(obj=journey_map, formdata=None)
-        if conflicts.claim(JourneyMap, journey_map, form.seen_version()):
-            rows = conflicts.compare(theirs, form)
+        if claim(JourneyMap, journey_map, form.seen_version()):
             family.update_family(
                 journey_map,
+                actor=acting(),
                 pseudonym=form.pseudonym.data,
                 situation=form.situation.data or "",
                 hopes=form.hopes.data or "",
                 **({"from_family": True} if g.membership.role == "family" else {}),
             )
-            history.record(map_id, "changed", "family", map_id, summary=journey_map.pseudonym,
-                           changes={label: [before, after] for label, before, after in rows}, actor=acting())
             db.session.commit()
             return show_family(map_id)
         conflict = conflicts.changed_conflict(map_id, "family", map_id, theirs, form)

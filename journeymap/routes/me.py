@@ -78,10 +78,8 @@ def add_touchpoint(map_id: int):
     fields = touchpoint_fields(form)
     if membership.role == "family":
         fields.update(reported_by="family", from_family=True)
-    created = journey.add_touchpoint(journey_map, created_by_id=current_user.id, **fields)
-    history.record(map_id, "added", "touchpoint", created.id, summary=created.action,
-                   changes={"What the family had to do": created.action, "From": "My touchpoints"},
-                   actor=acting())
+    created = journey.add_touchpoint(journey_map, actor=acting(), note={"via": "my_touchpoints"},
+                                     created_by_id=current_user.id, **fields)
     db.session.commit()
     flash(f"Added to {view.pseudonym}'s journey: “{created.action}”.")
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)

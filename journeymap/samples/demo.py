@@ -11,11 +11,14 @@ builds the map through the domain functions only, and never commits (the caller 
 
 from __future__ import annotations
 
-from journeymap.domain.barriers import add_barrier, set_owner
+from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
+from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.models import JourneyMap
+
+DEMO_ACTOR = Actor.command("flask demo (command line)")
 
 PSEUDONYM = "Family R. (pseudonym)"
 
@@ -251,17 +254,19 @@ BARRIERS = {
 }
 
 
-def load_demo() -> JourneyMap:
-    """Build the demo map in the current session and return it; the caller commits."""
-    journey_map = start_map(PSEUDONYM, SITUATION, HOPES)
+def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
+    """Build the demo map in the current session and return it; the caller commits. Each item is
+    in the map's history, added by `actor`."""
+    journey_map = start_map(PSEUDONYM, SITUATION, HOPES, actor=actor, note={"via": "demo"})
     for role, age_band in MEMBERS:
-        add_member(journey_map, role, age_band)
-    stages = {key: add_stage(journey_map, name) for key, name in STAGES.items()}
+        add_member(journey_map, actor=actor, role=role, age_band=age_band)
+    stages = {key: add_stage(journey_map, actor=actor, name=name) for key, name in STAGES.items()}
     agencies = {
-        key: add_agency(journey_map, name, sector) for key, (name, sector) in AGENCIES.items()
+        key: add_agency(journey_map, actor=actor, name=name, sector=sector)
+        for key, (name, sector) in AGENCIES.items()
     }
     caseworkers = {
-        key: add_caseworker(journey_map, agency_id=agencies[agency].id, **fields)
+        key: add_caseworker(journey_map, actor=actor, agency_id=agencies[agency].id, **fields)
         for key, (agency, fields) in _split(CASEWORKERS, "agency")
     }
 
@@ -270,6 +275,7 @@ def load_demo() -> JourneyMap:
         agency_id, caseworker_id = _who(who, agencies, caseworkers)
         touchpoints[key] = add_touchpoint(
             journey_map,
+            actor=actor,
             stage_id=stages[stage].id,
             agency_id=agency_id,
             caseworker_id=caseworker_id,
@@ -277,9 +283,10 @@ def load_demo() -> JourneyMap:
         )
 
     for _, (owner, at, fields) in _split(BARRIERS, "owner", "at"):
-        barrier = add_barrier(journey_map, [touchpoints[k].id for k in at], **fields)
-        if owner is not None:
-            set_owner(journey_map, barrier, *_who(owner, agencies, caseworkers))
+        # Owners recorded with the barrier: the demo's owned barriers never stood without one.
+        owner_agency_id, owner_caseworker_id = _who(owner, agencies, caseworkers)
+        add_barrier(journey_map, [touchpoints[k].id for k in at], actor=actor,
+                    owner_agency_id=owner_agency_id, owner_caseworker_id=owner_caseworker_id, **fields)
     return journey_map
 
 

@@ -28,6 +28,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Membership, User
+from tests.actors import SETUP
 from tests.browser.conftest import BrowserProblems
 
 pytestmark = pytest.mark.browser
@@ -64,13 +65,14 @@ def _seed(database_url: str) -> dict:
             users[key] = User(email=email, display_name=name, password_hash=hashed)
             db.session.add(users[key])
         db.session.flush()
-        journey_map = start_map("Family R.", "The power was shut off.", "Heat.")
-        stage = add_stage(journey_map, "Crisis")
-        agency = add_agency(journey_map, "Energy Assistance", "nonprofit")
-        rosa = add_caseworker(journey_map, name="Rosa", role="Intake worker", agency_id=agency.id)
+        journey_map = start_map("Family R.", "The power was shut off.", "Heat.", actor=SETUP)
+        stage = add_stage(journey_map, "Crisis", actor=SETUP)
+        agency = add_agency(journey_map, "Energy Assistance", "nonprofit", actor=SETUP)
+        rosa = add_caseworker(journey_map, name="Rosa", role="Intake worker", agency_id=agency.id,
+            actor=SETUP)
         first = add_touchpoint(journey_map, action="First call", stage_id=stage.id, agency_id=agency.id,
-                               created_by_id=users["facilitator"].id)
-        add_barrier(journey_map, [first.id], title="Power shut off", severity="high")
+                               created_by_id=users["facilitator"].id, actor=SETUP)
+        add_barrier(journey_map, [first.id], title="Power shut off", severity="high", actor=SETUP)
         for role in ("facilitator", "caseworker", "family"):
             db.session.add(Membership(map_id=journey_map.id, user_id=users[role].id, role=role,
                                       caseworker_id=rosa.id if role == "caseworker" else None))

@@ -28,6 +28,7 @@ from journeymap.models import (
     User,
 )
 from journeymap.samples import demo
+from tests.actors import SETUP
 from tests.conftest import FAST_HASHING
 
 HX = {"HX-Request": "true"}
@@ -184,19 +185,19 @@ class SmallMap:
 
 
 def build_small_map(pseudonym: str = "Family T. (test)") -> SmallMap:
-    journey_map = start_map(pseudonym, "Their heating broke in winter.", "Warm again.")
-    member = add_member(journey_map, "Mother", "25-44")
-    stage1 = add_stage(journey_map, "Crisis")
-    stage2 = add_stage(journey_map, "Intake")
-    agency = add_agency(journey_map, "Test Housing Office", "housing")
-    worker = add_caseworker(journey_map, name="Ada", role="Intake worker", agency_id=agency.id)
+    journey_map = start_map(pseudonym, "Their heating broke in winter.", "Warm again.", actor=SETUP)
+    member = add_member(journey_map, "Mother", "25-44", actor=SETUP)
+    stage1 = add_stage(journey_map, "Crisis", actor=SETUP)
+    stage2 = add_stage(journey_map, "Intake", actor=SETUP)
+    agency = add_agency(journey_map, "Test Housing Office", "housing", actor=SETUP)
+    worker = add_caseworker(journey_map, name="Ada", role="Intake worker", agency_id=agency.id, actor=SETUP)
     tp1 = add_touchpoint(
         journey_map, action="First call", stage_id=stage1.id, agency_id=agency.id,
-        caseworker_id=worker.id,
+        caseworker_id=worker.id, actor=SETUP
     )
-    tp2 = add_touchpoint(journey_map, action="Second visit", stage_id=stage1.id)
-    tp3 = add_touchpoint(journey_map, action="Third form", stage_id=stage2.id)
-    barrier = add_barrier(journey_map, [tp1.id], title="No heat", severity="high")
+    tp2 = add_touchpoint(journey_map, action="Second visit", stage_id=stage1.id, actor=SETUP)
+    tp3 = add_touchpoint(journey_map, action="Third form", stage_id=stage2.id, actor=SETUP)
+    barrier = add_barrier(journey_map, [tp1.id], title="No heat", severity="high", actor=SETUP)
     db.session.add(Membership(map_id=journey_map.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return SmallMap(

@@ -47,6 +47,7 @@ from journeymap.models import (
     Touchpoint,
     User,
 )
+from tests.actors import SETUP
 from tests.routes.conftest import (
     FACILITATOR,
     HX,
@@ -317,7 +318,7 @@ def browser(app: Flask, email: str | None = None):
 
 def stranger(app: Flask):
     """A signed-in person who is on another map (its facilitator), not on `small`."""
-    elsewhere = start_map("Family E. (elsewhere)", "", "")
+    elsewhere = start_map("Family E. (elsewhere)", "", "", actor=SETUP)
     db.session.flush()
     add_to_map(elsewhere.id, EMAILS["non_member"], "facilitator")
     return elsewhere.id, browser(app, EMAILS["non_member"])
@@ -511,14 +512,15 @@ MODELS = {"touchpoint": Touchpoint, "barrier": Barrier}
 
 def touchpoint_by(small: SmallMap, author_id: int | None) -> int:
     journey_map = db.session.get(JourneyMap, small.id)
-    created = add_touchpoint(journey_map, action="Home visit", stage_id=small.stage1, created_by_id=author_id)
+    created = add_touchpoint(journey_map, action="Home visit", stage_id=small.stage1, created_by_id=author_id,
+        actor=SETUP)
     db.session.commit()
     return created.id
 
 
 def barrier_by(small: SmallMap, author_id: int | None) -> int:
     journey_map = db.session.get(JourneyMap, small.id)
-    created = add_barrier(journey_map, [small.tp2], title="Lost papers", created_by_id=author_id)
+    created = add_barrier(journey_map, [small.tp2], title="Lost papers", created_by_id=author_id, actor=SETUP)
     db.session.commit()
     return created.id
 
@@ -636,9 +638,11 @@ class Owners:
 @pytest.fixture
 def owners(app, small) -> Owners:
     journey_map = db.session.get(JourneyMap, small.id)
-    school = add_agency(journey_map, "Valley School", "school")
-    colleague = add_caseworker(journey_map, name="Cy", role="Intake worker", agency_id=small.agency)
-    nurse = add_caseworker(journey_map, name="Bo", role="School nurse", agency_id=school.id)
+    school = add_agency(journey_map, "Valley School", "school",
+        actor=SETUP)
+    colleague = add_caseworker(journey_map, name="Cy", role="Intake worker", agency_id=small.agency,
+        actor=SETUP)
+    nurse = add_caseworker(journey_map, name="Bo", role="School nurse", agency_id=school.id, actor=SETUP)
     db.session.commit()
     return Owners(small.caseworker, small.agency, colleague.id, school.id, nurse.id)
 

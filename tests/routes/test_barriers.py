@@ -10,6 +10,7 @@ import pytest
 from journeymap.domain.people import add_caseworker
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
+from tests.actors import SETUP
 from tests.routes.conftest import (
     HX,
     add_to_map,
@@ -77,7 +78,7 @@ def test_record_a_caseworker_as_owner_records_their_agency_too(client, small, vi
 
 def test_record_a_caseworker_without_an_agency_as_owner(client, small, view_of):
     journey_map = db.session.get(JourneyMap, small.id)
-    loner = add_caseworker(journey_map, name="Sam", role="Volunteer", agency_id=None)
+    loner = add_caseworker(journey_map, name="Sam", role="Volunteer", agency_id=None, actor=SETUP)
     db.session.commit()
     client.post(owner_url(small), data={"owner": f"caseworker:{loner.id}"})
     view = view_of(small.id)

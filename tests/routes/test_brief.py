@@ -20,6 +20,7 @@ from journeymap.render.brief import day_text
 from journeymap.render.runner import RenderError
 from journeymap.routes import brief as brief_routes
 from journeymap.samples.synth import synth_map
+from tests.actors import SETUP
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, user_id
 from tests.unit.test_brief import contains, pdf_text
 
@@ -38,18 +39,21 @@ MARKERS = {
 
 @pytest.fixture
 def marked(app) -> dict:
-    m = start_map("Family K. (brief)", f"The heating broke. {MARKERS['situation']} said so.", "Warm.")
-    add_member(m, MARKERS["household role"], "65+")
-    stage = add_stage(m, "Crisis")
-    agency = add_agency(m, "County Housing Office", "housing")
-    worker = add_caseworker(m, name=MARKERS["caseworker name"], role="Intake worker", agency_id=agency.id)
+    m = start_map("Family K. (brief)", f"The heating broke. {MARKERS['situation']} said so.", "Warm.",
+        actor=SETUP)
+    add_member(m, MARKERS["household role"], "65+", actor=SETUP)
+    stage = add_stage(m, "Crisis", actor=SETUP)
+    agency = add_agency(m, "County Housing Office", "housing",
+        actor=SETUP)
+    worker = add_caseworker(m, name=MARKERS["caseworker name"], role="Intake worker", agency_id=agency.id,
+        actor=SETUP)
     tp = add_touchpoint(m, action=f"Called {MARKERS['touchpoint action']}", stage_id=stage.id,
                         place=f"{MARKERS['touchpoint place']} office", agency_id=agency.id,
                         caseworker_id=worker.id, documents=f"{MARKERS['document']} lease",
-                        days_waited=9, retold_story=True)
+                        days_waited=9, retold_story=True, actor=SETUP)
     unowned = add_barrier(m, [tp.id], title=f"No heat {MARKERS['barrier title']}", severity="critical",
-                          description=MARKERS["barrier description"])
-    later = add_barrier(m, [tp.id], title="Bus fare", severity="low")
+                          description=MARKERS["barrier description"], actor=SETUP)
+    later = add_barrier(m, [tp.id], title="Bus fare", severity="low", actor=SETUP)
     db.session.add(Membership(map_id=m.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return {"id": m.id, "agency": agency.id, "worker": worker.id, "unowned": unowned.id, "later": later.id}
@@ -247,15 +251,15 @@ def test_the_demo_brief_is_one_page(client, demo_id, detail, tmp_path):
 def _longest_map() -> int:
     """Every text as long as the forms allow, many barriers at many steps, many owners recorded."""
     long = "Wide words in a very long name " * 7  # about 200 characters
-    m = start_map(("Family " + "W" * 120)[:120], "Story " * 900, "Hopes")
-    agencies = [add_agency(m, f"{i} {long}"[:200], "county") for i in range(6)]
+    m = start_map(("Family " + "W" * 120)[:120], "Story " * 900, "Hopes", actor=SETUP)
+    agencies = [add_agency(m, f"{i} {long}"[:200], "county", actor=SETUP) for i in range(6)]
     workers = [add_caseworker(m, name=f"{i} {long}"[:120], role=f"{i} {long}"[:200],
-                              agency_id=a.id) for i, a in enumerate(agencies)]
-    stages = [add_stage(m, f"{i} {long}"[:200]) for i in range(6)]
-    tps = [add_touchpoint(m, action=long, stage_id=s.id, agency_id=a.id, documents=long)
+                              agency_id=a.id, actor=SETUP) for i, a in enumerate(agencies)]
+    stages = [add_stage(m, f"{i} {long}"[:200], actor=SETUP) for i in range(6)]
+    tps = [add_touchpoint(m, action=long, stage_id=s.id, agency_id=a.id, documents=long, actor=SETUP)
            for s, a in zip(stages, agencies, strict=True)]
     barriers = [add_barrier(m, [tp.id for tp in tps], title=f"{i} {long}"[:200], severity="critical",
-                            category="basic_needs") for i in range(30)]
+                            category="basic_needs", actor=SETUP) for i in range(30)]
     db.session.flush()
     for b, w in zip(barriers[:8], workers + workers, strict=False):
         b.owner_agency_id, b.owner_caseworker_id = w.agency_id, w.id

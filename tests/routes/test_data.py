@@ -23,6 +23,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Membership
+from tests.actors import SETUP
 from tests.conftest import count_maps
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user, user_id
 
@@ -165,20 +166,23 @@ PAYLOADS = {
 def injected_map(payload: str) -> int:
     """Every text field that reaches a CSV starts with the payload (typed through the domain
     functions: the forms strip leading tabs and refuse carriage returns, an imported file does not)."""
-    m = start_map(f"Family {payload}", payload, payload)
-    add_member(m, payload, "unsaid")
-    stage = add_stage(m, payload)
-    agency = add_agency(m, payload, "other")
-    named = add_caseworker(m, name=payload, role=payload, agency_id=agency.id)
-    role_only = add_caseworker(m, name="", role=payload, agency_id=None)
+    m = start_map(f"Family {payload}", payload, payload, actor=SETUP)
+    add_member(m, payload, "unsaid", actor=SETUP)
+    stage = add_stage(m, payload, actor=SETUP)
+    agency = add_agency(m, payload, "other", actor=SETUP)
+    named = add_caseworker(m, name=payload, role=payload, agency_id=agency.id, actor=SETUP)
+    role_only = add_caseworker(m, name="", role=payload, agency_id=None, actor=SETUP)
     tp1 = add_touchpoint(m, stage_id=stage.id, action=payload, place=payload, agency_id=agency.id,
                          caseworker_id=named.id, documents=f"{payload}\n{payload}", days_waited=3,
-                         feeling=-2)
-    tp2 = add_touchpoint(m, stage_id=None, action=payload, caseworker_id=role_only.id, feeling=-1)
-    add_barrier(m, [tp1.id], title=payload, description=payload)
-    add_barrier(m, [tp1.id, tp2.id], title=payload, description=payload, owner_caseworker_id=named.id)
-    add_barrier(m, [tp2.id], title=payload, description=payload, owner_agency_id=agency.id)
-    add_barrier(m, [], title=payload, description=payload, owner_caseworker_id=role_only.id)
+                         feeling=-2, actor=SETUP)
+    tp2 = add_touchpoint(m, stage_id=None, action=payload, caseworker_id=role_only.id, feeling=-1,
+        actor=SETUP)
+    add_barrier(m, [tp1.id], title=payload, description=payload,
+        actor=SETUP)
+    add_barrier(m, [tp1.id, tp2.id], title=payload, description=payload, owner_caseworker_id=named.id,
+        actor=SETUP)
+    add_barrier(m, [tp2.id], title=payload, description=payload, owner_agency_id=agency.id, actor=SETUP)
+    add_barrier(m, [], title=payload, description=payload, owner_caseworker_id=role_only.id, actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id
@@ -239,22 +243,26 @@ def test_an_imported_file_cannot_smuggle_a_formula_into_the_csv(client, app, imp
 def tricky_map() -> int:
     """Text only a file can hold (spaces around it, tabs, CRLF, no stage), unicode, a caseworker
     with no agency, an owner who is only a caseworker, the family's own marks."""
-    m = start_map("  Família É. — 🙂  ", "Line one\r\nLine two\ttabbed", "<b>warm</b> & safe")
+    m = start_map("  Família É. — 🙂  ", "Line one\r\nLine two\ttabbed", "<b>warm</b> & safe", actor=SETUP)
     m.from_family = True
-    add_member(m, "Mother", "25-44", from_family=True)
-    add_member(m, "Grandma", "65+")
-    stage = add_stage(m, "Crisis")
-    add_stage(m, "Empty stage")
-    agency = add_agency(m, "Same name", "county")
-    add_agency(m, "Same name", "school")
-    loner = add_caseworker(m, name="Solo", role="", agency_id=None, status="left", holds_file=False)
-    t1 = add_touchpoint(m, stage_id=None, action="loose", caseworker_id=loner.id, channel="phone")
+    add_member(m, "Mother", "25-44", from_family=True, actor=SETUP)
+    add_member(m, "Grandma", "65+", actor=SETUP)
+    stage = add_stage(m, "Crisis", actor=SETUP)
+    add_stage(m, "Empty stage", actor=SETUP)
+    agency = add_agency(m, "Same name", "county",
+        actor=SETUP)
+    add_agency(m, "Same name", "school", actor=SETUP)
+    loner = add_caseworker(m, name="Solo", role="", agency_id=None, status="left", holds_file=False,
+        actor=SETUP)
+    t1 = add_touchpoint(m, stage_id=None, action="loose", caseworker_id=loner.id, channel="phone",
+        actor=SETUP)
     t2 = add_touchpoint(
         m, stage_id=stage.id, action="first", agency_id=agency.id, feeling=0, days_waited=0,
-        documents="ID, lease\nproof", retold_story=True, reported_by="family", from_family=True,
+        documents="ID, lease\nproof", retold_story=True, reported_by="family", from_family=True, actor=SETUP
     )
-    add_barrier(m, [t1.id, t2.id], title="Two places", owner_caseworker_id=loner.id, severity="critical")
-    add_barrier(m, [], title="Nowhere", from_family=True)
+    add_barrier(m, [t1.id, t2.id], title="Two places", owner_caseworker_id=loner.id, severity="critical",
+        actor=SETUP)
+    add_barrier(m, [], title="Nowhere", from_family=True, actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id

@@ -20,6 +20,7 @@ from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Stage
 from journeymap.routes import journey_view
 from journeymap.samples.synth import synth_map
+from tests.actors import SETUP
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -53,17 +54,19 @@ def revision(map_id: int) -> int:
 @pytest.fixture
 def secret(app) -> int:
     """A map whose family text and names are all marked, to see where they go."""
-    m = start_map("Family S.", "SITUATION-SECRET", "HOPES-SECRET")
-    add_member(m, "Mother HOUSEHOLD-SECRET", "25-44")
-    crisis = add_stage(m, "Crisis")
-    intake = add_stage(m, "Intake")
-    agency = add_agency(m, "County Housing", "county")
-    other = add_agency(m, "Food Bank", "nonprofit")
-    worker = add_caseworker(m, name="NAME-SECRET", role="Intake worker", agency_id=agency.id)
+    m = start_map("Family S.", "SITUATION-SECRET", "HOPES-SECRET", actor=SETUP)
+    add_member(m, "Mother HOUSEHOLD-SECRET", "25-44", actor=SETUP)
+    crisis = add_stage(m, "Crisis", actor=SETUP)
+    intake = add_stage(m, "Intake", actor=SETUP)
+    agency = add_agency(m, "County Housing", "county", actor=SETUP)
+    other = add_agency(m, "Food Bank", "nonprofit", actor=SETUP)
+    worker = add_caseworker(m, name="NAME-SECRET", role="Intake worker", agency_id=agency.id, actor=SETUP)
     tp1 = add_touchpoint(m, action="ACTION-SECRET-1", place="PLACE-SECRET", stage_id=crisis.id,
-                         agency_id=agency.id, caseworker_id=worker.id, documents="DOC-SECRET", feeling=-2)
-    add_touchpoint(m, action="ACTION-SECRET-2", stage_id=intake.id, agency_id=other.id, feeling=1)
-    add_barrier(m, [tp1.id], title="BARRIER-SECRET", description="WHY-SECRET")
+                         agency_id=agency.id, caseworker_id=worker.id, documents="DOC-SECRET", feeling=-2,
+                             actor=SETUP)
+    add_touchpoint(m, action="ACTION-SECRET-2", stage_id=intake.id, agency_id=other.id, feeling=1,
+        actor=SETUP)
+    add_barrier(m, [tp1.id], title="BARRIER-SECRET", description="WHY-SECRET", actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id
@@ -169,7 +172,7 @@ def test_a_stage_of_another_map_is_404(client, secret, demo_id):
 
 
 def test_an_empty_map_says_so(client, app):
-    m = start_map("Family E.")
+    m = start_map("Family E.", actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     body = html(page(client, m.id))

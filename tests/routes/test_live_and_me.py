@@ -14,6 +14,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Agency, Caseworker, JourneyMap, Membership, Presence, Touchpoint
 from journeymap.models.utctime import utcnow
+from tests.actors import SETUP
 from tests.routes.conftest import (
     FACILITATOR,
     HX,
@@ -305,8 +306,8 @@ def test_the_quick_add_records_a_touchpoint_from_me(client, linked, small):
 
 def test_the_quick_add_is_always_mine_whatever_is_posted(linked, small):
     journey_map = db.session.get(JourneyMap, small.id)
-    food_bank = add_agency(journey_map, "Food Bank", "nonprofit")
-    bea = add_caseworker(journey_map, name="Bea", role="Volunteer", agency_id=food_bank.id)
+    food_bank = add_agency(journey_map, "Food Bank", "nonprofit", actor=SETUP)
+    bea = add_caseworker(journey_map, name="Bea", role="Volunteer", agency_id=food_bank.id, actor=SETUP)
     db.session.commit()
     response = linked.post(f"/me/maps/{small.id}/touchpoints", data={
         **QUICK, "caseworker_id": str(bea.id), "agency_id": str(food_bank.id), "reported_by": "facilitator"})

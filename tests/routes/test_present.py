@@ -16,6 +16,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Stage
+from tests.actors import SETUP
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html
 
 # Every field de-identifying removes or replaces holds a marker; agency names and caseworker roles
@@ -25,22 +26,25 @@ MARK = "ZQXMARK"
 
 @pytest.fixture
 def marked(app) -> int:
-    m = start_map("Family P.", f"Situation {MARK}1", f"Hopes {MARK}2")
-    add_member(m, f"Mother {MARK}3", "25-44")
-    add_member(m, f"{MARK}4 lodger", "18-24")
-    crisis = add_stage(m, f"Crisis {MARK}5")
-    intake = add_stage(m, f"Intake {MARK}6")
-    agency = add_agency(m, "County Housing", "county")
-    worker = add_caseworker(m, name=f"Dana {MARK}7", role="Intake worker", agency_id=agency.id)
-    add_caseworker(m, name=f"Loner {MARK}8", role="", agency_id=None)
+    m = start_map("Family P.", f"Situation {MARK}1", f"Hopes {MARK}2", actor=SETUP)
+    add_member(m, f"Mother {MARK}3", "25-44", actor=SETUP)
+    add_member(m, f"{MARK}4 lodger", "18-24", actor=SETUP)
+    crisis = add_stage(m, f"Crisis {MARK}5", actor=SETUP)
+    intake = add_stage(m, f"Intake {MARK}6", actor=SETUP)
+    agency = add_agency(m, "County Housing", "county", actor=SETUP)
+    worker = add_caseworker(m, name=f"Dana {MARK}7", role="Intake worker", agency_id=agency.id, actor=SETUP)
+    add_caseworker(m, name=f"Loner {MARK}8", role="", agency_id=None, actor=SETUP)
     tp1 = add_touchpoint(m, action=f"Called {MARK}9", place=f"Office {MARK}10", stage_id=crisis.id,
                          agency_id=agency.id, caseworker_id=worker.id, documents=f"Lease {MARK}11, ID",
-                         feeling=-2, days_waited=12)
-    tp2 = add_touchpoint(m, action=f"Waited {MARK}12", place=f"Home {MARK}13", stage_id=intake.id)
-    add_touchpoint(m, action=f"Unstaged {MARK}14", stage_id=None)
-    add_barrier(m, [tp1.id], title=f"No heat {MARK}15", description=f"Why {MARK}16", severity="high")
+                         feeling=-2, days_waited=12, actor=SETUP)
+    tp2 = add_touchpoint(m, action=f"Waited {MARK}12", place=f"Home {MARK}13", stage_id=intake.id,
+        actor=SETUP)
+    add_touchpoint(m, action=f"Unstaged {MARK}14", stage_id=None,
+        actor=SETUP)
+    add_barrier(m, [tp1.id], title=f"No heat {MARK}15", description=f"Why {MARK}16", severity="high",
+        actor=SETUP)
     add_barrier(m, [tp2.id], title=f"Owned {MARK}17", description=f"Why {MARK}18",
-                owner_caseworker_id=worker.id)
+                owner_caseworker_id=worker.id, actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id

@@ -15,6 +15,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry
+from tests.actors import SETUP
 from tests.routes.conftest import FACILITATOR, add_to_map, html, user_id
 
 # Markup in HTML/SVG, a DOT statement break-out, and a DOT escape that expands to the node name.
@@ -24,18 +25,18 @@ MARKER = '<script>alert(1)</script> "]; x [ \\N'
 @pytest.fixture
 def marked(app) -> int:
     """A map with the marker in every text field, owned and unowned barriers included."""
-    m = start_map(f"Family {MARKER}", f"Situation {MARKER}", f"Hopes {MARKER}")
-    add_member(m, f"Role {MARKER}", "25-44")
-    stage = add_stage(m, f"Stage {MARKER}")
-    agency = add_agency(m, f"Agency {MARKER}", "county")
-    worker = add_caseworker(m, name=f"Name {MARKER}", role=f"Role {MARKER}", agency_id=agency.id)
-    loner = add_caseworker(m, name=f"Loner {MARKER}", role="", agency_id=None)
+    m = start_map(f"Family {MARKER}", f"Situation {MARKER}", f"Hopes {MARKER}", actor=SETUP)
+    add_member(m, f"Role {MARKER}", "25-44", actor=SETUP)
+    stage = add_stage(m, f"Stage {MARKER}", actor=SETUP)
+    agency = add_agency(m, f"Agency {MARKER}", "county", actor=SETUP)
+    worker = add_caseworker(m, name=f"Name {MARKER}", role=f"Role {MARKER}", agency_id=agency.id, actor=SETUP)
+    loner = add_caseworker(m, name=f"Loner {MARKER}", role="", agency_id=None, actor=SETUP)
     tp = add_touchpoint(m, action=f"Action {MARKER}", place=f"Place {MARKER}", stage_id=stage.id,
-                        agency_id=agency.id, caseworker_id=worker.id, documents=f"Doc {MARKER}")
-    add_touchpoint(m, action=f"Unstaged {MARKER}", stage_id=None)
-    add_barrier(m, [tp.id], title=f"Unowned {MARKER}", description=f"Why {MARKER}")
-    add_barrier(m, [tp.id], title=f"Owned {MARKER}", owner_agency_id=agency.id)
-    add_barrier(m, [], title=f"Loner owns {MARKER}", owner_caseworker_id=loner.id)
+                        agency_id=agency.id, caseworker_id=worker.id, documents=f"Doc {MARKER}", actor=SETUP)
+    add_touchpoint(m, action=f"Unstaged {MARKER}", stage_id=None, actor=SETUP)
+    add_barrier(m, [tp.id], title=f"Unowned {MARKER}", description=f"Why {MARKER}", actor=SETUP)
+    add_barrier(m, [tp.id], title=f"Owned {MARKER}", owner_agency_id=agency.id, actor=SETUP)
+    add_barrier(m, [], title=f"Loner owns {MARKER}", owner_caseworker_id=loner.id, actor=SETUP)
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     return m.id

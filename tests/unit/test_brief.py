@@ -30,6 +30,7 @@ from journeymap.render.brief import (
     silo_options,
     where_hit,
 )
+from tests.actors import SETUP
 
 MADE_ON = date(2025, 3, 4)
 T1 = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
@@ -41,30 +42,31 @@ T3 = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)
 def hand_made(app, view_of):
     """Two stages, two agencies, three caseworkers (two holding a file), four touchpoints and
     four barriers: two no one owns (one critical, one low), one owned, one owned by a person."""
-    m = start_map("Family H.", "Their story.", "Their hopes.")
-    crisis = add_stage(m, "Crisis")
-    intake = add_stage(m, "Intake")
-    housing = add_agency(m, "Housing Office", "housing")
-    school = add_agency(m, "Westside School", "school")
-    clerk = add_caseworker(m, name="Ada", role="Clerk", agency_id=housing.id)
-    add_caseworker(m, name="Bo", role="Counsellor", agency_id=school.id)
-    add_caseworker(m, role="Receptionist", agency_id=housing.id, holds_file=False)
+    m = start_map("Family H.", "Their story.", "Their hopes.", actor=SETUP)
+    crisis = add_stage(m, "Crisis", actor=SETUP)
+    intake = add_stage(m, "Intake", actor=SETUP)
+    housing = add_agency(m, "Housing Office", "housing", actor=SETUP)
+    school = add_agency(m, "Westside School", "school", actor=SETUP)
+    clerk = add_caseworker(m, name="Ada", role="Clerk", agency_id=housing.id, actor=SETUP)
+    add_caseworker(m, name="Bo", role="Counsellor", agency_id=school.id, actor=SETUP)
+    add_caseworker(m, role="Receptionist", agency_id=housing.id, holds_file=False, actor=SETUP)
     tps = [
         add_touchpoint(m, stage_id=crisis.id, action="Call", place="Housing Office",
                        agency_id=housing.id, days_waited=4, retold_story=True,
-                       documents="ID, Lease"),
+                       documents="ID, Lease", actor=SETUP),
         add_touchpoint(m, stage_id=crisis.id, action="Visit", place="housing office ",
-                       agency_id=housing.id, days_waited=10, retold_story=True, documents="ID"),
+                       agency_id=housing.id, days_waited=10, retold_story=True, documents="ID", actor=SETUP),
         add_touchpoint(m, stage_id=intake.id, action="Meeting", place="School",
-                       agency_id=school.id, documents="Report card"),
-        add_touchpoint(m, stage_id=None, action="Letter", place="", days_waited=1),
+                       agency_id=school.id, documents="Report card", actor=SETUP),
+        add_touchpoint(m, stage_id=None, action="Letter", place="", days_waited=1, actor=SETUP),
     ]
-    low = add_barrier(m, [tps[3].id], title="Letters in English only", severity="low")
-    critical = add_barrier(m, [tps[2].id, tps[0].id, tps[1].id], title="No heat", severity="critical")
-    owned = add_barrier(m, [tps[2].id], title="Bus pass", severity="high")
-    set_owner(m, owned, school.id, None)
-    by_person = add_barrier(m, [], title="Forms again", severity="medium")
-    set_owner(m, by_person, housing.id, clerk.id)
+    low = add_barrier(m, [tps[3].id], title="Letters in English only", severity="low", actor=SETUP)
+    critical = add_barrier(m, [tps[2].id, tps[0].id, tps[1].id], title="No heat", severity="critical",
+        actor=SETUP)
+    owned = add_barrier(m, [tps[2].id], title="Bus pass", severity="high", actor=SETUP)
+    set_owner(m, owned, school.id, None, actor=SETUP)
+    by_person = add_barrier(m, [], title="Forms again", severity="medium", actor=SETUP)
+    set_owner(m, by_person, housing.id, clerk.id, actor=SETUP)
     db.session.commit()
     return {"view": view_of(m.id), "low": low.id, "critical": critical.id, "owned": owned.id,
             "by_person": by_person.id}
@@ -100,7 +102,7 @@ def test_figures_are_the_same_de_identified(hand_made):
 
 
 def test_nothing_flagged_when_every_barrier_has_an_owner(app, view_of):
-    m = start_map("Family E.")
+    m = start_map("Family E.", actor=SETUP)
     db.session.commit()
     brief = build_brief(view_of(m.id), [], full=False, made_on=MADE_ON)
     assert not any(f.flagged for g in brief.figure_groups for f in g.figures)
@@ -217,13 +219,13 @@ def test_made_on_reads_the_same_everywhere():
 # One page ------------------------------------------------------------------------------------
 
 def many_barriers(app, view_of, n: int, *, title: str = "Barrier", places: int = 1):
-    m = start_map("Family L.")
-    stages = [add_stage(m, f"Stage {i}") for i in range(places)]
-    agency = add_agency(m, "Agency", "county")
-    tps = [add_touchpoint(m, stage_id=s.id, action="Step", agency_id=agency.id) for s in stages]
+    m = start_map("Family L.", actor=SETUP)
+    stages = [add_stage(m, f"Stage {i}", actor=SETUP) for i in range(places)]
+    agency = add_agency(m, "Agency", "county", actor=SETUP)
+    tps = [add_touchpoint(m, stage_id=s.id, action="Step", agency_id=agency.id, actor=SETUP) for s in stages]
     for i in range(n):
         add_barrier(m, [tp.id for tp in tps], title=f"{title} {i}",
-                    severity=["low", "medium", "high", "critical"][i % 4])
+                    severity=["low", "medium", "high", "critical"][i % 4], actor=SETUP)
     db.session.commit()
     return view_of(m.id)
 
@@ -258,10 +260,10 @@ def test_a4_leaves_more_room_than_any_paper(app, view_of):
 
 
 def test_big_maps_draw_one_box_per_agency(app, view_of):
-    m = start_map("Family B.")
-    agency = add_agency(m, "Agency", "county")
+    m = start_map("Family B.", actor=SETUP)
+    agency = add_agency(m, "Agency", "county", actor=SETUP)
     for i in range(MAX_PEOPLE_DRAWN + 1):
-        add_caseworker(m, role=f"Worker {i}", agency_id=agency.id)
+        add_caseworker(m, role=f"Worker {i}", agency_id=agency.id, actor=SETUP)
     db.session.commit()
     options, notice = silo_options(view_of(m.id))
     assert not options.show_caseworkers and "41 caseworkers" in notice

@@ -17,6 +17,7 @@ from journeymap.extensions import db
 from journeymap.readmodel import metrics, snapshot
 from journeymap.render.silo import build_silo_graph
 from journeymap.samples import demo
+from tests.actors import SETUP
 
 # Text about the family, one marker per field: none may survive.
 REMOVED = {
@@ -36,16 +37,16 @@ KEPT = {"agency": "KEPT_agency", "role": "KEPT_role"}
 
 
 def build_marked_map():
-    journey_map = start_map("Family M.", REMOVED["situation"], REMOVED["hopes"])
+    journey_map = start_map("Family M.", REMOVED["situation"], REMOVED["hopes"], actor=SETUP)
     journey_map.from_family = True
-    add_member(journey_map, f"Grandma {REMOVED['member']}", "65+", from_family=True)
-    add_member(journey_map, REMOVED["member"], "0-4")
-    stages = [add_stage(journey_map, f"{REMOVED['stage']} {n}") for n in (1, 2)]
-    agencies = [add_agency(journey_map, f"{KEPT['agency']} {n}", "county") for n in (1, 2)]
+    add_member(journey_map, f"Grandma {REMOVED['member']}", "65+", from_family=True, actor=SETUP)
+    add_member(journey_map, REMOVED["member"], "0-4", actor=SETUP)
+    stages = [add_stage(journey_map, f"{REMOVED['stage']} {n}", actor=SETUP) for n in (1, 2)]
+    agencies = [add_agency(journey_map, f"{KEPT['agency']} {n}", "county", actor=SETUP) for n in (1, 2)]
     named = add_caseworker(
-        journey_map, agency_id=agencies[0].id, name=REMOVED["caseworker"], role=KEPT["role"]
+        journey_map, agency_id=agencies[0].id, name=REMOVED["caseworker"], role=KEPT["role"], actor=SETUP
     )
-    name_only = add_caseworker(journey_map, agency_id=agencies[1].id, name=REMOVED["caseworker"])
+    name_only = add_caseworker(journey_map, agency_id=agencies[1].id, name=REMOVED["caseworker"], actor=SETUP)
     touchpoints = []
     for n in range(4):
         touchpoints.append(
@@ -62,16 +63,17 @@ def build_marked_map():
                 retold_story=bool(n % 2),
                 feeling=n - 2,
                 reported_by="family",
-                from_family=n == 2,
+                from_family=n == 2, actor=SETUP
             )
         )
     add_barrier(
         journey_map, [touchpoints[0].id, touchpoints[3].id], title=REMOVED["title"],
         description=REMOVED["description"], category="waiting", severity="high",
-        owner_agency_id=agencies[0].id, owner_caseworker_id=named.id,
+        owner_agency_id=agencies[0].id, owner_caseworker_id=named.id, actor=SETUP
     )
     add_barrier(
-        journey_map, [touchpoints[1].id], title=REMOVED["title"], category="trust", from_family=True
+        journey_map, [touchpoints[1].id], title=REMOVED["title"], category="trust", from_family=True,
+            actor=SETUP
     )
     db.session.commit()
     return journey_map

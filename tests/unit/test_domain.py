@@ -27,6 +27,7 @@ from journeymap.domain.people import (
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, Touchpoint
 from journeymap.readmodel.snapshot import UNSTAGED_NAME
+from tests.actors import SETUP
 
 
 def journey(view) -> list[tuple[str, list[str]]]:
@@ -44,13 +45,13 @@ def positions_are_contiguous(view) -> bool:
 @pytest.fixture
 def two_stages(app):
     """Stages One (a1, a2) and Two (b1, b2), committed; returns (map, {name: object})."""
-    journey_map = start_map("Family T.")
-    one = add_stage(journey_map, "One")
-    two = add_stage(journey_map, "Two")
+    journey_map = start_map("Family T.", actor=SETUP)
+    one = add_stage(journey_map, "One", actor=SETUP)
+    two = add_stage(journey_map, "Two", actor=SETUP)
     things = {"One": one, "Two": two}
     for stage, actions in ((one, ("a1", "a2")), (two, ("b1", "b2"))):
         for action in actions:
-            things[action] = add_touchpoint(journey_map, stage_id=stage.id, action=action)
+            things[action] = add_touchpoint(journey_map, stage_id=stage.id, action=action, actor=SETUP)
     db.session.commit()
     return journey_map, things
 
@@ -59,26 +60,26 @@ def two_stages(app):
 
 
 def test_domain_functions_leave_the_commit_to_the_caller(app):
-    journey_map = start_map("Family T.")
-    add_stage(journey_map, "One")
-    add_touchpoint(journey_map, stage_id=None, action="Called")
+    journey_map = start_map("Family T.", actor=SETUP)
+    add_stage(journey_map, "One", actor=SETUP)
+    add_touchpoint(journey_map, stage_id=None, action="Called", actor=SETUP)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(JourneyMap)) == 0
     assert db.session.scalar(select(func.count()).select_from(Touchpoint)) == 0
 
 
 def test_a_small_map_built_and_committed_reads_back_whole(app, view_of):
-    journey_map = start_map("Family T.", "No heat", "Heat back on")
-    add_member(journey_map, "Mother", "25-44")
-    add_member(journey_map, "Son", "5-11")
-    stage = add_stage(journey_map, "Crisis")
-    agency = add_agency(journey_map, "Housing Office", "housing")
-    worker = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake")
+    journey_map = start_map("Family T.", "No heat", "Heat back on", actor=SETUP)
+    add_member(journey_map, "Mother", "25-44", actor=SETUP)
+    add_member(journey_map, "Son", "5-11", actor=SETUP)
+    stage = add_stage(journey_map, "Crisis", actor=SETUP)
+    agency = add_agency(journey_map, "Housing Office", "housing", actor=SETUP)
+    worker = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake", actor=SETUP)
     tp = add_touchpoint(
         journey_map, stage_id=stage.id, action="Applied", place="Office",
-        agency_id=agency.id, caseworker_id=worker.id, days_waited=3, retold_story=True,
+        agency_id=agency.id, caseworker_id=worker.id, days_waited=3, retold_story=True, actor=SETUP
     )
-    barrier = add_barrier(journey_map, [tp.id], title="Long wait", severity="high")
+    barrier = add_barrier(journey_map, [tp.id], title="Long wait", severity="high", actor=SETUP)
     db.session.commit()
 
     view = view_of(journey_map.id)
@@ -100,11 +101,11 @@ def test_a_small_map_built_and_committed_reads_back_whole(app, view_of):
 
 def test_move_touchpoint_within_a_stage_swaps_with_its_neighbour(two_stages, view_of):
     journey_map, t = two_stages
-    assert move_touchpoint(journey_map, t["a1"], +1) is True
+    assert move_touchpoint(journey_map, t["a1"], +1, actor=SETUP) is True
     db.session.commit()
     assert journey(view_of(journey_map.id)) == [("One", ["a2", "a1"]), ("Two", ["b1", "b2"])]
 
-    assert move_touchpoint(journey_map, t["b2"], -1) is True
+    assert move_touchpoint(journey_map, t["b2"], -1, actor=SETUP) is True
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a2", "a1"]), ("Two", ["b2", "b1"])]
@@ -113,7 +114,7 @@ def test_move_touchpoint_within_a_stage_swaps_with_its_neighbour(two_stages, vie
 
 def test_move_up_from_the_first_of_a_stage_goes_last_in_the_stage_before(two_stages, view_of):
     journey_map, t = two_stages
-    assert move_touchpoint(journey_map, t["b1"], -1) is True
+    assert move_touchpoint(journey_map, t["b1"], -1, actor=SETUP) is True
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1", "a2", "b1"]), ("Two", ["b2"])]
@@ -123,7 +124,7 @@ def test_move_up_from_the_first_of_a_stage_goes_last_in_the_stage_before(two_sta
 
 def test_move_down_from_the_last_of_a_stage_goes_first_in_the_stage_after(two_stages, view_of):
     journey_map, t = two_stages
-    assert move_touchpoint(journey_map, t["a2"], +1) is True
+    assert move_touchpoint(journey_map, t["a2"], +1, actor=SETUP) is True
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1"]), ("Two", ["a2", "b1", "b2"])]
@@ -137,7 +138,7 @@ def test_a_move_across_stages_counts_on_the_version_in_the_database_not_the_one_
     # An edit saved by someone else after this request read the touchpoint.
     with db.engine.begin() as other:
         other.execute(update(Touchpoint).where(Touchpoint.id == moved.id).values(version=seen + 1))
-    assert move_touchpoint(journey_map, moved, +1) is True
+    assert move_touchpoint(journey_map, moved, +1, actor=SETUP) is True
     db.session.commit()
     assert db.session.get(Touchpoint, moved.id).version == seen + 2  # each change its own version
 
@@ -145,7 +146,7 @@ def test_a_move_across_stages_counts_on_the_version_in_the_database_not_the_one_
 def test_move_up_from_the_very_first_touchpoint_is_refused(two_stages, view_of):
     journey_map, t = two_stages
     revision = view_of(journey_map.id).revision
-    assert move_touchpoint(journey_map, t["a1"], -1) is False
+    assert move_touchpoint(journey_map, t["a1"], -1, actor=SETUP) is False
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2"])]
@@ -158,10 +159,10 @@ def test_later_at_the_end_of_the_last_stage_stays_put_and_unstaged_ones_move_up_
     # "Later" never takes a touchpoint out of the journey's stages, even when some touchpoints are
     # not in a stage yet; those move up into the last stage with "earlier".
     journey_map, t = two_stages
-    loose = add_touchpoint(journey_map, stage_id=None, action="loose")
+    loose = add_touchpoint(journey_map, stage_id=None, action="loose", actor=SETUP)
     db.session.commit()
-    assert move_touchpoint(journey_map, t["b2"], +1) is False
-    assert move_touchpoint(journey_map, loose, -1) is True
+    assert move_touchpoint(journey_map, t["b2"], +1, actor=SETUP) is False
+    assert move_touchpoint(journey_map, loose, -1, actor=SETUP) is True
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2", "loose"])]
@@ -175,7 +176,7 @@ def test_move_down_from_the_very_last_touchpoint_is_refused_without_an_unstaged_
     # the journey: "down" must be refused, not create a "not in a stage yet" group.
     journey_map, t = two_stages
     revision = view_of(journey_map.id).revision
-    assert move_touchpoint(journey_map, t["b2"], +1) is False
+    assert move_touchpoint(journey_map, t["b2"], +1, actor=SETUP) is False
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a1", "a2"]), ("Two", ["b1", "b2"])]
@@ -185,17 +186,17 @@ def test_move_down_from_the_very_last_touchpoint_is_refused_without_an_unstaged_
 
 def test_move_down_from_the_very_last_unstaged_touchpoint_is_refused(two_stages, view_of):
     journey_map, _ = two_stages
-    loose = add_touchpoint(journey_map, stage_id=None, action="loose")
+    loose = add_touchpoint(journey_map, stage_id=None, action="loose", actor=SETUP)
     db.session.commit()
-    assert move_touchpoint(journey_map, loose, +1) is False
+    assert move_touchpoint(journey_map, loose, +1, actor=SETUP) is False
 
 
 def test_move_across_an_empty_stage_lands_in_it(two_stages, view_of):
     journey_map, t = two_stages
-    middle = add_stage(journey_map, "Middle")
-    assert move_stage(journey_map, middle, -1) is True
+    middle = add_stage(journey_map, "Middle", actor=SETUP)
+    assert move_stage(journey_map, middle, -1, actor=SETUP) is True
     db.session.commit()
-    assert move_touchpoint(journey_map, t["a2"], +1) is True
+    assert move_touchpoint(journey_map, t["a2"], +1, actor=SETUP) is True
     db.session.commit()
     assert journey(view_of(journey_map.id)) == [
         ("One", ["a1"]), ("Middle", ["a2"]), ("Two", ["b1", "b2"])
@@ -207,34 +208,34 @@ def test_move_across_an_empty_stage_lands_in_it(two_stages, view_of):
 
 def test_move_stage_reorders_the_stages_and_their_touchpoints(two_stages, view_of):
     journey_map, t = two_stages
-    three = add_stage(journey_map, "Three")
-    add_touchpoint(journey_map, stage_id=three.id, action="c1")
+    three = add_stage(journey_map, "Three", actor=SETUP)
+    add_touchpoint(journey_map, stage_id=three.id, action="c1", actor=SETUP)
     db.session.commit()
 
-    assert move_stage(journey_map, three, -1) is True
+    assert move_stage(journey_map, three, -1, actor=SETUP) is True
     db.session.commit()
     view = view_of(journey_map.id)
     assert [s.name for s in view.named_stages] == ["One", "Three", "Two"]
     assert [tp.action for tp in view.touchpoints] == ["a1", "a2", "c1", "b1", "b2"]
     assert [s.position for s in view.named_stages] == [0, 1, 2]
 
-    assert move_stage(journey_map, t["One"], -1) is False
-    assert move_stage(journey_map, t["Two"], +1) is False
-    assert move_stage(journey_map, t["One"], +1) is True
+    assert move_stage(journey_map, t["One"], -1, actor=SETUP) is False
+    assert move_stage(journey_map, t["Two"], +1, actor=SETUP) is False
+    assert move_stage(journey_map, t["One"], +1, actor=SETUP) is True
     db.session.commit()
     assert [s.name for s in view_of(journey_map.id).named_stages] == ["Three", "One", "Two"]
 
 
 def test_rename_stage(two_stages, view_of):
     journey_map, t = two_stages
-    rename_stage(journey_map, t["Two"], "Waiting")
+    rename_stage(journey_map, t["Two"], "Waiting", actor=SETUP)
     db.session.commit()
     assert [s.name for s in view_of(journey_map.id).named_stages] == ["One", "Waiting"]
 
 
 def test_deleting_a_stage_keeps_its_touchpoints_outside_any_stage(two_stages, view_of):
     journey_map, t = two_stages
-    delete_stage(journey_map, t["One"])
+    delete_stage(journey_map, t["One"], actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert [s.name for s in view.named_stages] == ["Two"]
@@ -249,10 +250,10 @@ def test_deleting_a_stage_keeps_its_touchpoints_together_beside_other_unstaged_o
     # The deleted stage's touchpoints must not interleave with those already outside a stage:
     # the group's order is (position, id), so keeping old positions shuffles the two runs.
     journey_map, t = two_stages
-    add_touchpoint(journey_map, stage_id=None, action="loose 1")
-    add_touchpoint(journey_map, stage_id=None, action="loose 2")
+    add_touchpoint(journey_map, stage_id=None, action="loose 1", actor=SETUP)
+    add_touchpoint(journey_map, stage_id=None, action="loose 2", actor=SETUP)
     db.session.commit()
-    delete_stage(journey_map, t["One"])
+    delete_stage(journey_map, t["One"], actor=SETUP)
     db.session.commit()
     (name, actions) = journey(view_of(journey_map.id))[-1]
     assert name == UNSTAGED_NAME
@@ -262,12 +263,12 @@ def test_deleting_a_stage_keeps_its_touchpoints_together_beside_other_unstaged_o
 
 def test_update_touchpoint_into_another_stage_puts_it_last_there(two_stages, view_of):
     journey_map, t = two_stages
-    update_touchpoint(journey_map, t["a1"], stage_id=t["Two"].id, action="a1 moved")
+    update_touchpoint(journey_map, t["a1"], stage_id=t["Two"].id, action="a1 moved", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view) == [("One", ["a2"]), ("Two", ["b1", "b2", "a1 moved"])]
 
-    update_touchpoint(journey_map, t["b1"], stage_id=None)
+    update_touchpoint(journey_map, t["b1"], stage_id=None, actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view)[-1] == (UNSTAGED_NAME, ["b1"])
@@ -275,7 +276,7 @@ def test_update_touchpoint_into_another_stage_puts_it_last_there(two_stages, vie
 
 def test_update_touchpoint_in_the_same_stage_keeps_its_place(two_stages, view_of):
     journey_map, t = two_stages
-    update_touchpoint(journey_map, t["a1"], stage_id=t["One"].id, place="Clinic")
+    update_touchpoint(journey_map, t["a1"], stage_id=t["One"].id, place="Clinic", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert journey(view)[0] == ("One", ["a1", "a2"])
@@ -287,18 +288,18 @@ def test_update_touchpoint_in_the_same_stage_keeps_its_place(two_stages, view_of
 
 @pytest.fixture
 def people(app):
-    journey_map = start_map("Family T.")
-    agency = add_agency(journey_map, "Housing Office", "housing")
-    other = add_agency(journey_map, "Clinic", "health")
-    ana = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake")
-    ben = add_caseworker(journey_map, agency_id=agency.id, name="Ben")
+    journey_map = start_map("Family T.", actor=SETUP)
+    agency = add_agency(journey_map, "Housing Office", "housing", actor=SETUP)
+    other = add_agency(journey_map, "Clinic", "health", actor=SETUP)
+    ana = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake", actor=SETUP)
+    ben = add_caseworker(journey_map, agency_id=agency.id, name="Ben", actor=SETUP)
     tp = add_touchpoint(
-        journey_map, stage_id=None, action="Applied", agency_id=agency.id, caseworker_id=ana.id
+        journey_map, stage_id=None, action="Applied", agency_id=agency.id, caseworker_id=ana.id, actor=SETUP
     )
-    by_agency = add_barrier(journey_map, [tp.id], title="Waitlist")
-    set_owner(journey_map, by_agency, agency.id, None)
-    by_worker = add_barrier(journey_map, [tp.id], title="Lost papers")
-    set_owner(journey_map, by_worker, None, ana.id)
+    by_agency = add_barrier(journey_map, [tp.id], title="Waitlist", actor=SETUP)
+    set_owner(journey_map, by_agency, agency.id, None, actor=SETUP)
+    by_worker = add_barrier(journey_map, [tp.id], title="Lost papers", actor=SETUP)
+    set_owner(journey_map, by_worker, None, ana.id, actor=SETUP)
     db.session.commit()
     return journey_map, {
         "agency": agency, "other": other, "ana": ana, "ben": ben, "tp": tp,
@@ -308,7 +309,7 @@ def people(app):
 
 def test_deleting_an_agency_keeps_its_caseworkers_and_unowns_its_barriers(people, view_of):
     journey_map, p = people
-    delete_agency(journey_map, p["agency"])
+    delete_agency(journey_map, p["agency"], actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert [a.name for a in view.agencies] == ["Clinic"]
@@ -326,7 +327,7 @@ def test_deleting_an_agency_keeps_its_caseworkers_and_unowns_its_barriers(people
 
 def test_deleting_a_caseworker_unowns_their_barriers(people, view_of):
     journey_map, p = people
-    delete_caseworker(journey_map, p["ana"])
+    delete_caseworker(journey_map, p["ana"], actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert [c.name for c in view.caseworkers] == ["Ben"]
@@ -345,8 +346,8 @@ def test_set_owner(people, view_of):
     assert view.barrier_owner_agency_id(by_worker) == p["agency"].id
     assert view.owner_text(by_worker) == "Ana, Intake at Housing Office"
 
-    set_owner(journey_map, p["by_agency"], p["other"].id, p["ben"].id)
-    set_owner(journey_map, p["by_worker"], None, None)
+    set_owner(journey_map, p["by_agency"], p["other"].id, p["ben"].id, actor=SETUP)
+    set_owner(journey_map, p["by_worker"], None, None, actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     both = view.barrier(p["by_agency"].id)
@@ -362,8 +363,9 @@ def test_set_owner(people, view_of):
 def test_barrier_touchpoint_links(two_stages, view_of):
     journey_map, t = two_stages
     a1, a2, b1 = t["a1"].id, t["a2"].id, t["b1"].id
-    barrier = add_barrier(journey_map, [b1, a1, a1], title="Same papers again", category="paperwork")
-    other = add_barrier(journey_map, [a1], title="Waiting")
+    barrier = add_barrier(journey_map, [b1, a1, a1], title="Same papers again", category="paperwork",
+        actor=SETUP)
+    other = add_barrier(journey_map, [a1], title="Waiting", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert view.barrier(barrier.id).touchpoint_ids == (a1, b1)
@@ -371,7 +373,7 @@ def test_barrier_touchpoint_links(two_stages, view_of):
     assert [b.title for b in view.barriers_at(b1)] == ["Same papers again"]
     assert view.touchpoint(a2).barrier_ids == ()
 
-    update_barrier(journey_map, barrier, [a2], title="Same papers, again")
+    update_barrier(journey_map, barrier, [a2], title="Same papers, again", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert view.barrier(barrier.id).title == "Same papers, again"
@@ -379,8 +381,8 @@ def test_barrier_touchpoint_links(two_stages, view_of):
     assert view.touchpoint(a1).barrier_ids == (other.id,)
 
     # Deleting a touchpoint drops its links; deleting a barrier drops the barrier's.
-    delete_touchpoint(journey_map, t["a2"])
-    delete_barrier(journey_map, other)
+    delete_touchpoint(journey_map, t["a2"], actor=SETUP)
+    delete_barrier(journey_map, other, actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert view.barrier(barrier.id).touchpoint_ids == ()
@@ -392,7 +394,7 @@ def test_barrier_touchpoint_links(two_stages, view_of):
 
 
 def test_every_change_bumps_the_map_revision(app, view_of):
-    journey_map = start_map("Family T.")
+    journey_map = start_map("Family T.", actor=SETUP)
     db.session.commit()
     seen = [view_of(journey_map.id).revision]
     state: dict = {}
@@ -404,64 +406,64 @@ def test_every_change_bumps_the_map_revision(app, view_of):
         assert seen[-1] > seen[-2], f"revision did not increase after {change.__name__}"
 
     def family():
-        update_family(journey_map, situation="Power off")
+        update_family(journey_map, situation="Power off", actor=SETUP)
 
     def member():
-        add_member(journey_map, "Mother", "25-44")
+        add_member(journey_map, "Mother", "25-44", actor=SETUP)
 
     def stages():
-        state["one"] = add_stage(journey_map, "One")
-        state["two"] = add_stage(journey_map, "Two")
+        state["one"] = add_stage(journey_map, "One", actor=SETUP)
+        state["two"] = add_stage(journey_map, "Two", actor=SETUP)
 
     def reorder_stages():
-        assert move_stage(journey_map, state["two"], -1)
+        assert move_stage(journey_map, state["two"], -1, actor=SETUP)
 
     def rename():
-        rename_stage(journey_map, state["one"], "First")
+        rename_stage(journey_map, state["one"], "First", actor=SETUP)
 
     def agency():
-        state["agency"] = add_agency(journey_map, "Clinic", "health")
+        state["agency"] = add_agency(journey_map, "Clinic", "health", actor=SETUP)
 
     def caseworker():
-        state["cw"] = add_caseworker(journey_map, agency_id=state["agency"].id, role="Nurse")
+        state["cw"] = add_caseworker(journey_map, agency_id=state["agency"].id, role="Nurse", actor=SETUP)
 
     def edit_caseworker():
-        update_caseworker(journey_map, state["cw"], status="left")
+        update_caseworker(journey_map, state["cw"], status="left", actor=SETUP)
 
     def touchpoints():
-        state["tp1"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="x")
-        state["tp2"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="y")
+        state["tp1"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="x", actor=SETUP)
+        state["tp2"] = add_touchpoint(journey_map, stage_id=state["one"].id, action="y", actor=SETUP)
 
     def reorder_touchpoints():
-        assert move_touchpoint(journey_map, state["tp2"], -1)
+        assert move_touchpoint(journey_map, state["tp2"], -1, actor=SETUP)
 
     def cross_stage():
         # tp2 is now first in "One", which comes after "Two": up crosses into "Two".
-        assert move_touchpoint(journey_map, state["tp2"], -1)
+        assert move_touchpoint(journey_map, state["tp2"], -1, actor=SETUP)
 
     def edit_touchpoint():
-        update_touchpoint(journey_map, state["tp1"], stage_id=None)
+        update_touchpoint(journey_map, state["tp1"], stage_id=None, actor=SETUP)
 
     def barrier():
-        state["barrier"] = add_barrier(journey_map, [state["tp1"].id], title="Cold")
+        state["barrier"] = add_barrier(journey_map, [state["tp1"].id], title="Cold", actor=SETUP)
 
     def owner():
-        set_owner(journey_map, state["barrier"], state["agency"].id, None)
+        set_owner(journey_map, state["barrier"], state["agency"].id, None, actor=SETUP)
 
     def edit_barrier():
-        update_barrier(journey_map, state["barrier"], [], title="Cold house")
+        update_barrier(journey_map, state["barrier"], [], title="Cold house", actor=SETUP)
 
     def remove_agency():
-        delete_agency(journey_map, state["agency"])
+        delete_agency(journey_map, state["agency"], actor=SETUP)
 
     def remove_stage():
-        delete_stage(journey_map, state["one"])
+        delete_stage(journey_map, state["one"], actor=SETUP)
 
     def remove_touchpoint():
-        delete_touchpoint(journey_map, state["tp2"])
+        delete_touchpoint(journey_map, state["tp2"], actor=SETUP)
 
     def remove_barrier():
-        delete_barrier(journey_map, state["barrier"])
+        delete_barrier(journey_map, state["barrier"], actor=SETUP)
 
     for change in (
         family, member, stages, reorder_stages, rename, agency, caseworker, edit_caseworker,

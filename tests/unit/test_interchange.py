@@ -27,6 +27,7 @@ from journeymap.exports.interchange import (
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import UNSTAGED_NAME
 from journeymap.samples import demo
+from tests.actors import SETUP
 from tests.conftest import count_maps
 
 
@@ -88,21 +89,24 @@ def test_round_trip_keeps_what_the_map_says(demo_view, view_of):
 def test_round_trip_of_edge_cases(app, view_of):
     """Unstaged touchpoints, an empty stage, a caseworker with no agency, a gap in positions,
     an owner who is only a caseworker, text with spaces and line breaks kept exactly."""
-    journey_map = start_map("  Family E.  ", "Line one\r\nLine two\ttabbed", "")
+    journey_map = start_map("  Family E.  ", "Line one\r\nLine two\ttabbed", "", actor=SETUP)
     journey_map.from_family = True
-    add_member(journey_map, "Father", "unsaid", from_family=True)
-    stage = add_stage(journey_map, "Only stage")
-    add_stage(journey_map, "Empty stage")
-    agency = add_agency(journey_map, "Same name", "other")
-    add_agency(journey_map, "Same name", "county")
-    loner = add_caseworker(journey_map, name="Solo", role="")
-    t1 = add_touchpoint(journey_map, stage_id=None, action="loose", caseworker_id=loner.id)
-    t2 = add_touchpoint(journey_map, stage_id=stage.id, action="first", agency_id=agency.id, feeling=0)
-    gone = add_touchpoint(journey_map, stage_id=stage.id, action="deleted later")
-    add_touchpoint(journey_map, stage_id=stage.id, action="after the gap", days_waited=0, from_family=True)
+    add_member(journey_map, "Father", "unsaid", from_family=True, actor=SETUP)
+    stage = add_stage(journey_map, "Only stage", actor=SETUP)
+    add_stage(journey_map, "Empty stage", actor=SETUP)
+    agency = add_agency(journey_map, "Same name", "other", actor=SETUP)
+    add_agency(journey_map, "Same name", "county", actor=SETUP)
+    loner = add_caseworker(journey_map, name="Solo", role="", actor=SETUP)
+    t1 = add_touchpoint(journey_map, stage_id=None, action="loose", caseworker_id=loner.id, actor=SETUP)
+    t2 = add_touchpoint(journey_map, stage_id=stage.id, action="first", agency_id=agency.id, feeling=0,
+        actor=SETUP)
+    gone = add_touchpoint(journey_map, stage_id=stage.id, action="deleted later",
+        actor=SETUP)
+    add_touchpoint(journey_map, stage_id=stage.id, action="after the gap", days_waited=0, from_family=True,
+        actor=SETUP)
     db.session.delete(gone)
-    add_barrier(journey_map, [t1.id, t2.id], title="Two places", owner_caseworker_id=loner.id)
-    add_barrier(journey_map, [], title="Nowhere", from_family=True)
+    add_barrier(journey_map, [t1.id, t2.id], title="Two places", owner_caseworker_id=loner.id, actor=SETUP)
+    add_barrier(journey_map, [], title="Nowhere", from_family=True, actor=SETUP)
     db.session.commit()
     first = map_to_json_dict(view_of(journey_map.id))
     assert first["touchpoints"][-1]["stage"] is None
@@ -379,16 +383,16 @@ def read_csv(text: str) -> list[list[str]]:
     ids=["hyperlink", "plus", "minus", "at", "tab", "cr", "plain", "equals inside", "apostrophe", "empty"],
 )
 def test_csv_cells_cannot_become_formulas(app, view_of, typed, cell):
-    journey_map = start_map("Family C.")
-    stage = add_stage(journey_map, typed or "Stage")
-    agency = add_agency(journey_map, typed or "Agency", "other")
-    worker = add_caseworker(journey_map, role=typed or "Role", agency_id=agency.id)
+    journey_map = start_map("Family C.", actor=SETUP)
+    stage = add_stage(journey_map, typed or "Stage", actor=SETUP)
+    agency = add_agency(journey_map, typed or "Agency", "other", actor=SETUP)
+    worker = add_caseworker(journey_map, role=typed or "Role", agency_id=agency.id, actor=SETUP)
     tp = add_touchpoint(
         journey_map, stage_id=stage.id, action=typed, place=typed, agency_id=agency.id,
-        caseworker_id=worker.id, feeling=-2, days_waited=4,
+        caseworker_id=worker.id, feeling=-2, days_waited=4, actor=SETUP
     )
     add_barrier(journey_map, [tp.id], title=typed, description=typed, owner_caseworker_id=worker.id,
-                owner_agency_id=agency.id)
+                owner_agency_id=agency.id, actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
 
@@ -445,8 +449,8 @@ def test_csv_of_the_demo(demo_view):
 
 
 def test_csv_names_the_unstaged_group_and_survives_line_breaks(app, view_of):
-    journey_map = start_map("Family L.")
-    add_touchpoint(journey_map, stage_id=None, action="Two\nlines", documents="ID\nLease, Bill")
+    journey_map = start_map("Family L.", actor=SETUP)
+    add_touchpoint(journey_map, stage_id=None, action="Two\nlines", documents="ID\nLease, Bill", actor=SETUP)
     db.session.commit()
     header, row = read_csv(touchpoints_csv(view_of(journey_map.id)))
     values = dict(zip(header, row, strict=True))

@@ -11,6 +11,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.samples import demo
+from tests.actors import SETUP
 
 
 def figures_by_label(view) -> dict[str, int]:
@@ -23,29 +24,29 @@ def figures_by_label(view) -> dict[str, int]:
 
 @pytest.fixture
 def figures(app, view_of):
-    m = start_map("Family M.")
-    stage = add_stage(m, "Crisis")
-    clinic = add_agency(m, "Clinic", "health")
-    add_agency(m, "School", "school")
-    nurse = add_caseworker(m, agency_id=clinic.id, role="Nurse")
-    add_caseworker(m, agency_id=clinic.id, role="Receptionist", holds_file=False)
-    add_caseworker(m, agency_id=None, role="Pastor", holds_file=True, status="left")
+    m = start_map("Family M.", actor=SETUP)
+    stage = add_stage(m, "Crisis", actor=SETUP)
+    clinic = add_agency(m, "Clinic", "health", actor=SETUP)
+    add_agency(m, "School", "school", actor=SETUP)
+    nurse = add_caseworker(m, agency_id=clinic.id, role="Nurse", actor=SETUP)
+    add_caseworker(m, agency_id=clinic.id, role="Receptionist", holds_file=False, actor=SETUP)
+    add_caseworker(m, agency_id=None, role="Pastor", holds_file=True, status="left", actor=SETUP)
     tps = [
         add_touchpoint(m, stage_id=stage.id, action="Visit", place="Eastside Clinic",
                        caseworker_id=nurse.id, retold_story=True, days_waited=3,
-                       documents="Photo ID, Medicaid card"),
+                       documents="Photo ID, Medicaid card", actor=SETUP),
         add_touchpoint(m, stage_id=stage.id, action="Follow-up", place="  eastside clinic ",
                        retold_story=True, days_waited=None,
-                       documents="Photo ID\nLease\r\nPay stubs,,\n , "),
-        add_touchpoint(m, stage_id=None, action="Call", place="EASTSIDE CLINIC", days_waited=10),
+                       documents="Photo ID\nLease\r\nPay stubs,,\n , ", actor=SETUP),
+        add_touchpoint(m, stage_id=None, action="Call", place="EASTSIDE CLINIC", days_waited=10, actor=SETUP),
         add_touchpoint(m, stage_id=None, action="Letter", place="Home", retold_story=False,
-                       days_waited=0),
-        add_touchpoint(m, stage_id=None, action="Somewhere", place="   "),
+                       days_waited=0, actor=SETUP),
+        add_touchpoint(m, stage_id=None, action="Somewhere", place="   ", actor=SETUP),
     ]
-    add_barrier(m, [tps[0].id], title="Nobody's job")
-    add_barrier(m, [], title="Also nobody's")
-    owned = add_barrier(m, [tps[1].id], title="Owned")
-    set_owner(m, owned, clinic.id, None)
+    add_barrier(m, [tps[0].id], title="Nobody's job", actor=SETUP)
+    add_barrier(m, [], title="Also nobody's", actor=SETUP)
+    owned = add_barrier(m, [tps[1].id], title="Owned", actor=SETUP)
+    set_owner(m, owned, clinic.id, None, actor=SETUP)
     db.session.commit()
     return figures_by_label(view_of(m.id))
 
@@ -78,7 +79,7 @@ def test_barriers_and_those_no_one_owns(figures):
 
 
 def test_an_empty_map_is_all_zeros(app, view_of):
-    m = start_map("Family E.")
+    m = start_map("Family E.", actor=SETUP)
     db.session.commit()
     assert set(figures_by_label(view_of(m.id)).values()) == {0}
 

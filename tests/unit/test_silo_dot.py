@@ -20,6 +20,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.render import runner
 from journeymap.render.silo import build_silo_graph
+from tests.actors import SETUP
 
 # A small DOT reader, enough for what the graphviz package writes: one statement per line. ----
 
@@ -143,33 +144,33 @@ def parse(source: str) -> Dot:
 
 @pytest.fixture
 def small(app, view_of):
-    m = start_map("Family T.")
-    add_member(m, "Mother", "25-44")
-    stage = add_stage(m, "Crisis")
-    housing = add_agency(m, "Housing Office", "housing")
-    clinic = add_agency(m, "Eastside Clinic", "health")
-    add_agency(m, "Food Bank", "nonprofit")  # no caseworkers, never met
-    ana = add_caseworker(m, agency_id=housing.id, name="Ana", role="Intake")
-    add_caseworker(m, agency_id=housing.id, name="Ben", role="Inspector", status="left")
-    cara = add_caseworker(m, agency_id=clinic.id, name="Cara", role="Nurse")
-    dora = add_caseworker(m, agency_id=None, name="Dora", role="Volunteer")
+    m = start_map("Family T.", actor=SETUP)
+    add_member(m, "Mother", "25-44", actor=SETUP)
+    stage = add_stage(m, "Crisis", actor=SETUP)
+    housing = add_agency(m, "Housing Office", "housing", actor=SETUP)
+    clinic = add_agency(m, "Eastside Clinic", "health", actor=SETUP)
+    add_agency(m, "Food Bank", "nonprofit", actor=SETUP)  # no caseworkers, never met
+    ana = add_caseworker(m, agency_id=housing.id, name="Ana", role="Intake", actor=SETUP)
+    add_caseworker(m, agency_id=housing.id, name="Ben", role="Inspector", status="left", actor=SETUP)
+    cara = add_caseworker(m, agency_id=clinic.id, name="Cara", role="Nurse", actor=SETUP)
+    dora = add_caseworker(m, agency_id=None, name="Dora", role="Volunteer", actor=SETUP)
     tps = [
         add_touchpoint(m, stage_id=stage.id, action=f"Saw Ana {i}", caseworker_id=ana.id,
-                       agency_id=housing.id)
+                       agency_id=housing.id, actor=SETUP)
         for i in range(3)
     ]
     tps.append(add_touchpoint(m, stage_id=stage.id, action="Saw Cara", caseworker_id=cara.id,
-                              agency_id=clinic.id))
-    tps.append(add_touchpoint(m, stage_id=None, action="Called the clinic", agency_id=clinic.id))
-    tps.append(add_touchpoint(m, stage_id=None, action="Called a helpline"))
-    add_barrier(m, [tps[0].id], title="Nobody fixes the heat")
-    add_barrier(m, [], title="Nobody coordinates")
-    waitlist = add_barrier(m, [tps[1].id], title="Two-year waitlist")
-    set_owner(m, waitlist, housing.id, None)
-    papers = add_barrier(m, [tps[3].id], title="Lost papers")
-    set_owner(m, papers, None, cara.id)
-    promise = add_barrier(m, [], title="Promise to call back")
-    set_owner(m, promise, None, dora.id)
+                              agency_id=clinic.id, actor=SETUP))
+    tps.append(add_touchpoint(m, stage_id=None, action="Called the clinic", agency_id=clinic.id, actor=SETUP))
+    tps.append(add_touchpoint(m, stage_id=None, action="Called a helpline", actor=SETUP))
+    add_barrier(m, [tps[0].id], title="Nobody fixes the heat", actor=SETUP)
+    add_barrier(m, [], title="Nobody coordinates", actor=SETUP)
+    waitlist = add_barrier(m, [tps[1].id], title="Two-year waitlist", actor=SETUP)
+    set_owner(m, waitlist, housing.id, None, actor=SETUP)
+    papers = add_barrier(m, [tps[3].id], title="Lost papers", actor=SETUP)
+    set_owner(m, papers, None, cara.id, actor=SETUP)
+    promise = add_barrier(m, [], title="Promise to call back", actor=SETUP)
+    set_owner(m, promise, None, dora.id, actor=SETUP)
     db.session.commit()
     view = view_of(m.id)
     return view, parse(build_silo_graph(view).source)
@@ -287,23 +288,23 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 @pytest.fixture
 def hostile(app, view_of):
     """A map with the marker in every field a user can type."""
-    m = start_map(MARKER, MARKER, MARKER)
-    add_member(m, MARKER, "unsaid")
-    stage = add_stage(m, MARKER)
-    with_people = add_agency(m, MARKER, "county")
-    add_agency(m, MARKER + " alone", "other")
-    worker = add_caseworker(m, agency_id=with_people.id, name=MARKER, role=MARKER, status="left")
-    loner = add_caseworker(m, agency_id=None, name=MARKER, role="ends with a backslash\\")
+    m = start_map(MARKER, MARKER, MARKER, actor=SETUP)
+    add_member(m, MARKER, "unsaid", actor=SETUP)
+    stage = add_stage(m, MARKER, actor=SETUP)
+    with_people = add_agency(m, MARKER, "county", actor=SETUP)
+    add_agency(m, MARKER + " alone", "other", actor=SETUP)
+    worker = add_caseworker(m, agency_id=with_people.id, name=MARKER, role=MARKER, status="left", actor=SETUP)
+    loner = add_caseworker(m, agency_id=None, name=MARKER, role="ends with a backslash\\", actor=SETUP)
     common = {"action": MARKER, "place": MARKER, "documents": MARKER}
-    first = add_touchpoint(m, stage_id=stage.id, caseworker_id=worker.id, **common)
-    add_touchpoint(m, stage_id=stage.id, caseworker_id=worker.id, **common)
-    add_touchpoint(m, stage_id=None, agency_id=with_people.id, **common)
-    add_touchpoint(m, stage_id=None, **common)
-    add_barrier(m, [first.id], title=MARKER, description=MARKER)
-    owned = add_barrier(m, [first.id], title=MARKER, description=MARKER)
-    set_owner(m, owned, with_people.id, None)
-    by_loner = add_barrier(m, [], title=MARKER + "\\", description=MARKER)
-    set_owner(m, by_loner, None, loner.id)
+    first = add_touchpoint(m, stage_id=stage.id, caseworker_id=worker.id, **common, actor=SETUP)
+    add_touchpoint(m, stage_id=stage.id, caseworker_id=worker.id, **common, actor=SETUP)
+    add_touchpoint(m, stage_id=None, agency_id=with_people.id, **common, actor=SETUP)
+    add_touchpoint(m, stage_id=None, **common, actor=SETUP)
+    add_barrier(m, [first.id], title=MARKER, description=MARKER, actor=SETUP)
+    owned = add_barrier(m, [first.id], title=MARKER, description=MARKER, actor=SETUP)
+    set_owner(m, owned, with_people.id, None, actor=SETUP)
+    by_loner = add_barrier(m, [], title=MARKER + "\\", description=MARKER, actor=SETUP)
+    set_owner(m, by_loner, None, loner.id, actor=SETUP)
     db.session.commit()
     return build_silo_graph(view_of(m.id))
 
@@ -337,10 +338,10 @@ def test_hostile_text_renders_as_escaped_text_only(hostile):
 
 
 def test_backslash_n_is_drawn_literally_not_as_the_node_name(app, view_of):
-    m = start_map("Family B.")
-    office = add_agency(m, r"Office \G here", "county")
-    worker = add_caseworker(m, agency_id=office.id, name=r"Jo \N Smith", role=r"\L")
-    add_touchpoint(m, stage_id=None, action="Met", caseworker_id=worker.id)
+    m = start_map("Family B.", actor=SETUP)
+    office = add_agency(m, r"Office \G here", "county", actor=SETUP)
+    worker = add_caseworker(m, agency_id=office.id, name=r"Jo \N Smith", role=r"\L", actor=SETUP)
+    add_touchpoint(m, stage_id=None, action="Met", caseworker_id=worker.id, actor=SETUP)
     db.session.commit()
     svg = runner.render(build_silo_graph(view_of(m.id)).source, "svg", timeout=20).decode("utf-8")
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]

@@ -14,24 +14,25 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import UNSTAGED_NAME, load_map_view
 from journeymap.samples import demo
+from tests.actors import SETUP
 
 
 def build_small_map():
     """Two stages (the second added first to touch the ordering), one agency, one barrier."""
-    journey_map = start_map("Family S.", "Evicted", "A home")
-    add_member(journey_map, "Father", "25-44")
-    later = add_stage(journey_map, "Later")
-    early = add_stage(journey_map, "Early")
-    move_stage(journey_map, early, -1)  # Early, Later
-    agency = add_agency(journey_map, "Food Bank", "nonprofit")
-    worker = add_caseworker(journey_map, agency_id=agency.id, name="Kim", role="Volunteer")
+    journey_map = start_map("Family S.", "Evicted", "A home", actor=SETUP)
+    add_member(journey_map, "Father", "25-44", actor=SETUP)
+    later = add_stage(journey_map, "Later", actor=SETUP)
+    early = add_stage(journey_map, "Early", actor=SETUP)
+    move_stage(journey_map, early, -1, actor=SETUP)  # Early, Later
+    agency = add_agency(journey_map, "Food Bank", "nonprofit", actor=SETUP)
+    worker = add_caseworker(journey_map, agency_id=agency.id, name="Kim", role="Volunteer", actor=SETUP)
     # Added out of journey order on purpose.
-    l1 = add_touchpoint(journey_map, stage_id=later.id, action="l1", caseworker_id=worker.id)
-    e1 = add_touchpoint(journey_map, stage_id=early.id, action="e1", agency_id=agency.id)
-    l2 = add_touchpoint(journey_map, stage_id=later.id, action="l2")
-    e2 = add_touchpoint(journey_map, stage_id=early.id, action="e2", documents="ID,\nLease")
-    barrier = add_barrier(journey_map, [e1.id, l2.id], title="Far away", category="access")
-    set_owner(journey_map, barrier, agency.id, None)
+    l1 = add_touchpoint(journey_map, stage_id=later.id, action="l1", caseworker_id=worker.id, actor=SETUP)
+    e1 = add_touchpoint(journey_map, stage_id=early.id, action="e1", agency_id=agency.id, actor=SETUP)
+    l2 = add_touchpoint(journey_map, stage_id=later.id, action="l2", actor=SETUP)
+    e2 = add_touchpoint(journey_map, stage_id=early.id, action="e2", documents="ID,\nLease", actor=SETUP)
+    barrier = add_barrier(journey_map, [e1.id, l2.id], title="Far away", category="access", actor=SETUP)
+    set_owner(journey_map, barrier, agency.id, None, actor=SETUP)
     db.session.commit()
     return journey_map, {"early": early, "later": later, "e1": e1, "e2": e2, "l1": l1, "l2": l2}
 
@@ -56,7 +57,7 @@ def test_touchpoints_come_in_stage_order_then_position(app, view_of):
 
 def test_unstaged_group_comes_last_and_only_when_it_has_touchpoints(app, view_of):
     journey_map, s = build_small_map()
-    empty = add_stage(journey_map, "Empty")
+    empty = add_stage(journey_map, "Empty", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert [st.name for st in view.stages] == ["Early", "Later", "Empty"]
@@ -64,8 +65,8 @@ def test_unstaged_group_comes_last_and_only_when_it_has_touchpoints(app, view_of
     assert UNSTAGED_NAME not in [st.name for st in view.stages]
     assert view.stage(empty.id).touchpoints == ()
 
-    add_touchpoint(journey_map, stage_id=None, action="loose 1")
-    add_touchpoint(journey_map, stage_id=None, action="loose 2")
+    add_touchpoint(journey_map, stage_id=None, action="loose 1", actor=SETUP)
+    add_touchpoint(journey_map, stage_id=None, action="loose 2", actor=SETUP)
     db.session.commit()
     view = view_of(journey_map.id)
     assert [st.name for st in view.stages] == ["Early", "Later", "Empty", UNSTAGED_NAME]

@@ -1,0 +1,149 @@
+"""Every kind of item on a map, declared once: its fields, their types, limits, labels and privacy.
+
+Adding a plain text field to a kind means: a column on the model, a migration, and a line here
+(plus the templates where it is shown). The form, the map view, JSON in and out, CSV,
+de-identification and the history's wording follow from this line.
+"""
+
+from __future__ import annotations
+
+from journeymap.kinds import vocab
+from journeymap.kinds.fields import (
+    Field,
+    Kind,
+    Privacy,
+    Type,
+    choice,
+    flag,
+    long_text,
+    ref,
+    structure,
+    text,
+)
+from journeymap.models import Agency, Barrier, Caseworker, HouseholdMember, JourneyMap, Stage, Touchpoint
+
+KEPT, SERVICE, REPLACED, REMOVED = Privacy.KEPT, Privacy.SERVICE, Privacy.REPLACED, Privacy.REMOVED
+LONG = 5000  # characters of a story or a description: a few paragraphs
+
+ID = structure("id", Type.ID)
+VERSION = structure("version", Type.COUNTER)  # a database counter, not a fact about the family
+POSITION = structure("position", Type.COUNTER)
+FROM_FAMILY = Field("from_family", Type.FLAG, KEPT, "From the family", csv=None)
+CREATED_BY = structure("created_by_id", Type.REF, REMOVED)  # an account on this server: who typed it
+
+FAMILY = Kind(
+    name="family", noun="family", model=JourneyMap,
+    fields=(
+        ID,
+        text("pseudonym", "Family pseudonym", 120, KEPT, required=True,
+             hint="A made-up name or initials, such as “Family R.”. Real names are not needed."),
+        long_text("situation", "Their situation, in their own words", LONG, REMOVED,
+                  hint="What happened, as the family tells it."),
+        long_text("hopes", "What they hope for", LONG, REMOVED),
+        structure("revision", Type.COUNTER),
+        structure("created_at", Type.TIME, REMOVED),
+        structure("updated_at", Type.TIME, REMOVED),
+        VERSION,
+        FROM_FAMILY,
+    ),
+)
+
+MEMBER = Kind(
+    name="member", noun="household member", model=HouseholdMember, json_list="household",
+    fields=(
+        ID,
+        text("role", "Role in the household", 80, REPLACED, required=True,
+             hint="For example: mother, grandfather, eldest child."),
+        choice("age_band", "Age", vocab.AGE_BANDS, default="unsaid"),
+        VERSION,
+        FROM_FAMILY,
+    ),
+)
+
+AGENCY = Kind(
+    name="agency", noun="agency", model=Agency, json_list="agencies", json_key_prefix="a",
+    fields=(
+        ID,
+        text("name", "Agency name", 200, SERVICE, required=True, csv=("Agency",)),
+        choice("sector", "Sector", vocab.SECTORS, default="other"),
+        VERSION,
+    ),
+)
+
+CASEWORKER = Kind(
+    name="caseworker", noun="caseworker", model=Caseworker, json_list="caseworkers", json_key_prefix="c",
+    fields=(
+        ID,
+        text("name", "Name", 200, REMOVED, hint="Optional. Leave empty to record the role only."),
+        text("role", "Role", 200, SERVICE, hint="For example: school social worker, intake worker."),
+        ref("agency_id", "Agency", "agency", blank="Not known", json="agency"),
+        flag("holds_file", "Holds a file on the family", default=True),
+        choice("status", "Status", vocab.CASEWORKER_STATUSES, default="active", radio=True),
+        VERSION,
+    ),
+    one_of=("name", "role"),
+    one_of_message="Give a name, a role, or both.",
+)
+
+STAGE = Kind(
+    name="stage", noun="stage", model=Stage, json_list="stages", json_key_prefix="s",
+    fields=(
+        ID,
+        text("name", "Stage name", 120, REPLACED, required=True,
+             hint="For example: crisis, asking for help, intake, waiting, follow-up."),
+        POSITION,
+        structure("touchpoints", Type.CHILDREN),
+        VERSION,
+    ),
+)
+
+TOUCHPOINT = Kind(
+    name="touchpoint", noun="touchpoint", model=Touchpoint, json_list="touchpoints", json_key_prefix="t",
+    fields=(
+        ID,
+        ref("stage_id", "Stage", "stage", blank="Not in a stage yet", json="stage", csv=None),
+        POSITION,
+        text("action", "What the family had to do", 300, REPLACED, required=True),
+        text("place", "Where they had to go", 300, REPLACED, csv=("Where",)),
+        ref("agency_id", "Agency", "agency", blank="Not known", json="agency", csv=("Agency", "Sector")),
+        ref("caseworker_id", "Caseworker", "caseworker", blank="Not known", json="caseworker"),
+        choice("channel", "How", vocab.CHANNELS, blank="Not recorded"),
+        Field("days_waited", Type.NUMBER, KEPT, "Days waited", hint="Leave empty if not known.",
+              low=0, high=3650),
+        long_text("documents", "Documents asked for", 2000, REPLACED,
+                  hint="One per line, or separated by commas."),
+        flag("retold_story", "The family had to tell their story again", csv=("Told their story again",)),
+        choice("feeling", "How it felt to the family", vocab.FEELINGS, blank="Not said", radio=True,
+               csv=("Feeling", "Feeling score (-2 to +2)")),
+        choice("reported_by", "Reported by", vocab.REPORTERS, default="facilitator", radio=True),
+        structure("barrier_ids", Type.LINKS, ref="barrier"),
+        VERSION,
+        FROM_FAMILY,
+        CREATED_BY,
+    ),
+)
+
+BARRIER = Kind(
+    name="barrier", noun="barrier", model=Barrier, json_list="barriers", json_key_prefix="b",
+    fields=(
+        ID,
+        text("title", "Barrier", 200, REPLACED, required=True, hint="A short name, such as “Power shut off”.",
+             csv=("Title",)),
+        long_text("description", "What happened", LONG, REMOVED),
+        choice("category", "Category", vocab.BARRIER_CATEGORIES, default="other"),
+        choice("severity", "Severity", vocab.SEVERITIES, default="medium"),
+        Field("touchpoint_ids", Type.LINKS, KEPT, "Where it showed up", ref="touchpoint", json="touchpoints",
+              csv=None),
+        ref("owner_agency_id", "Owning agency", "agency", blank="No one", json="owner_agency",
+            csv=("Whose job", "Owning agency")),
+        ref("owner_caseworker_id", "Owning caseworker", "caseworker", blank="No one",
+            json="owner_caseworker", csv=("Owning caseworker",)),
+        structure("owner_recorded_at", Type.TIME, REMOVED),
+        VERSION,
+        FROM_FAMILY,
+        CREATED_BY,
+    ),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (FAMILY, MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT,
+                                                       BARRIER)}

@@ -1,0 +1,95 @@
+"""The words for what the history stores: it keeps field names and stored values ("severity":
+["medium", "high"]); these are made into "Severity: Medium → High" only when it is shown, so
+renaming (or translating) a label never changes what was recorded.
+
+Entries written before names were stored have form labels as keys ("Owning agency"); a key that
+names nothing known is shown as it was stored, so those read as they always did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeymap.kinds.items import KINDS
+
+# Names the history stores that are not fields of a kind: how an item came, what an export was.
+LABELS = {
+    "moved": "Moved",
+    "via": "How",
+    "format": "Format",
+    "detail": "Detail",
+    "file": "File",
+    "size": "Size",
+    "role": "Role",
+    "account": "Account",
+    "expires_at": "Expires",
+    "max_uses": "Uses allowed",
+    "caseworker": "Is caseworker",
+}
+
+# Stored values of those names, as words.
+VALUES = {
+    "via": {
+        "touchpoint_form": "added from the touchpoint form",
+        "my_touchpoints": "My touchpoints",
+        "demo": "loaded as the demo",
+        "import": "imported from a JSON file",
+        "synth": "made up by flask synth",
+        "invitation": "an invitation",
+        "owner_option": "--owner",
+        "themselves": "by themselves",
+    },
+    "detail": {
+        "deidentified": "De-identified",
+        "full": "Full detail (names, the family's story, dates)",
+    },
+    "account": {"made_by_facilitator": "made by the facilitator"},
+    "max_uses": {None: "any"},
+}
+
+# History kinds that are not kinds of item, and the kind whose fields their names are.
+ALIASES = {"map": "family"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a history entry's details, in words."""
+
+    label: str
+    value: str = ""
+    before: str | None = None  # set for a change: before -> value
+    changed: bool = False
+
+
+def label(kind: str, name: str) -> str:
+    found = _field(kind, name)
+    if found is not None and found.label:
+        return found.label
+    return LABELS.get(name, name)
+
+
+def shown(kind: str, name: str, value) -> str:
+    found = _field(kind, name)
+    if found is not None:
+        return found.shown(value)
+    words = VALUES.get(name, {})
+    if isinstance(value, str | int | type(None)) and value in words:
+        return words[value]
+    return "—" if value in (None, "") else str(value)
+
+
+def lines(kind: str, action: str, changes: dict) -> list[Line]:
+    """A history entry's `changes` as lines of words (a change: before and after)."""
+    out = []
+    for name, value in (changes or {}).items():
+        if action == "changed" and isinstance(value, list) and len(value) == 2:
+            before, after = (shown(kind, name, v) for v in value)
+            out.append(Line(label(kind, name), after, before, changed=True))
+        else:
+            out.append(Line(label(kind, name), shown(kind, name, value)))
+    return out
+
+
+def _field(kind: str, name: str):
+    found = KINDS.get(ALIASES.get(kind, kind))
+    return found.field(name) if found is not None and found.has(name) else None

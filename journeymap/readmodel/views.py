@@ -1,0 +1,236 @@
+"""The map view: plain, frozen, read-only objects, one class per kind of item.
+
+Each item class is made from its kind's declaration (journeymap.kinds.items): every declared field
+is an attribute of that name and type, set by keyword only. What the classes add by hand is
+behaviour (labels, lookups), never fields, so a field declared once is in the view at once.
+The map's indexes (item by id, caseworkers by agency, ...) are derived from its tuples on first
+use, so `dataclasses.replace(view, barriers=...)` can never hand out a stale item.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from functools import cached_property
+
+from journeymap.kinds import vocab
+from journeymap.kinds.fields import Kind
+from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+
+UNSTAGED_NAME = "Not in a stage yet"
+
+
+def view_class(name: str, kind: Kind, behaviour: type, extra: tuple = ()) -> type:
+    """A frozen, keyword-only dataclass with the kind's declared fields (and `extra` ones, as
+    (name, type, default)) and `behaviour`'s methods."""
+    fields = [
+        (f.name, f.python_type, dataclasses.field(default=f.view_default())) for f in kind.fields
+    ] + [(name, type_, dataclasses.field(default=default)) for name, type_, default in extra]
+    return dataclasses.make_dataclass(
+        name, fields, bases=(behaviour,), frozen=True, kw_only=True,
+        namespace={"__module__": __name__, "__doc__": behaviour.__doc__, "kind": kind},
+    )
+
+
+class _Member:
+    """A member of the household, by role and age band."""
+
+    @property
+    def age_label(self) -> str:
+        return vocab.label(vocab.AGE_BANDS, self.age_band)
+
+
+class _Agency:
+    """An agency holding a file on the family."""
+
+    @property
+    def sector_label(self) -> str:
+        return vocab.label(vocab.SECTORS, self.sector)
+
+
+class _Caseworker:
+    """A person at an agency, known by name, by role, or both."""
+
+    @property
+    def display_name(self) -> str:
+        """Name and role when both are known ("Dana, school social worker")."""
+        return ", ".join(part for part in (self.name, self.role) if part)
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == "left"
+
+
+class _Stage:
+    """A stage of the journey with its touchpoints in order (id None: those not in a stage yet)."""
+
+
+class _Touchpoint:
+    """One thing the family had to do, somewhere, with someone."""
+
+    @property
+    def channel_label(self) -> str:
+        return vocab.label(vocab.CHANNELS, self.channel)
+
+    @property
+    def feeling_label(self) -> str:
+        return vocab.label(vocab.FEELINGS, self.feeling)
+
+    @property
+    def reporter_label(self) -> str:
+        return vocab.label(vocab.REPORTERS, self.reported_by)
+
+    @property
+    def document_list(self) -> list[str]:
+        """Documents asked for, one per line or separated by commas."""
+        parts = self.documents.replace("\r", "").replace(",", "\n").split("\n")
+        return [part.strip() for part in parts if part.strip()]
+
+
+class _Barrier:
+    """Something that got in the family's way, and whose job it is to fix it."""
+
+    @property
+    def is_unowned(self) -> bool:
+        return self.owner_agency_id is None and self.owner_caseworker_id is None
+
+    @property
+    def category_label(self) -> str:
+        return vocab.label(vocab.BARRIER_CATEGORIES, self.category)
+
+    @property
+    def severity_label(self) -> str:
+        return vocab.label(vocab.SEVERITIES, self.severity)
+
+
+MemberView = view_class("MemberView", MEMBER, _Member)
+AgencyView = view_class("AgencyView", AGENCY, _Agency)
+CaseworkerView = view_class("CaseworkerView", CASEWORKER, _Caseworker)
+StageView = view_class("StageView", STAGE, _Stage)
+TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
+BarrierView = view_class("BarrierView", BARRIER, _Barrier)
+
+ITEM_VIEWS = (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView)
+
+
+class _Map:
+    """A whole map: the family's details (journeymap.kinds.items.FAMILY) and every item on it."""
+
+    # Lookups -----------------------------------------------------------------------------
+    def agency(self, agency_id: int | None):
+        return self._agency_by_id.get(agency_id) if agency_id is not None else None
+
+    def caseworker(self, caseworker_id: int | None):
+        return self._caseworker_by_id.get(caseworker_id) if caseworker_id is not None else None
+
+    def member(self, member_id: int):
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def stage(self, stage_id: int):
+        return next((s for s in self.named_stages if s.id == stage_id), None)
+
+    def touchpoint(self, touchpoint_id: int):
+        return self._touchpoint_by_id.get(touchpoint_id)
+
+    def barrier(self, barrier_id: int):
+        return self._barrier_by_id.get(barrier_id)
+
+    # Derived lists and indexes: computed once from the tuples above (the view is frozen, so they
+    # cannot go stale; a replaced view computes its own). Pages ask once per agency or caseworker,
+    # so a scan of the whole map each time would make a page's time grow with agencies x touchpoints.
+    @cached_property
+    def _agency_by_id(self) -> dict:
+        return {a.id: a for a in self.agencies}
+
+    @cached_property
+    def _caseworker_by_id(self) -> dict:
+        return {c.id: c for c in self.caseworkers}
+
+    @cached_property
+    def _touchpoint_by_id(self) -> dict:
+        return {tp.id: tp for tp in self.touchpoints}
+
+    @cached_property
+    def _barrier_by_id(self) -> dict:
+        return {b.id: b for b in self.barriers}
+
+    @cached_property
+    def touchpoints(self) -> list:
+        """Every touchpoint in journey order (stage order, then position)."""
+        return [tp for stage in self.stages for tp in stage.touchpoints]
+
+    @cached_property
+    def unowned_barriers(self) -> list:
+        return [b for b in self.barriers if b.is_unowned]
+
+    def caseworkers_of(self, agency_id: int | None) -> list:
+        return list(self._caseworkers_by_agency.get(agency_id, ()))
+
+    def barriers_at(self, touchpoint_id: int) -> list:
+        tp = self.touchpoint(touchpoint_id)
+        return [self._barrier_by_id[b] for b in tp.barrier_ids if b in self._barrier_by_id] if tp else []
+
+    def touchpoints_with(self, *, agency_id: int | None = None, caseworker_id: int | None = None):
+        """Touchpoints with this agency or this caseworker, in journey order."""
+        if caseworker_id is None:
+            return list(self._touchpoints_by_agency.get(agency_id, ())) if agency_id is not None else []
+        if agency_id is None:
+            return list(self._touchpoints_by_caseworker.get(caseworker_id, ()))
+        return [
+            tp for tp in self.touchpoints if tp.agency_id == agency_id or tp.caseworker_id == caseworker_id
+        ]
+
+    @cached_property
+    def _caseworkers_by_agency(self) -> dict:
+        return _grouped(self.caseworkers, lambda worker: worker.agency_id)
+
+    @cached_property
+    def _touchpoints_by_agency(self) -> dict:
+        return _grouped(self.touchpoints, lambda tp: tp.agency_id)
+
+    @cached_property
+    def _touchpoints_by_caseworker(self) -> dict:
+        return _grouped(self.touchpoints, lambda tp: tp.caseworker_id)
+
+    def barrier_owner_agency_id(self, barrier) -> int | None:
+        """The silo a barrier belongs in: its owning agency, or its owning caseworker's."""
+        if barrier.owner_agency_id is not None:
+            return barrier.owner_agency_id
+        owner = self.caseworker(barrier.owner_caseworker_id)
+        return owner.agency_id if owner else None
+
+    def barriers_owned_in(self, agency_id: int | None) -> list:
+        """The barriers with an owner whose silo is this agency (None: owned by a caseworker with
+        no agency recorded), in the map's order."""
+        return list(self._owned_barriers_by_agency.get(agency_id, ()))
+
+    @cached_property
+    def _owned_barriers_by_agency(self) -> dict:
+        owned = (b for b in self.barriers if not b.is_unowned)
+        return _grouped(owned, self.barrier_owner_agency_id)
+
+    def owner_text(self, barrier) -> str:
+        parts = []
+        if (cw := self.caseworker(barrier.owner_caseworker_id)) is not None:
+            parts.append(cw.display_name)
+        if (agency := self.agency(self.barrier_owner_agency_id(barrier))) is not None:
+            parts.append(agency.name)
+        return " at ".join(parts)
+
+
+MapView = view_class("MapView", FAMILY, _Map, extra=(
+    ("members", tuple, ()),
+    ("stages", tuple, ()),  # in order; the unstaged group last, only when it has touchpoints
+    ("named_stages", tuple, ()),  # the stages the group made, empty ones included
+    ("agencies", tuple, ()),
+    ("caseworkers", tuple, ()),
+    ("barriers", tuple, ()),
+))
+
+
+def _grouped(items, key) -> dict:
+    """`items` by `key(item)`, each group in the items' order."""
+    groups: dict = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return dict(groups)
