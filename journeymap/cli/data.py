@@ -15,8 +15,9 @@ from sqlalchemy import select
 from journeymap.domain import history
 from journeymap.domain.family import record_arrival
 from journeymap.domain.history import Actor
+from journeymap.domain.imports import import_map
 from journeymap.domain.members import add_member
-from journeymap.exports.interchange import ImportProblem, import_map, read_json
+from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, User
 from journeymap.samples.synth import synth_map

@@ -53,6 +53,7 @@ class Field:
     default: Any = None
     low: int | None = None
     high: int | None = None
+    unit: str = ""  # what a NUMBER counts ("days"), for messages
     ref: str | None = None  # the kind a REF or LINKS field points at
     blank: str = ""  # the choice that means "none" / "not known", for optional choices and refs
     radio: bool = False  # shown as radio buttons rather than a drop-down
@@ -168,11 +169,15 @@ class Kind:
     json_key_prefix: str = ""  # map-local keys in JSON: "t1", "t2", ...
     # Fields of which at least one must be filled ("a caseworker needs a name, a role, or both").
     one_of: tuple[str, ...] = ()
-    one_of_message: str = ""
+    one_of_words: str = ""  # "a name, a role, or both"
     _by_name: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_name.update({f.name: f for f in self.fields})
+
+    @property
+    def one_of_message(self) -> str:
+        return f"Give {self.one_of_words}."
 
     def field(self, name: str) -> Field:
         return self._by_name[name]

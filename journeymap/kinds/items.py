@@ -55,6 +55,7 @@ MEMBER = Kind(
         text("role", "Role in the household", 80, REPLACED, required=True,
              hint="For example: mother, grandfather, eldest child."),
         choice("age_band", "Age", vocab.AGE_BANDS, default="unsaid"),
+        POSITION,
         VERSION,
         FROM_FAMILY,
     ),
@@ -82,7 +83,7 @@ CASEWORKER = Kind(
         VERSION,
     ),
     one_of=("name", "role"),
-    one_of_message="Give a name, a role, or both.",
+    one_of_words="a name, a role, or both",
 )
 
 STAGE = Kind(
@@ -109,7 +110,7 @@ TOUCHPOINT = Kind(
         ref("caseworker_id", "Caseworker", "caseworker", blank="Not known", json="caseworker"),
         choice("channel", "How", vocab.CHANNELS, blank="Not recorded"),
         Field("days_waited", Type.NUMBER, KEPT, "Days waited", hint="Leave empty if not known.",
-              low=0, high=3650),
+              low=0, high=3650, unit="days"),
         long_text("documents", "Documents asked for", 2000, REPLACED,
                   hint="One per line, or separated by commas."),
         flag("retold_story", "The family had to tell their story again", csv=("Told their story again",)),
@@ -132,8 +133,6 @@ BARRIER = Kind(
         long_text("description", "What happened", LONG, REMOVED),
         choice("category", "Category", vocab.BARRIER_CATEGORIES, default="other"),
         choice("severity", "Severity", vocab.SEVERITIES, default="medium"),
-        Field("touchpoint_ids", Type.LINKS, KEPT, "Where it showed up", ref="touchpoint", json="touchpoints",
-              csv=None),
         ref("owner_agency_id", "Owning agency", "agency", blank="No one", json="owner_agency",
             csv=("Whose job", "Owning agency")),
         ref("owner_caseworker_id", "Owning caseworker", "caseworker", blank="No one",
@@ -142,6 +141,9 @@ BARRIER = Kind(
         VERSION,
         FROM_FAMILY,
         CREATED_BY,
+        # Last, as in JSON files since version 2 (their bytes do not change with this declaration).
+        Field("touchpoint_ids", Type.LINKS, KEPT, "Where it showed up", ref="touchpoint", json="touchpoints",
+              csv=None),
     ),
 )
 

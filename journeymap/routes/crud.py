@@ -50,12 +50,13 @@ class ItemKind:
     noun: str  # "agency": words people read ("Edit agency")
     model: type
     make_form: Callable[..., Any]  # (view, formdata=..., obj=...) -> form
-    fields_of: Callable[[Any], dict]  # form -> keyword arguments for the domain functions
     # Domain functions; each records its own history entry, by the actor it is given.
     add: Callable[..., Any]  # (journey_map, *, actor, **fields) -> model
     update: Callable[..., None]  # (journey_map, item, *, actor, **fields)
     delete: Callable[..., None]  # (journey_map, item, *, actor)
     page: str  # endpoint of the page that lists them
+    # form -> keyword arguments for the domain functions: the declared fields, unless a kind adds more
+    fields_of: Callable[[Any], dict] = lambda form: form.model_fields()
     # Capabilities (journeymap.auth.access) needed to add, and to edit or delete, items of this kind.
     add_access: str = "edit_family"
     change_access: str = "edit_family"

@@ -13,8 +13,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import family, members
+from journeymap.domain.imports import import_map
 from journeymap.exports.downloads import DATA_FORMATS, data_export
-from journeymap.exports.interchange import ImportProblem, import_map, read_json
+from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
 from journeymap.routes.common import acting, format_requested, view_or_404

@@ -87,7 +87,6 @@ stage_kind = ItemKind(
     noun="stage",
     model=Stage,
     make_form=lambda view, **kw: StageForm(**kw),
-    fields_of=lambda form: {"name": form.name.data},
     add=journey.add_stage,
     update=journey.rename_stage,
     delete=journey.delete_stage,

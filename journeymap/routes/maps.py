@@ -82,9 +82,7 @@ def edit_family(map_id: int):
             family.update_family(
                 journey_map,
                 actor=acting(),
-                pseudonym=form.pseudonym.data,
-                situation=form.situation.data or "",
-                hopes=form.hopes.data or "",
+                **form.model_fields(),
                 **({"from_family": True} if g.membership.role == "family" else {}),
             )
             db.session.commit()
@@ -127,7 +125,6 @@ member_kind = ItemKind(
     noun="household member",
     model=HouseholdMember,
     make_form=lambda view, **kw: MemberForm(**kw),
-    fields_of=lambda form: {"role": form.role.data, "age_band": form.age_band.data},
     add=family.add_member,
     update=family.update_member,
     delete=family.delete_member,

@@ -1,6 +1,6 @@
 """Synthetic maps: plausible, made-up journeys of any size, for load tests, demos and screenshots.
 
-`synth_document` builds a format_version 2 document (see journeymap/interchange.py) from a seed,
+`synth_document` builds a format_version 2 document (see journeymap/exports/json_out.py) from a seed,
 with nothing but Python's own `random.Random(seed)`: the same arguments give the same map.
 `synth_map` imports that document, so a synthetic map passes exactly the checks a file from a
 user does, and lands in four flushes (one per level of reference) and one executemany of the
@@ -18,9 +18,13 @@ import random
 
 from sqlalchemy.orm import Session
 
-from journeymap.exports.interchange import FORMAT_NAME, FORMAT_VERSION, MAX_DAYS_WAITED, import_map
+from journeymap.domain.imports import import_map
+from journeymap.exports.json_out import FORMAT_NAME, FORMAT_VERSION
 from journeymap.kinds import vocab
+from journeymap.kinds.items import TOUCHPOINT
 from journeymap.models import JourneyMap
+
+MAX_DAYS_WAITED = TOUCHPOINT.field("days_waited").high
 
 STAGE_NAMES = ["Crisis", "Asking for help", "Intake", "Waiting", "Follow-up", "Settling"]
 

@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
+from journeymap.domain.common import claim
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, JourneyMap, Touchpoint, barrier_touchpoint
-from journeymap.routes.conflicts import claim
 from tests.routes.conftest import HX, SmallMap, add_to_map, assert_redirect, client_as, html, make_user
 
 # Reading forms the way a browser would send them -----------------------------------------------

@@ -1,9 +1,10 @@
 """The Data page: JSON and CSV downloads (de-identified unless full detail is chosen, each recorded
 in the history), and importing a JSON file as a new map through the upload form.
 
-journeymap.exports.interchange has its own unit tests (tests/unit/test_interchange.py); these go through
-the routes: the page for every role, the round trip export -> upload -> export, every kind of bad
-upload, and formula injection in every text cell of the CSVs a browser downloads.
+JSON in and out (exports/json_in.py, json_out.py, domain/imports.py) and CSV have their own unit
+tests (tests/unit/test_interchange.py); these go through the routes: the page for every role, the
+round trip export -> upload -> export, every kind of bad upload, and formula injection in every
+text cell of the CSVs a browser downloads.
 """
 
 from __future__ import annotations
@@ -316,7 +317,7 @@ def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, d
 
 
 def test_a_version_1_file_imports(client, importer, demo_id, view_of):
-    from journeymap.exports.downloads import map_to_dict
+    from tests.version1 import map_to_dict
 
     old = json.dumps(map_to_dict(view_of(demo_id))).encode()
     new_id = new_map_id(upload(importer, old))

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from journeymap.auth.passwords import hash_password
-from journeymap.exports.downloads import map_to_dict
-from journeymap.exports.interchange import map_to_json_dict
+from journeymap.exports.json_out import map_to_json_dict
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Membership, User
 from journeymap.samples import demo
 from tests.conftest import count_maps, count_rows
+from tests.version1 import map_to_dict
 
 NO_MEMBERS = "has no members, so no one can open it in the browser"
 

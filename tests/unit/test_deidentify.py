@@ -11,8 +11,9 @@ from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.exports.csv_out import barriers_csv, touchpoints_csv
 from journeymap.exports.deidentify import REVIEWED_FIELDS, deidentify, household_role
-from journeymap.exports.interchange import barriers_csv, map_to_json_dict, touchpoints_csv
+from journeymap.exports.json_out import map_to_json_dict
 from journeymap.extensions import db
 from journeymap.readmodel import metrics, snapshot
 from journeymap.render.silo import build_silo_graph

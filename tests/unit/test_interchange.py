@@ -13,22 +13,18 @@ import pytest
 
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import add_member, start_map
+from journeymap.domain.imports import import_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
-from journeymap.exports.downloads import map_to_dict
-from journeymap.exports.interchange import (
-    ImportProblem,
-    barriers_csv,
-    import_map,
-    map_to_json_dict,
-    safe_cell,
-    touchpoints_csv,
-)
+from journeymap.exports.csv_out import barriers_csv, safe_cell, touchpoints_csv
+from journeymap.exports.json_in import ImportProblem
+from journeymap.exports.json_out import map_to_json_dict
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import UNSTAGED_NAME
 from journeymap.samples import demo
 from tests.actors import SETUP
 from tests.conftest import count_maps
+from tests.version1 import map_to_dict
 
 
 def dumps(data: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from journeymap.exports.interchange import map_to_json_dict
+from journeymap.exports.json_out import map_to_json_dict
 from journeymap.extensions import db
 from journeymap.kinds import vocab
 from journeymap.models import Agency, Barrier, Caseworker, JourneyMap, Stage, Touchpoint

@@ -1,0 +1,231 @@
+"""The forms for the items of a map, made from their kinds' declarations (journeymap.kinds.items):
+a declared field becomes a form field with its label, help, limits and choices, so a field added
+to a kind is in its form at once. What a form adds by hand is a rule across fields (a caseworker
+at another agency) and the choices that come from the map being edited, so an id from another map
+is simply not a valid choice."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, ValidationError
+from wtforms.validators import NumberRange, Optional
+
+from journeymap.forms.fields import (
+    MultiCheckboxField,
+    Versioned,
+    WholeNumberField,
+    optional_int,
+    options,
+    text,
+)
+from journeymap.kinds import vocab
+from journeymap.kinds.fields import Field, Kind, Type
+from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+from journeymap.readmodel.snapshot import MapView
+
+FEELING_CHOICES = [("", "Not said")] + [(value, f"{value:+d} {text}") for value, text in vocab.FEELINGS]
+# How the choices of a vocabulary are shown, where that is not just their labels.
+SHOWN_CHOICES = {("touchpoint", "feeling"): FEELING_CHOICES}
+
+
+def form_field(kind: Kind, name: str, **overrides):
+    """The WTForms field for a declared field; `overrides` change its label or help."""
+    declared = kind.field(name)
+    label = overrides.get("label", declared.label)
+    hint = overrides.get("hint", declared.hint)
+    kw = {"description": hint} if hint else {}
+    if declared.type in (Type.TEXT, Type.LONG_TEXT):
+        return text(label, required=declared.required, maximum=declared.maximum,
+                    long=declared.type is Type.LONG_TEXT, **kw)
+    if declared.type is Type.CHOICE:
+        return _choice_field(kind, declared, label, kw)
+    if declared.type is Type.FLAG:
+        return BooleanField(label, default=bool(declared.default), **kw)
+    if declared.type is Type.NUMBER:
+        message = f"Enter a number of {declared.unit} from {declared.low} to {declared.high:,}."
+        return WholeNumberField(
+            label, validators=[Optional(), NumberRange(declared.low, declared.high, message)], **kw
+        )
+    if declared.type is Type.REF:
+        return SelectField(label, coerce=optional_int, choices=[], **kw)
+    if declared.type is Type.LINKS:
+        return MultiCheckboxField(label, coerce=int, choices=[], **kw)
+    raise ValueError(f"{kind.name}.{name} is not typed in a form")
+
+
+def _choice_field(kind: Kind, declared: Field, label: str, kw: dict):
+    shown = SHOWN_CHOICES.get((kind.name, declared.name))
+    if shown is None:
+        shown = ([("", declared.blank)] if declared.blank else []) + list(declared.vocabulary)
+    numbers = isinstance(declared.vocabulary[0][0], int)
+    default = declared.default if declared.default is not None else ""
+    field_class = RadioField if declared.radio else SelectField
+    coerce = {"coerce": optional_int} if numbers else {}
+    return field_class(label, choices=options(shown), default=default, **coerce, **kw)
+
+
+def declared_form(kind: Kind, *names: str, base: tuple = (Versioned, FlaskForm)) -> type:
+    """A form class with the kind's fields typed in a form (or only `names`), in declared order."""
+    chosen = names or tuple(f.name for f in kind.content if f.name not in ("touchpoint_ids",))
+    attrs = {name: form_field(kind, name) for name in chosen}
+    attrs["kind"] = kind
+    attrs["__doc__"] = f"The form for a {kind.noun}, made from its declaration."
+    return type(f"{kind.name.title()}FormBase", base, attrs)
+
+
+class DeclaredFields:
+    """What a form made from a declaration gives the write side: field name -> stored value."""
+
+    kind: Kind
+
+    def model_fields(self) -> dict:
+        values = {}
+        for declared in self.kind.content:
+            if declared.name not in self._fields or declared.type is Type.LINKS:
+                continue
+            data = self[declared.name].data
+            if declared.type in (Type.TEXT, Type.LONG_TEXT):
+                data = data or ""
+            elif declared.type is Type.CHOICE and declared.default is None:
+                data = data if data not in ("", None) else None
+            values[declared.name] = data
+        return values
+
+
+class OneOf:
+    """A kind whose items need at least one of some fields (a caseworker: a name, a role, or both)."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        names = self.kind.one_of
+        if names and not any(self[name].data for name in names):
+            last = self[names[-1]]
+            last.errors = [*last.errors, self.kind.one_of_message]
+            return False
+        return valid
+
+
+def _id_choices(items, text_of, blank: str):
+    return options([("", blank)] + [(item.id, text_of(item)) for item in items])
+
+
+def fill_references(form, view: MapView) -> None:
+    """The choices of every reference in `form`: the items of this map, and the declared blank."""
+    lists = {
+        "agency": (view.agencies, lambda a: a.name),
+        "caseworker": (view.caseworkers, caseworker_choice(view)),
+        "stage": (view.named_stages, lambda s: s.name),
+    }
+    for declared in form.kind.content:
+        if declared.name not in form._fields:
+            continue
+        if declared.type is Type.REF:
+            items, text_of = lists[declared.ref]
+            form[declared.name].choices = _id_choices(items, text_of, declared.blank)
+        elif declared.type is Type.LINKS:
+            form[declared.name].choices = options((tp.id, tp.action) for tp in view.touchpoints)
+
+
+class FamilyForm(DeclaredFields, declared_form(FAMILY)):
+    pass
+
+
+class MemberForm(DeclaredFields, declared_form(MEMBER)):
+    pass
+
+
+class AgencyForm(DeclaredFields, declared_form(AGENCY)):
+    pass
+
+
+class CaseworkerForm(OneOf, DeclaredFields, declared_form(CASEWORKER)):
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        fill_references(self, view)
+
+
+class NewAgencyForm(AgencyForm):
+    """The agency fields inside the touchpoint form (prefixed, no CSRF of its own)."""
+
+    class Meta:
+        csrf = False
+
+
+class NewCaseworkerForm(OneOf, FlaskForm):
+    """A caseworker's name and role inside the touchpoint form (prefixed, no CSRF of its own)."""
+
+    class Meta:
+        csrf = False
+
+    kind = CASEWORKER
+    name = form_field(CASEWORKER, "name", hint="Optional.")
+    role = form_field(CASEWORKER, "role", hint="")
+
+
+class StageForm(DeclaredFields, declared_form(STAGE)):
+    pass
+
+
+class SameAgency:
+    """A caseworker chosen with an agency must work there (or at no agency recorded)."""
+
+    def same_agency(self, worker_field, agency_field) -> None:
+        worker = self.view.caseworker(worker_field.data)
+        if worker and agency_field.data and worker.agency_id not in (None, agency_field.data):
+            agency = self.view.agency(worker.agency_id)
+            raise ValidationError(
+                f"This caseworker is recorded at {agency.name}; choose that agency or none."
+            )
+
+
+class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        fill_references(self, view)
+        if kwargs.get("formdata", True) is None and kwargs.get("obj") is None and view.named_stages:
+            # A new touchpoint most likely belongs to the latest stage; journeys are told in order.
+            self.stage_id.data = view.named_stages[-1].id
+        self.new_agency = NewAgencyForm(prefix="new_agency")
+        self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker")
+
+    def validate_caseworker_id(self, field):
+        self.same_agency(field, self.agency_id)
+
+    def after_extra_action(self, action: str, before: TouchpointForm) -> None:
+        """After "add agency/caseworker": choose what was just added and empty the little form."""
+        if action == "add_agency":
+            self.agency_id.data = before.created_id
+            self.new_agency = NewAgencyForm(prefix="new_agency", formdata=None)
+        elif action == "add_caseworker":
+            self.caseworker_id.data = before.created_id
+            self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker", formdata=None)
+
+    def model_fields(self) -> dict:
+        fields = super().model_fields()
+        worker = self.view.caseworker(fields["caseworker_id"])
+        if fields["agency_id"] is None and worker is not None:
+            fields["agency_id"] = worker.agency_id  # the caseworker's agency is the agency met
+        return fields
+
+
+class BarrierForm(SameAgency, DeclaredFields, declared_form(BARRIER, *(
+    f.name for f in BARRIER.content
+))):
+    def __init__(self, *args, view: MapView, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        fill_references(self, view)
+
+    def validate_owner_caseworker_id(self, field):
+        self.same_agency(field, self.owner_agency_id)
+
+
+def caseworker_choice(view: MapView):
+    def text_of(worker):
+        agency = view.agency(worker.agency_id)
+        return f"{worker.display_name} ({agency.name})" if agency else worker.display_name
+
+    return text_of
+
+
