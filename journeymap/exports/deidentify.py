@@ -3,8 +3,10 @@
 The meeting needs the shape of the journey: which agencies, which roles, how many steps, how
 long the waits, how often the story was retold, which barriers no one owns. It does not need
 the family's story, anyone's name, or dates. `deidentify(view)` returns a new MapView with the
-same ids, the same structure and the same figures (journeymap.readmodel.metrics gives the same numbers for
-both), and this in place of what people typed:
+same ids, the same structure and the same figures (journeymap.readmodel.metrics gives the same
+numbers for both). What it does with each field is that field's privacy class, declared with the
+field (journeymap.kinds.items): KEPT and SERVICE fields are kept, REMOVED ones emptied, REPLACED
+ones made anew by the function for them below (a test fails for a REPLACED field without one):
 
 Kept as it is
     The pseudonym (it is already one). Every structured fact: stages and their order, which
@@ -25,10 +27,8 @@ Removed
     role kept; a caseworker known only by name becomes "Caseworker".
     Who created a touchpoint or barrier (created_by_id, a user account): None; the meeting
     needs to know whose job a barrier is, not who typed it in.
-    created_at and updated_at: None, so no date of contact is shown. The dataclass cannot drop
-    fields, so whatever shows a de-identified view must not expect them: the version 2 JSON
-    (interchange.map_to_json_dict), the CSVs, the silo map and the figures do not; the version 1
-    download (render/exports.map_to_dict) does, and is not meant for a de-identified view.
+    created_at, updated_at and owner_recorded_at: None, so no date is shown (their types say
+    `datetime | None`).
 
 Replaced with generated text
     Household roles are typed text ("Son (asthma)", "Grandma Ruth"): the role becomes a word from
@@ -52,7 +52,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from journeymap.readmodel.snapshot import MapView, StageView
+from journeymap.kinds.fields import Kind, Privacy
+from journeymap.kinds.items import BARRIER, CASEWORKER, FAMILY, MEMBER, TOUCHPOINT
+from journeymap.readmodel.snapshot import MapView
 
 DEFAULT_CASEWORKER_ROLE = "Caseworker"
 DEFAULT_MEMBER_ROLE = "Household member"
@@ -99,93 +101,81 @@ def household_role(typed: str) -> str:
 
 def deidentify(view: MapView) -> MapView:
     """A new MapView without the family's story, names or dates; see the module docstring."""
-    members = tuple(
-        dataclasses.replace(m, role=household_role(m.role)) for m in view.members
-    )
-    caseworkers = tuple(
-        dataclasses.replace(c, name="", role=c.role if c.role.strip() else DEFAULT_CASEWORKER_ROLE)
-        for c in view.caseworkers
-    )
-
-    place_numbers: dict[str, int] = {}
-    document_numbers: dict[str, int] = {}
-
-    def numbered(numbers: dict[str, int], text: str) -> int:
-        return numbers.setdefault(text.strip().casefold(), len(numbers) + 1)
-
-    journey_number = {tp.id: n for n, tp in enumerate(view.touchpoints, 1)}
-
-    def neutral_touchpoint(tp):
-        agency = view.agency(tp.agency_id)
-        known = [part for part in (tp.channel and tp.channel_label, agency and agency.name) if part]
-        action = f"Touchpoint {journey_number[tp.id]}" + (f" ({', '.join(known)})" if known else "")
-        place = f"Place {numbered(place_numbers, tp.place)}" if tp.place.strip() else ""
-        documents = "\n".join(
-            f"Document {numbered(document_numbers, doc)}" for doc in tp.document_list
-        )
-        return dataclasses.replace(
-            tp, action=action, place=place, documents=documents, created_by_id=None
-        )
-
-    new_touchpoint = {tp.id: neutral_touchpoint(tp) for tp in view.touchpoints}
-
+    made = _Replacements(view)
+    touchpoints = {tp.id: clean(TOUCHPOINT, tp, made) for tp in view.touchpoints}
     stage_number = {s.id: n for n, s in enumerate(view.named_stages, 1)}
 
-    def restage(stage: StageView) -> StageView:
-        return dataclasses.replace(
-            stage,
-            name=f"Stage {stage_number[stage.id]}" if stage.id in stage_number else stage.name,
-            touchpoints=tuple(new_touchpoint[tp.id] for tp in stage.touchpoints),
-        )
+    def restage(stage):
+        name = f"Stage {stage_number[stage.id]}" if stage.id in stage_number else stage.name
+        moved = tuple(touchpoints[tp.id] for tp in stage.touchpoints)
+        return dataclasses.replace(stage, name=name, touchpoints=moved)
 
     stages = tuple(restage(s) for s in view.stages)
     by_id = {s.id: s for s in stages}
-    named_stages = tuple(by_id.get(s.id) or restage(s) for s in view.named_stages)
-    barriers = tuple(
-        dataclasses.replace(
-            b, title=f"Barrier {n}: {b.category_label}", description="", created_by_id=None
-        )
-        for n, b in enumerate(view.barriers, 1)
-    )
     return dataclasses.replace(
         view,
-        situation="",
-        hopes="",
-        created_at=None,
-        updated_at=None,
-        members=members,
+        **_cleaned_fields(FAMILY, view, made),
+        members=tuple(clean(MEMBER, m, made) for m in view.members),
         stages=stages,
-        named_stages=named_stages,
-        caseworkers=caseworkers,
-        barriers=barriers,
-        # The lookups must hand out the de-identified items too.
-        _agency_by_id={a.id: a for a in view.agencies},
-        _caseworker_by_id={c.id: c for c in caseworkers},
-        _touchpoint_by_id=dict(new_touchpoint),
-        _barrier_by_id={b.id: b for b in barriers},
+        named_stages=tuple(by_id.get(s.id) or restage(s) for s in view.named_stages),
+        caseworkers=tuple(clean(CASEWORKER, c, made) for c in view.caseworkers),
+        barriers=tuple(clean(BARRIER, b, made) for b in view.barriers),
     )
 
 
-# Every field of the view, with what deidentify does to it. A test compares this with the
-# dataclasses, so a field added to the view later fails that test until someone decides here
-# whether it is safe to show.
-REVIEWED_FIELDS = {
-    "MapView": {
-        "id", "pseudonym", "situation", "hopes", "revision", "created_at", "updated_at", "members",
-        "stages", "named_stages", "agencies", "caseworkers", "barriers", "version", "from_family",
-        "_agency_by_id", "_caseworker_by_id", "_touchpoint_by_id", "_barrier_by_id",
-    },
-    "MemberView": {"id", "role", "age_band", "version", "from_family"},
-    "AgencyView": {"id", "name", "sector", "version"},
-    "CaseworkerView": {"id", "name", "role", "agency_id", "holds_file", "status", "version"},
-    "StageView": {"id", "name", "position", "touchpoints", "version"},
-    "TouchpointView": {
-        "id", "stage_id", "position", "action", "place", "agency_id", "caseworker_id", "channel",
-        "days_waited", "documents", "retold_story", "feeling", "reported_by", "barrier_ids",
-        "version", "from_family", "created_by_id",
-    },
-    "BarrierView": {
-        "id", "title", "description", "category", "severity", "owner_agency_id",
-        "owner_caseworker_id", "touchpoint_ids", "version", "from_family", "created_by_id",
-    },
+def clean(kind: Kind, item, made: _Replacements):
+    """One item as its fields' privacy classes say."""
+    return dataclasses.replace(item, **_cleaned_fields(kind, item, made))
+
+
+def _cleaned_fields(kind: Kind, item, made: _Replacements) -> dict:
+    changes = {}
+    for field in kind.fields:
+        if field.privacy is Privacy.REMOVED:
+            changes[field.name] = field.empty()
+        elif (replace := REPLACEMENTS.get((kind.name, field.name))) is not None:
+            changes[field.name] = replace(made, item)
+    return changes
+
+
+class _Replacements:
+    """The numbering generated text needs: steps in journey order, places and documents in the
+    order they first appear."""
+
+    def __init__(self, view: MapView):
+        self.view = view
+        self.journey_number = {tp.id: n for n, tp in enumerate(view.touchpoints, 1)}
+        self.barrier_number = {b.id: n for n, b in enumerate(view.barriers, 1)}
+        self.places: dict[str, int] = {}
+        self.documents: dict[str, int] = {}
+
+    @staticmethod
+    def numbered(numbers: dict[str, int], text: str) -> int:
+        return numbers.setdefault(text.strip().casefold(), len(numbers) + 1)
+
+    def action(self, tp) -> str:
+        agency = self.view.agency(tp.agency_id)
+        known = [part for part in (tp.channel and tp.channel_label, agency and agency.name) if part]
+        return f"Touchpoint {self.journey_number[tp.id]}" + (f" ({', '.join(known)})" if known else "")
+
+    def place(self, tp) -> str:
+        return f"Place {self.numbered(self.places, tp.place)}" if tp.place.strip() else ""
+
+    def documents_of(self, tp) -> str:
+        return "\n".join(f"Document {self.numbered(self.documents, doc)}" for doc in tp.document_list)
+
+    def title(self, barrier) -> str:
+        return f"Barrier {self.barrier_number[barrier.id]}: {barrier.category_label}"
+
+
+# The generated text for each REPLACED field (and the one SERVICE field with a fallback), by
+# (kind, field). Stage names are made in deidentify itself: the unstaged group keeps its name.
+REPLACEMENTS = {
+    ("member", "role"): lambda made, m: household_role(m.role),
+    ("caseworker", "role"): lambda made, c: c.role if c.role.strip() else DEFAULT_CASEWORKER_ROLE,
+    ("touchpoint", "action"): lambda made, tp: made.action(tp),
+    ("touchpoint", "place"): lambda made, tp: made.place(tp),
+    ("touchpoint", "documents"): lambda made, tp: made.documents_of(tp),
+    ("barrier", "title"): lambda made, b: made.title(b),
+    ("stage", "name"): None,  # see deidentify: "Stage 1", "Stage 2", ... in journey order
 }

@@ -157,7 +157,7 @@ def structure(name: str, type_: Type, privacy: Privacy = Privacy.KEPT, **kw) -> 
     return Field(name, type_, privacy, json=None, csv=None, **kw)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per kind: compared and hashed by identity
 class Kind:
     """One kind of item on a map, declared once."""
 

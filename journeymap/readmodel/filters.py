@@ -50,8 +50,4 @@ def only_stage(view: MapView, stage_id: int) -> MapView:
         agencies=agencies,
         caseworkers=caseworkers,
         barriers=barriers,
-        _agency_by_id={a.id: a for a in agencies},
-        _caseworker_by_id={c.id: c for c in caseworkers},
-        _touchpoint_by_id={tp.id: tp for tp in touchpoints},
-        _barrier_by_id={b.id: b for b in barriers},
     )

@@ -25,6 +25,7 @@ from journeymap.models import (
     barrier_touchpoint,
 )
 from journeymap.readmodel.views import (
+    ITEM_VIEW_OF,
     UNSTAGED_NAME,
     AgencyView,
     BarrierView,
@@ -36,8 +37,8 @@ from journeymap.readmodel.views import (
 )
 
 __all__ = [
-    "UNSTAGED_NAME", "AgencyView", "BarrierView", "CaseworkerView", "MapView", "MemberView", "StageView",
-    "TouchpointView", "load_map_view",
+    "ITEM_VIEW_OF", "UNSTAGED_NAME", "AgencyView", "BarrierView", "CaseworkerView", "MapView", "MemberView",
+    "StageView", "TouchpointView", "load_map_view",
 ]
 
 

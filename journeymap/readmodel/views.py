@@ -110,7 +110,10 @@ StageView = view_class("StageView", STAGE, _Stage)
 TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
 BarrierView = view_class("BarrierView", BARRIER, _Barrier)
 
-ITEM_VIEWS = (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView)
+ITEM_VIEW_OF = {
+    cls.kind.name: cls
+    for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView)
+}
 
 
 class _Map:
