@@ -194,7 +194,7 @@ def test_the_pdf_is_de_identified_by_default_and_recorded(client, marked, tmp_pa
     last = history_rows(marked["id"])[-1]
     assert (last.action, last.kind) == ("exported", "map")
     assert last.summary == "Steering brief (PDF) download, de-identified"
-    assert last.changes["Format"] == "pdf"
+    assert last.changes["format"] == "pdf"
 
 
 def test_full_detail_shows_the_names_and_story_and_says_so_in_the_history(client, marked, tmp_path):
@@ -206,7 +206,7 @@ def test_full_detail_shows_the_names_and_story_and_says_so_in_the_history(client
     assert "Full detail" in text
     last = history_rows(marked["id"])[-1]
     assert last.summary == "Steering brief (PDF) download, full detail"
-    assert last.changes["Detail"].startswith("Full detail")
+    assert last.changes["detail"] == "full"
 
 
 @pytest.mark.parametrize("role", ["caseworker", "viewer", "contributor"])

@@ -77,8 +77,8 @@ def test_export_is_de_identified_unless_full_detail_is_asked_for(runner, small, 
     assert caseworker_names(full) != [""]
     entries = db.session.scalars(select(HistoryEntry).where(HistoryEntry.action == "exported")
                                  .order_by(HistoryEntry.id)).all()
-    assert [(e.actor_name, e.changes["Detail"]) for e in entries] == [
-        ("flask export (command line)", "de-identified"), ("flask export (command line)", "full detail"),
+    assert [(e.actor_name, e.changes["detail"]) for e in entries] == [
+        ("flask export (command line)", "deidentified"), ("flask export (command line)", "full"),
     ]
 
 

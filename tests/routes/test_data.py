@@ -115,8 +115,8 @@ def test_every_download_is_an_attachment_recorded_in_the_history(client, small, 
     (entry,) = exported(small.id)
     full = detail == "full"
     assert entry.summary.endswith("full detail" if full else "de-identified")
-    assert entry.changes["Format"] == fmt
-    assert entry.changes["Detail"].startswith("Full detail" if full else "De-identified")
+    assert entry.changes["format"] == fmt
+    assert entry.changes["detail"] == ("full" if full else "deidentified")
     assert entry.actor_name == "Fran Facilitator" and entry.actor_role == "facilitator"
 
 
@@ -304,7 +304,7 @@ def test_the_importer_is_the_new_maps_facilitator_and_no_one_else(client, import
     ]
     assert "family.json" in entries[0].changes["How"]
     # The source map is untouched but for its download being recorded.
-    assert [e.changes["Format"] for e in exported(small.id)] == ["json"]
+    assert [e.changes["format"] for e in exported(small.id)] == ["json"]
 
 
 def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, demo_id):

@@ -580,7 +580,7 @@ def test_no_marker_in_a_deidentified_output(app, client, marked, name):
         assert len(recorded) == len(outputs)
         for entry in recorded:
             assert entry.summary.endswith("de-identified"), entry.summary
-            assert entry.changes["Detail"] == "De-identified"
+            assert entry.changes["detail"] == "deidentified"
     else:
         assert history_size(marked.id) == before, "looking wrote to the map's history"
 
@@ -644,7 +644,7 @@ def test_full_detail_shows_the_markers_and_is_recorded(app, client, marked, name
         full_entries = recorded[:len(outputs)]
         for entry in full_entries:
             assert entry.summary.endswith("full detail"), entry.summary
-            assert entry.changes["Detail"].startswith("Full detail")
+            assert entry.changes["detail"] == "full"
     else:
         assert history_size(marked.id) == before
 

@@ -335,9 +335,10 @@ def test_no_password_or_invitation_code_is_ever_recorded(app, client, small):
 
 @pytest.fixture
 def recorded(cora, small) -> list[HistoryEntry]:
+    before = entries(small.id)  # the small map's own making
     cora.post(f"/maps/{small.id}/agencies/{small.agency}/edit", data={"name": "Renamed", "sector": "housing"})
     cora.post(f"/maps/{small.id}/touchpoints/{small.tp3}/delete")
-    found = entries(small.id)
+    found = new_entries(small.id, before)
     assert len(found) == 2
     return found
 

@@ -257,7 +257,7 @@ def test_svg_download_is_de_identified_by_default_and_recorded(client, secret):
     for secret_text in SECRETS:
         assert secret_text not in svg, secret_text
     (entry,) = exports_of(secret)
-    assert entry.changes == {"Format": "svg", "Detail": "De-identified"}
+    assert entry.changes == {"format": "svg", "detail": "deidentified"}
     assert entry.summary == "Journey view download, de-identified"
 
 
@@ -299,7 +299,7 @@ def test_pdf_download_is_one_page_the_size_of_the_drawing(client, secret):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"].endswith('-journey-view.pdf"')
-    assert exports_of(secret)[-1].changes["Format"] == "pdf"
+    assert exports_of(secret)[-1].changes["format"] == "pdf"
     info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True, check=True).stdout
     pages = int(re.search(rb"Pages:\s+(\d+)", info).group(1))
     width, height = map(float, re.search(rb"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())

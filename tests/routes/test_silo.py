@@ -126,7 +126,7 @@ def test_every_download_is_recorded_in_the_history(client, small, fmt):
     assert response.headers["Cache-Control"] == "private, no-store"
     [entry] = exports_of(small.id)
     assert (entry.kind, entry.item_id, entry.changes) == (
-        "map", small.id, {"Format": fmt, "Detail": "De-identified"}
+        "map", small.id, {"format": fmt, "detail": "deidentified"}
     )
     assert (entry.user_id, entry.actor_name, entry.actor_role) == (
         user_id(FACILITATOR), "Fran Facilitator", "facilitator"
@@ -191,7 +191,7 @@ def test_when_dot_is_missing_the_page_says_so(client, small, monkeypatch, app):
     assert exports_of(small.id) == []  # no copy was taken
     # The map's data needs no Graphviz.
     assert client.post(f"/maps/{small.id}/data/export", data={"format": "json"}).status_code == 200
-    assert [entry.changes["Format"] for entry in exports_of(small.id)] == ["json"]
+    assert [entry.changes["format"] for entry in exports_of(small.id)] == ["json"]
 
 
 # A map full of markup ------------------------------------------------------------------------------

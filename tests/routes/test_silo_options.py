@@ -88,7 +88,7 @@ def test_the_family_may_take_full_detail(app, small):
     assert response.status_code == 200 and "Ada" in response.get_data(as_text=True)
     assert response.headers["Content-Disposition"].endswith('silo-map-full-detail.svg"')
     [entry] = exports_of(small.id)
-    assert entry.changes["Detail"] == "Full detail (names, the family's story, dates)"
+    assert entry.changes["detail"] == "full"
     assert entry.summary == "Silo map (SVG) download, full detail"
 
 
