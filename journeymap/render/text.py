@@ -6,7 +6,8 @@ server), so the widths here are its own advance widths, read once per process fr
 fonts-dejavu-core with fontTools. Two hand-made glyph-width tables for the same font used to live
 in the journey view and the brief, and disagreed.
 
-Characters the font does not have are drawn by another font; they count as a sensible guess:
+Characters the font does not have are drawn by another font (and emoji by a colour emoji font,
+even where DejaVu Sans has a plain face for them); they count as a sensible guess:
 nothing for combining marks and invisible format characters, an em for East Asian wide
 characters, a little more for emoji (colour emoji fonts draw wider than letters), and the font's
 average advance for anything else.
@@ -43,7 +44,15 @@ def _advances(bold: bool) -> tuple[dict[str, float], float]:
     per_em = font["head"].unitsPerEm
     widths = {chr(cp): metrics[glyph][0] / per_em for cp, glyph in font.getBestCmap().items()}
     font.close()
-    return widths, sum(widths.values()) / len(widths)
+    average = sum(widths.values()) / len(widths)
+    # DejaVu Sans has black-and-white faces for some emoji, but browsers draw an emoji shown as
+    # emoji by default from the colour emoji font, which is wider.
+    return {ch: w for ch, w in widths.items() if not _emoji(ch)}, average
+
+
+def _emoji(ch: str) -> bool:
+    """Roughly Unicode's Emoji_Presentation: symbols that are wide by default."""
+    return unicodedata.category(ch) == "So" and unicodedata.east_asian_width(ch) == "W"
 
 
 @cache
