@@ -82,6 +82,7 @@ _KEY_TEXT = dict(KEY_ITEMS)
 def _x(text: str) -> str:
     return escape(plain(text))
 
+
 def build_journey_svg(
     view: MapView, *, max_label: int = 28, layout: JourneyLayout | None = None
 ) -> str:
