@@ -20,7 +20,8 @@ from timing import timed  # bench/timing.py: scripts run from bench/ have it on 
 from journeymap import create_app
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import load_map_view
-from journeymap.render.journey_view import build_journey_svg, layout_journey
+from journeymap.render.journey_layout import layout_journey
+from journeymap.render.journey_svg import build_journey_svg
 from journeymap.samples.demo import load_demo
 
 # The synthetic view lives with the tests so both measure the same map.

@@ -7,24 +7,9 @@ the printed HTML into a PDF with WeasyPrint, which never fetches anything.
 What the page holds: the family's figures (journeymap.readmodel.metrics.family_figures), the silo map, and
 the barriers no one owns, most severe first, with an empty "Whose job is it?" column to write
 in at the meeting; below them, the barriers that were once unowned and have had an owner
-recorded since, with that owner.
-
-"Once unowned" is read from the history of each barrier (`owners_recorded`): the barrier had no
-owner at some point that the history shows, and its owner was recorded after that point. The
-history keeps the owner as people read it (words, not ids):
-- "added" entries list the fields that had a value, so an added barrier with neither
-  "Owning agency" nor "Owning caseworker" was added with no owner;
-- the one-step form ("Whose job is it to fix this?", routes/barriers.record_owner) writes
-  {"Owner": [before, after]}, with "No one" for no owner;
-- the edit form writes {"Owning agency": [before, after], "Owning caseworker": [...]}, only the
-  fields that changed, "—" for none.
-Fields a change does not mention keep their value from the barrier's earlier entries. Where the
-history cannot tell (a barrier imported or loaded without an "added" entry and then edited one
-field at a time), the barrier is not listed: the brief claims a change only when the history
-shows it. The time shown ("owner recorded since ...") is that of the last entry that took the
-barrier from no owner to an owner (a later change from one owner to another keeps it), and only
-in full detail: dates are not part of a de-identified brief. The route reads every barrier's
-entries of a map in one query (routes/brief._owner_facts).
+recorded since, with that owner (read from the barriers' history by
+journeymap.render.brief_history). How many rows fit on the page, and how tall the silo map is,
+is journeymap.render.brief_paper's.
 """
 
 from __future__ import annotations
@@ -37,6 +22,8 @@ from datetime import date, datetime
 from journeymap.kinds import vocab
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.snapshot import BarrierView, MapView
+from journeymap.render.brief_history import HistoryFact, owners_recorded
+from journeymap.render.brief_paper import ANY_PAPER, Paper
 from journeymap.render.pdf import html_to_pdf
 from journeymap.render.silo import SiloOptions
 
@@ -46,9 +33,6 @@ MAX_PLACE = 48
 MAX_PLACES = 2
 MAX_OWNER = 60
 MAX_STORY = 300
-# Paper heights inside 12 mm margins, in mm: Letter (the shorter of A4 and Letter), and A4.
-ANY_PAPER = 279.4 - 24
-A4_PAPER = 297.0 - 24
 # However much room there is, a table longer than this is not a brief.
 MAX_UNOWNED_ROWS = 10
 MAX_RECORDED_ROWS = 4
@@ -69,18 +53,6 @@ FIGURE_GROUPS = (
 FLAGGED_FIGURE = "barriers no one owns"
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
-_NO_OWNER = {"", "—", "No one", "None"}
-_OWNER_FIELDS = ("Owning agency", "Owning caseworker")
-
-
-@dataclass(frozen=True)
-class HistoryFact:
-    """One "added" or "changed" entry of a barrier, as much as the brief needs of it."""
-
-    barrier_id: int
-    action: str
-    at: datetime
-    changes: dict
 
 
 @dataclass(frozen=True)
@@ -210,122 +182,6 @@ def build_brief(view: MapView, facts: Iterable[HistoryFact], *, full: bool, made
     )
 
 
-class Paper:
-    """How much of one printed page the brief takes, in mm, from the sizes in brief.css (print).
-
-    The page is the smaller of A4 and Letter inside 12 mm margins (ANY_PAPER) for a browser's
-    print, A4 for the PDF. Everything but the silo map
-    and the table has a fixed height; the table takes rows, most severe first, while the map
-    keeps at least MIN_MAP; the map then gets what is left, up to MAX_MAP. The estimates count
-    lines generously (wide glyphs), so the page errs on the side of white space, never a second
-    page. tests/routes/test_brief.py prints the fullest briefs and counts the pages.
-    """
-
-    SAFETY = 6.0
-    MIN_MAP, MAX_MAP, STEP = 55, 125, 5
-    LINE = 3.75  # a table line: 8.5 pt at line-height 1.25
-    CELL = 2.4  # a cell's padding, top and bottom
-    WRITE_IN = 8.0  # the blank "Whose job is it?" cell
-    # Widths in ems of the type they are set in: the columns (32 / 32 / 25 % of 186 mm, less
-    # padding, at 8.5 pt), the category under a title (7.5 pt), the title (17 pt) and the
-    # family's words (8.5 pt, the page's width).
-    BARRIER_EMS = WHERE_EMS = 18.8
-    OWNER_EMS = 14.5
-    CATEGORY_EMS = 21.4
-    TITLE_EMS = 31.0
-    STORY_EMS = 59.0
-
-    def __init__(self, pseudonym: str, story: str, page_height: float = ANY_PAPER, *,
-                 notice: bool = False):
-        self.page = page_height
-        title_lines = lines_of(f"Steering brief: {pseudonym}", self.TITLE_EMS, bold=True)
-        head = 5.5 + 7.2 * title_lines + 5.0  # the line above the title, the title, rule and gap
-        # The family's words (cut to MAX_STORY), up to three lines, and the space around them.
-        said = 3.5 + 3.9 * lines_of(f"In the family's words: {story}", self.STORY_EMS) if story else 0.0
-        figures = 43.0  # two rows of figures
-        map_frame = 8.0 + (4.0 if notice else 0.0)  # caption (and a notice about the map), margin
-        table_frame = 18.0  # heading, caption, column heads (two lines)
-        foot = 7.0
-        self.used = head + said + figures + map_frame + table_frame + foot + self.SAFETY
-
-    def row_height(self, row: BriefRow, *, write_in: bool) -> float:
-        barrier = lines_of(row.title, self.BARRIER_EMS, bold=True)
-        if row.show_category:
-            barrier += lines_of(row.category, self.CATEGORY_EMS)
-        where = sum(lines_of(p, self.WHERE_EMS) for p in row.where) or 1
-        where += 1 if row.where_more else 0
-        owner = lines_of(f"{row.owner} since 30 September 2099", self.OWNER_EMS, bold=True)
-        lines = max(barrier, where, owner if row.owner else 1)
-        return max(lines * self.LINE, self.WRITE_IN if write_in else 0.0) + self.CELL
-
-    def take(self, rows: list[BriefRow], most: int, *, write_in: bool,
-             subhead: bool = False) -> list[BriefRow]:
-        """The first rows that fit (at most `most`), counting the line that says how many more."""
-        if not rows:
-            return []
-        more_line = self.LINE + self.CELL
-        room = self.page - self.used - self.MIN_MAP - (more_line + 1.0 if subhead else 0.0)
-        taken: list[BriefRow] = []
-        height = 0.0
-        for row in rows[:most]:
-            needed = height + self.row_height(row, write_in=write_in)
-            if needed + (more_line if len(taken) + 1 < len(rows) else 0.0) > room:
-                break
-            taken.append(row)
-            height = needed
-        self.used += height + (more_line if len(taken) < len(rows) else 0.0)
-        self.used += more_line + 1.0 if subhead else 0.0
-        return taken
-
-    def map_height(self) -> int:
-        left = self.page - self.used
-        steps = int(max(self.MIN_MAP, min(self.MAX_MAP, left)) // self.STEP)
-        return steps * self.STEP
-
-
-# Rough glyph widths in ems (DejaVu Sans, the print font; most sans-serifs are narrower), so a
-# name of capital Ws is not counted like one of i's. Anything else (accents aside) counts wide.
-_NARROW = frozenset("ijl.,:;'|!· ")
-_SEMI = frozenset("frt()[]-/\"")
-_WIDE = frozenset("mwMW@%")
-
-
-def ems(text: str, *, bold: bool = False) -> float:
-    def width(ch: str) -> float:
-        if ch in _NARROW:
-            return 0.3
-        if ch in _SEMI:
-            return 0.42
-        if ch in _WIDE:
-            return 1.0
-        if ch.isupper():
-            return 0.72
-        if ch.isdigit() or ch.islower():
-            return 0.64
-        return 1.0
-
-    return sum(width(ch) for ch in text) * (1.1 if bold else 1.0)
-
-
-def lines_of(text: str, width_ems: float, *, bold: bool = False) -> int:
-    """How many lines a text takes in a box this many ems wide, filled word by word as a
-    browser does; a word longer than a line is broken (overflow-wrap: anywhere)."""
-    width = width_ems * 0.97  # the glyph widths are rough
-    space = ems(" ", bold=bold)
-    lines, used = 1, 0.0
-    for word in text.split():
-        size = ems(word, bold=bold)
-        if used and used + space + size <= width:
-            used += space + size
-            continue
-        if used:
-            lines, used = lines + 1, 0.0
-        while size > width:
-            lines, size = lines + 1, size - width
-        used = size
-    return lines
-
-
 def brief_figures(view: MapView) -> tuple[FigureGroup, ...]:
     """family_figures, grouped for the page. A figure the brief expects but family_figures no
     longer gives is a KeyError here, so a renamed label fails the tests, not the meeting."""
@@ -338,79 +194,6 @@ def brief_figures(view: MapView) -> tuple[FigureGroup, ...]:
         ))
         for title, names in FIGURE_GROUPS
     )
-
-
-def owners_recorded(facts: Iterable[HistoryFact]) -> dict[int, datetime]:
-    """Barrier id -> when it last went from no owner to an owner, for the barriers whose history
-    shows that (see the module docstring). `facts` in the order they were written."""
-    tracks: dict[int, _Track] = {}
-    for fact in facts:
-        track = tracks.setdefault(fact.barrier_id, _Track())
-        if fact.action == "added":
-            track.added(fact.changes)
-        elif fact.action == "changed":
-            track.changed(fact.changes, fact.at)
-    return {barrier_id: t.recorded_at for barrier_id, t in tracks.items() if t.recorded_at}
-
-
-class _Track:
-    """What the history says of one barrier's owner so far: for each owner field, set (True),
-    empty (False) or not known (None); `hint` is whether it has an owner when the fields are
-    not known (after the one-step form, which names the owner in one piece of text)."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, bool | None] = dict.fromkeys(_OWNER_FIELDS)
-        self.hint: bool | None = None
-        self.recorded_at: datetime | None = None
-
-    def owned(self) -> bool | None:
-        if any(value is True for value in self.fields.values()):
-            return True
-        if all(value is False for value in self.fields.values()):
-            return False
-        return self.hint
-
-    def added(self, changes: dict) -> None:
-        self.fields = {name: _named(changes.get(name)) for name in _OWNER_FIELDS}
-        self.hint = None
-        self.recorded_at = None
-
-    def changed(self, changes: dict, at: datetime) -> None:
-        if "Owner" in changes:
-            before, after = _pair(changes["Owner"])
-            was = _named(before)
-            if _named(after):
-                self.fields, self.hint = dict.fromkeys(_OWNER_FIELDS), True
-            else:
-                self.fields, self.hint = dict.fromkeys(_OWNER_FIELDS, False), None
-            self._moved(was, self.owned(), at)
-            return
-        mentioned = [name for name in _OWNER_FIELDS if name in changes]
-        if not mentioned:
-            return
-        for name in mentioned:  # what the change says they were before it
-            self.fields[name] = _named(_pair(changes[name])[0])
-        was = self.owned()
-        for name in mentioned:
-            self.fields[name] = _named(_pair(changes[name])[1])
-        self.hint = None  # the one-step form's "has an owner" no longer says which field holds it
-        self._moved(was, self.owned(), at)
-
-    def _moved(self, was: bool | None, now: bool | None, at: datetime) -> None:
-        if was is False and now is True:
-            self.recorded_at = at
-        elif now is not True:
-            self.recorded_at = None
-
-
-def _pair(value) -> tuple:
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return value[0], value[1]
-    return None, value
-
-
-def _named(value) -> bool:
-    return isinstance(value, str) and value.strip() not in _NO_OWNER
 
 
 def _severity_first(barrier: BarrierView):

@@ -5,6 +5,9 @@ outside every silo; the agencies as silos (clusters) in a row above and a row be
 its caseworkers and the barriers it owns. Two rows of silos around a middle keep the drawing wide
 rather than tall, so it fits a 16:9 slide. Node ids are opaque (`cw_12`), never user text, because
 dot copies ids into SVG ids, titles and comments.
+
+This module decides what is in the drawing (the silos and their members, the lines from the
+family, the barriers no one owns); journeymap.render.silo_layout decides where it stands.
 """
 
 from __future__ import annotations
@@ -17,22 +20,19 @@ import graphviz
 
 from journeymap.readmodel.snapshot import AgencyView, BarrierView, MapView
 from journeymap.render.labels import label
+from journeymap.render.palette import (
+    CASEWORKER_FILL,
+    EDGE,
+    FAMILY_FILL,
+    INK,
+    OWNED_BORDER,
+    OWNED_FILL,
+    UNOWNED_BORDER,
+    UNOWNED_FILL,
+)
+from journeymap.render.silo_layout import Silo, anchor_silos, draw_cluster, draw_legend, fit_to_slide
 
-FONT = "DejaVu Sans"
-# A palette for colour-blind readers, from Okabe and Ito's: blue for the silos, bluish green for a
-# barrier with an owner, vermillion for one no one owns (never red against green), yellow for the
-# family. Fills are light tints so black text keeps AA contrast; every colour also comes with a
-# shape, a line style and a word ("NO OWNER"), so the drawing reads in greyscale too.
-# tests/unit/test_palette.py checks contrast and that the pairs stay apart under colour blindness.
-INK = "#1a1a1a"
-SILO_FILL = "#eef5fb"  # Okabe-Ito blue #0072B2, tinted
-SILO_BORDER = "#0072b2"
-FAMILY_FILL = "#fbe9a6"  # Okabe-Ito yellow #F0E442, tinted
-CASEWORKER_FILL = "#ffffff"
-OWNED_FILL = "#b3e0cf"  # Okabe-Ito bluish green #009E73, tinted
-OWNED_BORDER = "#00664a"
-UNOWNED_FILL = "#f6c29b"  # Okabe-Ito vermillion #D55E00, tinted
-UNOWNED_BORDER = "#a34700"
+FONT = "DejaVu Sans"  # journeymap.render.text measures it; colours from journeymap.render.palette
 UNOWNED_COLUMNS = 2  # at least; more for many barriers, so the area stays about square
 
 NO_AGENCY = "none"  # key for people and contacts whose agency was not recorded
@@ -52,24 +52,6 @@ class SiloOptions:
     focus_unowned: bool = False
     show_caseworkers: bool = True
     stage_id: int | None = None
-
-
-@dataclass
-class _Silo:
-    key: str | int
-    title: str
-    subtitle: str
-    member_nodes: list[tuple[str, dict]]  # (node id, attributes), in display order
-
-    columns: int = 2
-
-    @property
-    def width(self) -> int:
-        return min(len(self.member_nodes), self.columns) or 1
-
-    @property
-    def depth(self) -> int:
-        return max(1, math.ceil(len(self.member_nodes) / self.columns))
 
 
 EVERYTHING = SiloOptions()
@@ -94,7 +76,7 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
                     max_lines=2),
     )
     graph.attr("node", fontname=FONT, fontsize="14", fontcolor=INK, color=INK, penwidth="1.2")
-    graph.attr("edge", fontname=FONT, fontsize="13", fontcolor=INK, color="#4a4a4a")
+    graph.attr("edge", fontname=FONT, fontsize="13", fontcolor=INK, color=EDGE)
 
     node_of = _contact_node if options.show_caseworkers else _agency_node(view)
     contacts = _contact_counts(view, node_of)
@@ -102,7 +84,7 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         silos = _focus_silos(view, node_of, options.show_caseworkers)
     else:
         silos = _silos(view, contacts, options.show_caseworkers)
-    top_rows, bottom_rows = _fit_to_slide(silos)
+    top_rows, bottom_rows = fit_to_slide(silos)
     top = [silo for row in top_rows for silo in row]
 
     graph.node(
@@ -121,15 +103,15 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
 
     for rows, above in ((top_rows, True), (bottom_rows, False)):
         for silo in (silo for row in rows for silo in row):
-            _draw_silo(graph, silo, above)
+            draw_cluster(graph, silo, above)
 
     if options.focus_unowned:
         anchored = _draw_where_hit(graph, view, node_of, top)
     else:
         anchored = _draw_contacts(graph, view, contacts, top)
-    _anchor_silos(graph, top_rows, bottom_rows, anchored)
+    anchor_silos(graph, top_rows, bottom_rows, anchored)
     _draw_unowned(graph, view)
-    _draw_legend(graph, options)
+    draw_legend(graph, options)
     return graph
 
 
@@ -164,7 +146,7 @@ def _contact_counts(view: MapView, node_of) -> Counter:
     return Counter(node_of(tp) for tp in view.touchpoints)
 
 
-def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[_Silo]) -> set[str]:
+def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[Silo]) -> set[str]:
     above = {node for silo in top for node, _ in silo.member_nodes}
     if contacts.get("unknown_contact"):
         graph.node(
@@ -185,33 +167,11 @@ def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[_Silo]) ->
     return set(contacts)
 
 
-def _anchor_silos(graph, top_rows: list[list[_Silo]], bottom_rows: list[list[_Silo]],
-                  anchored: set[str]) -> None:
-    """Hold each silo's nearest row next to the family with invisible edges, so a silo whose
-    people the family never met still sits in its row instead of floating across the drawing.
-    A silo in a farther band is held beyond the deepest node of a silo in the band before it."""
-    for rows, above in ((top_rows, True), (bottom_rows, False)):
-        for band, row in enumerate(rows):
-            previous = [s for s in rows[band - 1] if s.member_nodes] if band else []
-            for i, silo in enumerate(row):
-                for node, _ in silo.member_nodes[: silo.columns]:
-                    if band == 0:
-                        if node in anchored:
-                            continue
-                        tail, head = (node, "family") if above else ("family", node)
-                    elif previous:
-                        deepest = previous[i % len(previous)].member_nodes[-1][0]
-                        tail, head = (node, deepest) if above else (deepest, node)
-                    else:
-                        continue
-                    graph.edge(tail, head, style="invis")
-
-
 # Silos ----------------------------------------------------------------------------------------
 
 
-def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> list[_Silo]:
-    silos: list[_Silo] = []
+def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> list[Silo]:
+    silos: list[Silo] = []
     agencies: list[AgencyView | None] = list(view.agencies)
     if view.caseworkers_of(None) or view.barriers_owned_in(None):
         agencies.append(None)
@@ -230,7 +190,7 @@ def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> l
         for barrier in view.barriers_owned_in(agency_id):
             members.append((f"barrier_{barrier.id}", _barrier_attrs(barrier, owned=True)))
         silos.append(
-            _Silo(
+            Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
                 title=agency.name if agency else "Agency not recorded",
                 subtitle=agency.sector_label if agency else "",
@@ -286,7 +246,7 @@ def _agency_box(agency: AgencyView | None, workers) -> tuple[str, dict]:
     )
 
 
-def _focus_silos(view: MapView, node_of, one_by_one: bool) -> list[_Silo]:
+def _focus_silos(view: MapView, node_of, one_by_one: bool) -> list[Silo]:
     """Only the agencies where the family met a barrier no one owns. In each, whom they met
     there, one by one, or one box for the agency with its counts."""
     hit = {node_of(view.touchpoint(t)) for b in view.unowned_barriers for t in b.touchpoint_ids
@@ -303,7 +263,7 @@ def _focus_silos(view: MapView, node_of, one_by_one: bool) -> list[_Silo]:
             node, attrs = _agency_box(agency, workers)
             members = [(node, attrs)] if node in hit else []
         if members:
-            silos.append(_Silo(
+            silos.append(Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
                 title=agency.name if agency else "Agency not recorded",
                 subtitle=agency.sector_label if agency else "",
@@ -312,7 +272,7 @@ def _focus_silos(view: MapView, node_of, one_by_one: bool) -> list[_Silo]:
     return silos
 
 
-def _draw_where_hit(graph, view: MapView, node_of, top: list[_Silo]) -> set[str]:
+def _draw_where_hit(graph, view: MapView, node_of, top: list[Silo]) -> set[str]:
     """A dashed line from each barrier no one owns to each agency where the family met it."""
     above = {node for silo in top for node, _ in silo.member_nodes}
     drawn: set[str] = set()
@@ -327,76 +287,6 @@ def _draw_where_hit(graph, view: MapView, node_of, top: list[_Silo]) -> set[str]
                 graph.edge(f"barrier_{barrier.id}", node, **attrs)
             drawn.add(node)
     return drawn
-
-
-LEGEND_WIDTH = 3  # the key takes about three node columns in the row below the family
-
-
-def _balance(silos: list[_Silo], bands: int) -> tuple[list[list[_Silo]], list[list[_Silo]]]:
-    """Split silos into `bands` rows above the family and as many below, of about equal width;
-    the key takes room in the first row below."""
-    rows: list[list[_Silo]] = [[] for _ in range(2 * bands)]
-    widths = [LEGEND_WIDTH if index == bands else 0 for index in range(2 * bands)]
-    for silo in sorted(silos, key=lambda s: (-len(s.member_nodes), str(s.title))):
-        narrowest = min(range(2 * bands), key=lambda index: (widths[index], index))
-        rows[narrowest].append(silo)
-        widths[narrowest] += silo.width
-    return rows[:bands], rows[bands:]
-
-
-SLIDE = 16 / 9
-NODE_W, NODE_H, MIDDLE_H = 2.0, 1.0, 2.5  # rough inches per node column, node row, middle band
-MAX_BANDS = 6  # rows of silos on each side of the family
-
-
-def _fit_to_slide(silos: list[_Silo]) -> tuple[list[list[_Silo]], list[list[_Silo]]]:
-    """Choose how many columns each silo gets, and in how many rows the silos stand above and
-    below the family, so the whole drawing comes out near 16:9. A few agencies fit in one row
-    each side; a hundred would make that row fifty silos long."""
-    best = None
-    for bands in range(1, MAX_BANDS + 1):
-        if bands > 1 and 2 * (bands - 1) >= len(silos):
-            break
-        for columns in (1, 2, 3, 4):
-            for silo in silos:
-                silo.columns = columns
-            top, bottom = _balance(silos, bands)
-            rows = top + bottom
-            width = max(sum(s.width * NODE_W + 0.5 for s in row) for row in rows)
-            width = max(width, sum(s.width * NODE_W + 0.5 for s in bottom[0]) + LEGEND_WIDTH * NODE_W)
-            height = sum(max((s.depth for s in row), default=0) * NODE_H + 0.6 for row in rows)
-            score = abs(math.log((width / (height + MIDDLE_H)) / SLIDE))
-            if best is None or score < best[0] - 0.05:  # fewer bands and columns unless clearly better
-                best = (score, bands, columns)
-    _, bands, columns = best or (0, 1, 2)
-    for silo in silos:
-        silo.columns = columns
-    return _balance(silos, bands)
-
-
-def _draw_silo(graph, silo: _Silo, above: bool) -> None:
-    with graph.subgraph(name=f"cluster_silo_{silo.key}") as cluster:
-        cluster.attr(
-            label=label(silo.title, f"({silo.subtitle})" if silo.subtitle else "", width=28),
-            style="filled,rounded",
-            fillcolor=SILO_FILL,
-            color=SILO_BORDER,
-            penwidth="2",
-            fontsize="16",
-            labelloc="t" if above else "b",
-        )
-        if not silo.member_nodes:
-            cluster.node(f"empty_{silo.key}", label="", shape="point", style="invis")
-        for node, attrs in silo.member_nodes:
-            cluster.node(node, **attrs)
-        # Stack members in a grid of silo.columns columns, growing away from the family.
-        ids = [node for node, _ in silo.member_nodes]
-        for i in range(len(ids) - silo.columns):
-            near, far = ids[i], ids[i + silo.columns]
-            if above:
-                cluster.edge(far, near, style="invis")
-            else:
-                cluster.edge(near, far, style="invis")
 
 
 # Barriers -------------------------------------------------------------------------------------
@@ -446,32 +336,3 @@ def _draw_unowned(graph, view: MapView) -> None:
             middle.node(node)
 
 
-def _draw_legend(graph, options: SiloOptions) -> None:
-    with graph.subgraph(name="cluster_legend") as legend:
-        # Laid out as three columns of two.
-        legend.attr(label="Key", fontsize="16", style="rounded", color="#6b6b6b", labelloc="t")
-        legend.attr("node", fontsize="12")
-        legend.node("key_silo", label="Agency = a silo\\n(shaded box)", shape="box",
-                    style="filled,rounded", fillcolor=SILO_FILL, color=SILO_BORDER, penwidth="2")
-        if options.show_caseworkers:
-            legend.node("key_cw", label="Caseworker\\n[holds a file]", shape="box", style="rounded")
-            legend.node("key_left", label="Caseworker\\nwho has left", shape="box",
-                        style="rounded,dashed")
-        else:
-            legend.node("key_cw", label="The agency:\\nits caseworkers", shape="box")
-            legend.node("key_left", label="(counted, not\\ndrawn one by one)", shape="plain")
-        legend.node("key_owned", label="Barrier\\nwith an owner", shape="octagon",
-                    style="filled", fillcolor=OWNED_FILL, color=OWNED_BORDER)
-        legend.node("key_unowned", label="NO OWNER\\nbarrier", shape="octagon",
-                    style="filled,bold", fillcolor=UNOWNED_FILL, color=UNOWNED_BORDER,
-                    penwidth="2.5")
-        if options.focus_unowned:
-            legend.node("key_line", label="Dashed line: where\\nthe family met it", shape="plain")
-        else:
-            legend.node("key_line", label="Line: the family met them\\n3× = three times", shape="plain")
-        chain = ["key_silo", "key_cw", "key_left", "key_owned", "key_unowned", "key_line"]
-        for a, b in zip(chain[::2], chain[1::2], strict=True):
-            legend.edge(a, b, style="invis")
-    # The key sits in the row below the family, like a silo of its own.
-    for node in ("key_silo", "key_left", "key_unowned"):
-        graph.edge("family", node, style="invis")

@@ -17,16 +17,9 @@ from journeymap.extensions import db
 from journeymap.models import HistoryEntry
 from journeymap.models.utctime import utcnow
 from journeymap.readmodel.snapshot import MapView
-from journeymap.render.brief import (
-    A4_PAPER,
-    ANY_PAPER,
-    Brief,
-    HistoryFact,
-    SiloPicture,
-    brief_pdf,
-    build_brief,
-    silo_options,
-)
+from journeymap.render.brief import Brief, SiloPicture, brief_pdf, build_brief, silo_options
+from journeymap.render.brief_history import HistoryFact
+from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export

@@ -22,8 +22,8 @@ from journeymap.auth.access import requires
 from journeymap.domain import live
 from journeymap.exports.deidentify import deidentify
 from journeymap.readmodel.snapshot import MapView, StageView, TouchpointView
-from journeymap.render import journey_view as jv
-from journeymap.render.journey_view import build_journey_svg
+from journeymap.render import journey_svg as jv
+from journeymap.render.journey_svg import build_journey_svg
 from journeymap.render.pdf import html_to_pdf
 from journeymap.routes.common import (
     format_requested,

@@ -18,18 +18,15 @@ from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
 from journeymap.render import brief as brief_module
 from journeymap.render.brief import (
-    A4_PAPER,
-    ANY_PAPER,
     MAX_PEOPLE_DRAWN,
-    HistoryFact,
-    Paper,
     SiloPicture,
     brief_pdf,
     build_brief,
-    owners_recorded,
     silo_options,
     where_hit,
 )
+from journeymap.render.brief_history import HistoryFact, owners_recorded
+from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER, Paper
 from tests.actors import SETUP
 
 MADE_ON = date(2025, 3, 4)

@@ -26,16 +26,9 @@ from journeymap.readmodel.snapshot import (
     StageView,
     TouchpointView,
 )
-from journeymap.render.journey_view import (
-    CARD_PAD,
-    EMPTY_MESSAGE,
-    HEADER_W,
-    NO_AGENCY_NAME,
-    build_journey_svg,
-    fit,
-    layout_journey,
-    text_width,
-)
+from journeymap.render.journey_layout import CARD_PAD, HEADER_W, NO_AGENCY_NAME, layout_journey
+from journeymap.render.journey_svg import EMPTY_MESSAGE, build_journey_svg
+from journeymap.render.text import fit, text_width
 from journeymap.samples import demo
 
 SVG = "{http://www.w3.org/2000/svg}"

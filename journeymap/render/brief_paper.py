@@ -1,0 +1,93 @@
+"""How much of one printed page the steering brief takes, so it stays one page.
+
+The brief's data (journeymap.render.brief) asks Paper how many rows of each table fit and how
+tall the silo map can be; the sizes come from brief.css (print) and the text widths from the
+font the page is set in (journeymap.render.text).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from journeymap.render.text import lines_of
+
+if TYPE_CHECKING:
+    from journeymap.render.brief import BriefRow
+
+# Paper heights inside 12 mm margins, in mm: Letter (the shorter of A4 and Letter), and A4.
+ANY_PAPER = 279.4 - 24
+A4_PAPER = 297.0 - 24
+
+
+class Paper:
+    """How much of one printed page the brief takes, in mm, from the sizes in brief.css (print).
+
+    The page is the smaller of A4 and Letter inside 12 mm margins (ANY_PAPER) for a browser's
+    print, A4 for the PDF. Everything but the silo map
+    and the table has a fixed height; the table takes rows, most severe first, while the map
+    keeps at least MIN_MAP; the map then gets what is left, up to MAX_MAP. Lines are counted
+    with DejaVu Sans's own widths against slightly narrower boxes (text.lines_of), and SAFETY
+    mm are kept over, so the page errs on the side of white space, never a second page.
+    tests/routes/test_brief.py prints the fullest briefs and counts the pages.
+    """
+
+    SAFETY = 6.0
+    MIN_MAP, MAX_MAP, STEP = 55, 125, 5
+    LINE = 3.75  # a table line: 8.5 pt at line-height 1.25
+    CELL = 2.4  # a cell's padding, top and bottom
+    WRITE_IN = 8.0  # the blank "Whose job is it?" cell
+    # Widths in ems of the type they are set in: the columns (32 / 32 / 25 % of 186 mm, less
+    # padding, at 8.5 pt), the category under a title (7.5 pt), the title (17 pt) and the
+    # family's words (8.5 pt, the page's width).
+    BARRIER_EMS = WHERE_EMS = 18.8
+    OWNER_EMS = 14.5
+    CATEGORY_EMS = 21.4
+    TITLE_EMS = 31.0
+    STORY_EMS = 59.0
+
+    def __init__(self, pseudonym: str, story: str, page_height: float = ANY_PAPER, *,
+                 notice: bool = False):
+        self.page = page_height
+        title_lines = lines_of(f"Steering brief: {pseudonym}", self.TITLE_EMS, bold=True)
+        head = 5.5 + 7.2 * title_lines + 5.0  # the line above the title, the title, rule and gap
+        # The family's words (cut to MAX_STORY), up to three lines, and the space around them.
+        said = 3.5 + 3.9 * lines_of(f"In the family's words: {story}", self.STORY_EMS) if story else 0.0
+        figures = 43.0  # two rows of figures
+        map_frame = 8.0 + (4.0 if notice else 0.0)  # caption (and a notice about the map), margin
+        table_frame = 18.0  # heading, caption, column heads (two lines)
+        foot = 7.0
+        self.used = head + said + figures + map_frame + table_frame + foot + self.SAFETY
+
+    def row_height(self, row: BriefRow, *, write_in: bool) -> float:
+        barrier = lines_of(row.title, self.BARRIER_EMS, bold=True)
+        if row.show_category:
+            barrier += lines_of(row.category, self.CATEGORY_EMS)
+        where = sum(lines_of(p, self.WHERE_EMS) for p in row.where) or 1
+        where += 1 if row.where_more else 0
+        owner = lines_of(f"{row.owner} since 30 September 2099", self.OWNER_EMS, bold=True)
+        lines = max(barrier, where, owner if row.owner else 1)
+        return max(lines * self.LINE, self.WRITE_IN if write_in else 0.0) + self.CELL
+
+    def take(self, rows: list[BriefRow], most: int, *, write_in: bool,
+             subhead: bool = False) -> list[BriefRow]:
+        """The first rows that fit (at most `most`), counting the line that says how many more."""
+        if not rows:
+            return []
+        more_line = self.LINE + self.CELL
+        room = self.page - self.used - self.MIN_MAP - (more_line + 1.0 if subhead else 0.0)
+        taken: list[BriefRow] = []
+        height = 0.0
+        for row in rows[:most]:
+            needed = height + self.row_height(row, write_in=write_in)
+            if needed + (more_line if len(taken) + 1 < len(rows) else 0.0) > room:
+                break
+            taken.append(row)
+            height = needed
+        self.used += height + (more_line if len(taken) < len(rows) else 0.0)
+        self.used += more_line + 1.0 if subhead else 0.0
+        return taken
+
+    def map_height(self) -> int:
+        left = self.page - self.used
+        steps = int(max(self.MIN_MAP, min(self.MAX_MAP, left)) // self.STEP)
+        return steps * self.STEP
