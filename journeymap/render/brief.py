@@ -1,28 +1,27 @@
 """The steering brief: one printed page a leader takes into a steering meeting.
 
-Pure: a map view (de-identified unless full detail was chosen) and a few facts from the map's
-history go in, plain data for the page and the PDF comes out (`build_brief`); `brief_pdf` turns
-the printed HTML into a PDF with WeasyPrint, which never fetches anything.
+Pure: a map view (de-identified unless full detail was chosen) and when each barrier's owner was
+recorded (Barrier.owner_recorded_at) go in, plain data for the page and the PDF comes out
+(`build_brief`); `brief_pdf` turns the printed HTML into a PDF with WeasyPrint, which never
+fetches anything.
 
 What the page holds: the family's figures (journeymap.readmodel.metrics.family_figures), the silo map, and
 the barriers no one owns, most severe first, with an empty "Whose job is it?" column to write
 in at the meeting; below them, the barriers that were once unowned and have had an owner
-recorded since, with that owner (read from the barriers' history by
-journeymap.render.brief_history). How many rows fit on the page, and how tall the silo map is,
+recorded since, with that owner. How many rows fit on the page, and how tall the silo map is,
 is journeymap.render.brief_paper's.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from journeymap.kinds import vocab
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.snapshot import BarrierView, MapView
-from journeymap.render.brief_history import HistoryFact, owners_recorded
 from journeymap.render.brief_paper import ANY_PAPER, Paper
 from journeymap.render.pdf import html_to_pdf
 from journeymap.render.silo import SiloOptions
@@ -147,13 +146,12 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
 
 # The brief's data -------------------------------------------------------------------------------
 
-def build_brief(view: MapView, facts: Iterable[HistoryFact], *, full: bool, made_on: date,
+def build_brief(view: MapView, recorded_at: Mapping[int, datetime], *, full: bool, made_on: date,
                 page_height: float = ANY_PAPER) -> Brief:
-    """The brief of a map view. `view` is already de-identified unless `full`; `facts` are the
-    barriers' history entries (only their owner changes are read). `page_height` is the paper's
-    height inside the margins, in mm: ANY_PAPER for a page the browser prints on A4 or Letter,
-    A4_PAPER for the PDF."""
-    recorded_at = owners_recorded(facts)
+    """The brief of a map view. `view` is already de-identified unless `full`; `recorded_at` says
+    when each barrier that once had no owner was given one (its owner_recorded_at), the date shown
+    only in full detail. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER
+    for a page the browser prints on A4 or Letter, A4_PAPER for the PDF."""
     unowned = [_row(view, b, full=full) for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = [
         _row(view, b, full=full, owner=view.owner_text(b) or "An owner",

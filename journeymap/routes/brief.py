@@ -7,6 +7,7 @@ de-identified unless full detail is chosen, and recorded in the map's history ei
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
@@ -14,11 +15,10 @@ from sqlalchemy import select
 
 from journeymap.auth.access import requires
 from journeymap.extensions import db
-from journeymap.models import HistoryEntry
+from journeymap.models import Barrier
 from journeymap.models.utctime import utcnow
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.brief import Brief, SiloPicture, brief_pdf, build_brief, silo_options
-from journeymap.render.brief_history import HistoryFact
 from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
@@ -56,25 +56,19 @@ def pdf(map_id: int):
 
 
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
-    brief = build_brief(view, _owner_facts(view.id), full=full, made_on=utcnow().date(),
+    brief = build_brief(view, _owners_recorded(view.id), full=full, made_on=utcnow().date(),
                         page_height=page_height)
     return brief, _silo(view, full)
 
 
-def _owner_facts(map_id: int) -> list[HistoryFact]:
-    """Every barrier's "added" and "changed" entries, oldest first, in one query (the brief reads
-    the owner changes among them; see journeymap.render.brief)."""
+def _owners_recorded(map_id: int) -> dict[int, datetime]:
+    """Barrier id -> when someone became its owner after no one was, for those that have one.
+    Read from the barriers themselves: a de-identified view carries no dates."""
     rows = db.session.execute(
-        select(HistoryEntry.item_id, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes)
-        .where(
-            HistoryEntry.map_id == map_id,
-            HistoryEntry.kind == "barrier",
-            HistoryEntry.action.in_(("added", "changed")),
-            HistoryEntry.item_id.is_not(None),
-        )
-        .order_by(HistoryEntry.id)
+        select(Barrier.id, Barrier.owner_recorded_at)
+        .where(Barrier.map_id == map_id, Barrier.owner_recorded_at.is_not(None))
     )
-    return [HistoryFact(item_id, action, at, changes or {}) for item_id, action, at, changes in rows]
+    return dict(rows.all())
 
 
 def _silo(view: MapView, full: bool) -> SiloPicture:

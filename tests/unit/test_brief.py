@@ -25,9 +25,9 @@ from journeymap.render.brief import (
     silo_options,
     where_hit,
 )
-from journeymap.render.brief_history import HistoryFact, owners_recorded
 from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER, Paper
 from tests.actors import SETUP
+from tests.history_v1 import HistoryFact, owners_recorded
 
 MADE_ON = date(2025, 3, 4)
 T1 = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
@@ -74,7 +74,7 @@ def figures_of(brief) -> dict[str, int]:
 
 
 def test_figures_on_a_small_hand_made_map(hand_made):
-    brief = build_brief(hand_made["view"], [], full=False, made_on=MADE_ON)
+    brief = build_brief(hand_made["view"], {}, full=False, made_on=MADE_ON)
     assert figures_of(brief) == {
         "things the family had to do": 4,
         "places they had to go": 2,  # Housing Office twice (spelled two ways), School; blank not counted
@@ -93,21 +93,21 @@ def test_figures_on_a_small_hand_made_map(hand_made):
 
 def test_figures_are_the_same_de_identified(hand_made):
     view = hand_made["view"]
-    assert figures_of(build_brief(deidentify(view), [], full=False, made_on=MADE_ON)) == figures_of(
-        build_brief(view, [], full=True, made_on=MADE_ON)
+    assert figures_of(build_brief(deidentify(view), {}, full=False, made_on=MADE_ON)) == figures_of(
+        build_brief(view, {}, full=True, made_on=MADE_ON)
     )
 
 
 def test_nothing_flagged_when_every_barrier_has_an_owner(app, view_of):
     m = start_map("Family E.", actor=SETUP)
     db.session.commit()
-    brief = build_brief(view_of(m.id), [], full=False, made_on=MADE_ON)
+    brief = build_brief(view_of(m.id), {}, full=False, made_on=MADE_ON)
     assert not any(f.flagged for g in brief.figure_groups for f in g.figures)
     assert brief.unowned == () and brief.recorded == () and brief.barrier_count == 0
 
 
 def test_unowned_table_most_severe_first_with_where_the_family_hit_it(hand_made):
-    brief = build_brief(hand_made["view"], [], full=True, made_on=MADE_ON)
+    brief = build_brief(hand_made["view"], {}, full=True, made_on=MADE_ON)
     assert [row.barrier_id for row in brief.unowned] == [hand_made["critical"], hand_made["low"]]
     critical, low = brief.unowned
     assert (critical.severity, critical.severity_label) == ("critical", "Critical")
@@ -182,14 +182,14 @@ def test_owner_recorded_since_lists_owned_barriers_with_their_owner(hand_made):
         # Owned from the start: not "since".
         added(hand_made["by_person"], **{"Owning agency": "Housing Office"}),
     ]
-    full = build_brief(view, facts, full=True, made_on=MADE_ON)
+    full = build_brief(view, owners_recorded(facts), full=True, made_on=MADE_ON)
     assert [r.barrier_id for r in full.recorded] == [hand_made["owned"]]
     (row,) = full.recorded
     assert row.owner == "Westside School" and row.owner_since == T2 and row.since_text == "11 February 2025"
     assert [r.barrier_id for r in full.unowned] == [hand_made["critical"], hand_made["low"]]
 
     # De-identified: the same rows, never the date.
-    plain = build_brief(deidentify(view), facts, full=False, made_on=MADE_ON)
+    plain = build_brief(deidentify(view), owners_recorded(facts), full=False, made_on=MADE_ON)
     assert [r.barrier_id for r in plain.recorded] == [hand_made["owned"]]
     assert plain.recorded[0].owner_since is None and plain.recorded[0].since_text == ""
 
@@ -197,16 +197,16 @@ def test_owner_recorded_since_lists_owned_barriers_with_their_owner(hand_made):
 def test_owner_shown_de_identified_has_no_name(hand_made):
     view = hand_made["view"]
     facts = [added(hand_made["by_person"]), owner_change(hand_made["by_person"], "No one", "Ada")]
-    full = build_brief(view, facts, full=True, made_on=MADE_ON)
-    plain = build_brief(deidentify(view), facts, full=False, made_on=MADE_ON)
+    full = build_brief(view, owners_recorded(facts), full=True, made_on=MADE_ON)
+    plain = build_brief(deidentify(view), owners_recorded(facts), full=False, made_on=MADE_ON)
     assert full.recorded[0].owner == "Ada, Clerk at Housing Office"
     assert plain.recorded[0].owner == "Clerk at Housing Office"
 
 
 def test_story_only_in_full_detail(hand_made):
-    assert build_brief(hand_made["view"], [], full=True, made_on=MADE_ON).story == "Their story."
-    assert build_brief(hand_made["view"], [], full=False, made_on=MADE_ON).story == ""
-    assert build_brief(deidentify(hand_made["view"]), [], full=False, made_on=MADE_ON).story == ""
+    assert build_brief(hand_made["view"], {}, full=True, made_on=MADE_ON).story == "Their story."
+    assert build_brief(hand_made["view"], {}, full=False, made_on=MADE_ON).story == ""
+    assert build_brief(deidentify(hand_made["view"]), {}, full=False, made_on=MADE_ON).story == ""
 
 
 def test_made_on_reads_the_same_everywhere():
@@ -229,7 +229,7 @@ def many_barriers(app, view_of, n: int, *, title: str = "Barrier", places: int =
 
 def test_long_tables_show_the_most_severe_and_count_the_rest(app, view_of):
     view = many_barriers(app, view_of, 40)
-    brief = build_brief(view, [], full=False, made_on=MADE_ON)
+    brief = build_brief(view, {}, full=False, made_on=MADE_ON)
     assert 1 <= len(brief.unowned) <= brief_module.MAX_UNOWNED_ROWS
     assert brief.unowned_more == 40 - len(brief.unowned)
     assert {row.severity for row in brief.unowned} == {"critical"}
@@ -237,12 +237,12 @@ def test_long_tables_show_the_most_severe_and_count_the_rest(app, view_of):
 
 
 def test_longer_rows_leave_a_smaller_map_and_fewer_rows(app, view_of):
-    short = build_brief(many_barriers(app, view_of, 3), [], full=False, made_on=MADE_ON)
-    tall = build_brief(many_barriers(app, view_of, 30, title="W" * 200, places=6), [], full=True,
+    short = build_brief(many_barriers(app, view_of, 3), {}, full=False, made_on=MADE_ON)
+    tall = build_brief(many_barriers(app, view_of, 30, title="W" * 200, places=6), {}, full=True,
                        made_on=MADE_ON)
     assert short.map_height > tall.map_height >= Paper.MIN_MAP
     assert short.map_height <= Paper.MAX_MAP and short.map_height % Paper.STEP == 0
-    assert len(tall.unowned) < len(build_brief(many_barriers(app, view_of, 30), [], full=False,
+    assert len(tall.unowned) < len(build_brief(many_barriers(app, view_of, 30), {}, full=False,
                                                made_on=MADE_ON).unowned)
     assert all(len(row.title) <= brief_module.MAX_TITLE for row in tall.unowned)
     assert all(len(row.where) <= brief_module.MAX_PLACES for row in tall.unowned)
@@ -251,8 +251,8 @@ def test_longer_rows_leave_a_smaller_map_and_fewer_rows(app, view_of):
 
 def test_a4_leaves_more_room_than_any_paper(app, view_of):
     view = many_barriers(app, view_of, 12)
-    a4 = build_brief(view, [], full=False, made_on=MADE_ON, page_height=A4_PAPER)
-    anywhere = build_brief(view, [], full=False, made_on=MADE_ON, page_height=ANY_PAPER)
+    a4 = build_brief(view, {}, full=False, made_on=MADE_ON, page_height=A4_PAPER)
+    anywhere = build_brief(view, {}, full=False, made_on=MADE_ON, page_height=ANY_PAPER)
     assert (len(a4.unowned), a4.map_height) > (len(anywhere.unowned), anywhere.map_height)
 
 

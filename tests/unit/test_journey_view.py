@@ -64,20 +64,19 @@ def make_view(stages, agencies, touchpoints, barriers=(), caseworkers=(), pseudo
         key: tuple(replace(t, position=i) for i, t in enumerate(group))
         for key, group in by_stage.items()
     }
-    named = tuple(StageView(sid, name, i, placed.get(sid, ())) for i, (sid, name) in enumerate(stages))
+    named = tuple(
+        StageView(id=sid, name=name, position=i, touchpoints=placed.get(sid, ()))
+        for i, (sid, name) in enumerate(stages)
+    )
     all_stages = named
     if None in placed:  # the unstaged group comes last, and only when it has touchpoints
-        all_stages += (StageView(None, UNSTAGED_NAME, len(named), placed[None]),)
-    agencies = tuple(AgencyView(aid, name, sector) for aid, name, sector in agencies)
+        all_stages += (StageView(id=None, name=UNSTAGED_NAME, position=len(named), touchpoints=placed[None]),)
+    agencies = tuple(AgencyView(id=aid, name=name, sector=sector) for aid, name, sector in agencies)
     now = datetime(2026, 11, 21, tzinfo=UTC)
     return MapView(
         id=1, pseudonym=pseudonym, situation="", hopes="", revision=1, created_at=now, updated_at=now,
         members=(), stages=all_stages, named_stages=named, agencies=agencies,
         caseworkers=tuple(caseworkers), barriers=tuple(barriers),
-        _agency_by_id={a.id: a for a in agencies},
-        _caseworker_by_id={c.id: c for c in caseworkers},
-        _touchpoint_by_id={t.id: t for s in all_stages for t in s.touchpoints},
-        _barrier_by_id={b.id: b for b in barriers},
     )
 
 
@@ -93,7 +92,8 @@ def synthetic_view(agencies=100, touchpoints=500, barriers=200, stages=8, seed=2
         for i in range(agencies)
     ]
     workers = [
-        CaseworkerView(5000 + i, f"Worker {i}", "Caseworker", 100 + i % agencies, True, "active")
+        CaseworkerView(id=5000 + i, name=f"Worker {i}", role="Caseworker", agency_id=100 + i % agencies,
+                       holds_file=True, status="active")
         for i in range(agencies * 2)
     ]
     stage_rows = [(10 + s, f"Stage {s + 1}" + (" with a much longer name than fits" if s == 2 else ""))
