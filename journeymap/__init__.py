@@ -21,8 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.update(load_config(Path(app.instance_path)))
-    app.config.update(config or {})
+    app.config.update(load_config(Path(app.instance_path), config))
     register_extensions(app)
     register_access(app)
     register_blueprints(app)
