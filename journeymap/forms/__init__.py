@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from journeymap.auth import access
 from journeymap.kinds import vocab
 from journeymap.readmodel.snapshot import MapView
 
@@ -312,7 +313,7 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
     """The owners this member may record, grouped for <optgroup>s: a caseworker may name only
     themselves or their own agency; every other role, anyone on the map."""
     agencies, workers = list(view.agencies), list(view.caseworkers)
-    if membership is not None and membership.role == "caseworker":
+    if access.owner_choices_limited_to_self(membership):
         me = view.caseworker(membership.caseworker_id)
         workers = [me] if me else []
         agencies = [a for a in agencies if me and a.id == me.agency_id]
@@ -326,7 +327,7 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
 
 def owner_form_inline(view: MapView, membership) -> bool:
     """Whether a barrier card carries its owner form, or asks for it on demand (a long list)."""
-    if membership is not None and membership.role == "caseworker":
+    if access.owner_choices_limited_to_self(membership):
         return True  # themselves and their own agency
     return len(view.agencies) + len(view.caseworkers) <= current_app.config["OWNER_CHOICES_INLINE"]
 

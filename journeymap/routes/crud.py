@@ -112,7 +112,7 @@ class ItemKind:
         """Who it came from: the adding user, and a mark when the family entered or corrected it."""
         if creating and hasattr(self.model, "created_by_id"):
             fields["created_by_id"] = current_user.id
-        if g.membership.role == "family" and hasattr(self.model, "from_family"):
+        if access.marks_from_family(g.membership) and hasattr(self.model, "from_family"):
             fields["from_family"] = True
         return fields
 

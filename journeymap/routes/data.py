@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.auth.access import ROLE_OF_WHOEVER_STARTS_A_MAP, SIGNED_IN, requires
 from journeymap.domain import history, members
 from journeymap.exports.downloads import DATA_FORMATS, data_export
 from journeymap.exports.interchange import ImportProblem, import_map, read_json
@@ -52,7 +52,7 @@ def import_file():
             db.session.rollback()
             form.file.errors.append(f"This file cannot be imported: {exc}")
         else:
-            g.membership = members.add_member(journey_map, current_user, "facilitator")
+            g.membership = members.add_member(journey_map, current_user, ROLE_OF_WHOEVER_STARTS_A_MAP)
             history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
                            changes={"How": f"imported from the file {upload.filename or 'uploaded'}"},
                            actor=acting())

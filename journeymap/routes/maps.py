@@ -6,6 +6,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import family, history, members
 from journeymap.extensions import db
@@ -44,7 +45,7 @@ def new():
     form = FamilyForm()
     if form.validate_on_submit():
         journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
-        g.membership = members.add_member(journey_map, current_user, "facilitator")
+        g.membership = members.add_member(journey_map, current_user, access.ROLE_OF_WHOEVER_STARTS_A_MAP)
         history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
         actor=acting())
         db.session.commit()
@@ -82,7 +83,7 @@ def edit_family(map_id: int):
                 pseudonym=form.pseudonym.data,
                 situation=form.situation.data or "",
                 hopes=form.hopes.data or "",
-                **({"from_family": True} if g.membership.role == "family" else {}),
+                **({"from_family": True} if access.marks_from_family(g.membership) else {}),
             )
             history.record(map_id, "changed", "family", map_id, summary=journey_map.pseudonym,
                            changes={label: [before, after] for label, before, after in rows}, actor=acting())
