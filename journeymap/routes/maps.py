@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from htmx_flask import make_response
 from sqlalchemy import func, select
 
 from journeymap.auth import access
@@ -101,10 +102,9 @@ def edit_family(map_id: int):
         form=form,
         conflict=conflict,
     )
-    response = make_response(body, status)
     if conflict and request.htmx:
-        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#family", "outerHTML"
-    return response
+        return make_response(body, status, retarget="#family", reswap="outerHTML")
+    return body, status
 
 
 @bp.route("/maps/<int:map_id>/delete", methods=["GET", "POST"])
