@@ -21,8 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.update(load_config(Path(app.instance_path)))
-    app.config.update(config or {})
+    app.config.update(load_config(Path(app.instance_path), config))
     register_extensions(app)
     register_access(app)
     register_blueprints(app)
@@ -116,6 +115,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
+        # The role rules, by name (journeymap/auth/access.py): templates ask these, never a role.
+        works_as_caseworker=access.works_as_caseworker,
+        touchpoints_are_pinned_to_self=access.touchpoints_are_pinned_to_self,
+        owner_choices_limited_to_self=access.owner_choices_limited_to_self,
+        must_say_which_caseworker=access.must_say_which_caseworker,
+        marks_from_family=access.marks_from_family,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         history_lines=wording.lines,
     )

@@ -6,9 +6,17 @@ import os
 import secrets
 from pathlib import Path
 
+# JOURNEYMAP_ENV: "production" unless told otherwise, so a server that was not told is held to the
+# strict rules; "development" is for one machine (scripts/run).
+ENVIRONMENTS = ("production", "development")
+
+
+class MissingSecretKey(RuntimeError):
+    """Production was started without JOURNEYMAP_SECRET_KEY."""
+
 
 def _instance_secret(instance_path: Path) -> str:
-    """A per-installation secret kept in instance/, so no key ships with the code."""
+    """A secret for one development machine, kept in instance/, so no key ships with the code."""
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -17,11 +25,36 @@ def _instance_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
-def load_config(instance_path: Path) -> dict:
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """The defaults, then the environment, then `overrides` (a test's mapping); then the secret key."""
     instance_path.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite:///{instance_path / 'journeymap.sqlite3'}"
+    config = _defaults(default_db) | (overrides or {})
+    if (environment := config["ENVIRONMENT"]) not in ENVIRONMENTS:
+        raise ValueError(f"JOURNEYMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(environment, instance_path)
+    return config
+
+
+def _secret_key(environment: str, instance_path: Path) -> str:
+    """Several machines behind one address must sign sessions with one key, so production is
+    given its key and never makes one up; a development machine makes its own, once."""
+    if environment != "development":
+        raise MissingSecretKey(
+            "JOURNEYMAP_SECRET_KEY is not set. In production every server behind one address must sign "
+            "sessions with the same key: set JOURNEYMAP_SECRET_KEY to a long random string (for example "
+            "the output of `python -c 'import secrets; print(secrets.token_hex(32))'`), the same on every "
+            "machine. On one machine for development, set JOURNEYMAP_ENV=development instead and a key "
+            "is generated into instance/secret_key."
+        )
+    return _instance_secret(instance_path)
+
+
+def _defaults(default_db: str) -> dict:
     return {
-        "SECRET_KEY": os.environ.get("JOURNEYMAP_SECRET_KEY") or _instance_secret(instance_path),
+        "ENVIRONMENT": os.environ.get("JOURNEYMAP_ENV", "production"),
+        "SECRET_KEY": os.environ.get("JOURNEYMAP_SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
         # Seconds one dot run may take before it is stopped; a stuck layout must never hang a worker.
         "DOT_TIMEOUT": float(os.environ.get("JOURNEYMAP_DOT_TIMEOUT", "10")),

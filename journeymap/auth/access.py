@@ -8,6 +8,9 @@ enforces it, so a route cannot forget its check:
   same answer as for a map that does not exist) whose role has that capability (else 403).
 A view with no declaration is refused. tests/routes/test_access_matrix.py walks the URL map.
 Item-level rules (a caseworker changes only their own touchpoints) are `may_edit`/`may_delete`.
+
+Every other rule that depends on a role is a predicate here, named after the rule, and routes,
+forms and templates ask it rather than compare role names (tests/routes/test_role_names.py).
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "export_full": frozenset({"facilitator", "family"}),
 }
 PUBLIC, SIGNED_IN = "public", "signed_in"
+# Whoever starts or imports a map runs it, until they make someone else a facilitator too.
+ROLE_OF_WHOEVER_STARTS_A_MAP = "facilitator"
+# The role an invitation or a new account offers first: edits the map, not who is on it.
+ROLE_OFFERED_FIRST = "contributor"
 
 
 def label(role: str) -> str:
@@ -66,12 +73,46 @@ def can(capability: str, membership: Membership | None = None) -> bool:
     return membership is not None and membership.role in CAPABILITIES[capability]
 
 
+def works_as_caseworker(membership: Membership | None) -> bool:
+    """Caseworkers take part as one of the map's caseworkers: what they add is theirs."""
+    return membership is not None and membership.role == "caseworker"
+
+
+def touchpoints_are_pinned_to_self(membership: Membership | None) -> bool:
+    """A caseworker's touchpoints are always their own (with them, at their agency, reported by a
+    caseworker), whatever the form says: they record what they did, not what others did."""
+    return works_as_caseworker(membership)
+
+
+def owner_choices_limited_to_self(membership: Membership | None) -> bool:
+    """A caseworker may record only themselves or their own agency as a barrier's owner: taking on
+    a barrier is a promise only its owner can make."""
+    return works_as_caseworker(membership)
+
+
+def must_say_which_caseworker(membership: Membership | None, view=None) -> bool:
+    """A caseworker says once which of the map's caseworkers they are before adding anything, since
+    what they add is recorded as theirs. With the map's view, a caseworker record deleted since
+    counts as not said."""
+    if not works_as_caseworker(membership):
+        return False
+    if view is None:
+        return membership.caseworker_id is None
+    return view.caseworker(membership.caseworker_id) is None
+
+
+def marks_from_family(membership: Membership | None) -> bool:
+    """What the family enters or corrects is marked as theirs (from_family, reported by the family):
+    the map shows where the family's own word stands."""
+    return membership is not None and membership.role == "family"
+
+
 def may_edit(record, membership: Membership | None = None) -> bool:
     """Caseworkers change only what they added; everyone else with the capability changes anything."""
     membership = membership or g.get("membership")
     if membership is None:
         return False
-    if membership.role == "caseworker":
+    if works_as_caseworker(membership):
         return getattr(record, "created_by_id", None) == membership.user_id
     return True
 

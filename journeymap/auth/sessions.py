@@ -66,7 +66,7 @@ def note_activity(response):
 def unauthorized():
     """Not signed in (or the session ended). htmx gets a 401 its page explains without losing the
     form's text; a browser goes to the sign-in page and comes back afterwards."""
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render_template("auth/signed_out.html"), 401
     target = request.full_path if request.method == "GET" else request.referrer
     return redirect(url_for("auth.sign_in", next=safe_next(target)))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
+from journeymap.auth import access
 from journeymap.extensions import db
 from journeymap.models import Invitation, JourneyMap, Membership, User
 from journeymap.models.utctime import utcnow
@@ -34,13 +35,13 @@ def membership_of(map_id: int, user_id: int) -> Membership | None:
 def facilitator_count(map_id: int) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Membership)
-        .where(Membership.map_id == map_id, Membership.role == "facilitator")
+        .where(Membership.map_id == map_id, Membership.role.in_(access.CAPABILITIES["manage_members"]))
     )
 
 
 def is_last_facilitator(membership: Membership) -> bool:
     """A map always keeps someone who can manage it. Call it after `members_held`."""
-    return membership.role == "facilitator" and facilitator_count(membership.map_id) == 1
+    return access.can("manage_members", membership) and facilitator_count(membership.map_id) == 1
 
 
 def members_held(map_id: int) -> None:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from journeymap.auth.access import ROLE_CHOICES
+from journeymap.auth.access import ROLE_CHOICES, ROLE_OFFERED_FIRST
 from journeymap.forms import WholeNumberField, options, text
 from journeymap.forms.accounts import email_field
 
@@ -14,7 +14,7 @@ EXPIRY_CHOICES = [("2", "2 hours"), ("8", "8 hours (a workshop day)"), ("24", "1
 
 
 class InvitationForm(FlaskForm):
-    role = SelectField("Joins as", choices=options(ROLE_CHOICES), default="contributor")
+    role = SelectField("Joins as", choices=options(ROLE_CHOICES), default=ROLE_OFFERED_FIRST)
     hours = SelectField("Can be used for", choices=options(EXPIRY_CHOICES), default="8")
     max_uses = WholeNumberField(
         "How many people may join with it",
@@ -32,7 +32,7 @@ class NewAccountForm(FlaskForm):
 
     display_name = text("Their name", required=True, maximum=120)
     email = email_field()
-    role = SelectField("Role on this map", choices=options(ROLE_CHOICES), default="contributor")
+    role = SelectField("Role on this map", choices=options(ROLE_CHOICES), default=ROLE_OFFERED_FIRST)
 
 
 class CodeForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, ValidationError
 
+from journeymap.auth import access
 from journeymap.forms.fields import Versioned, small_int
 from journeymap.forms.items import caseworker_choice
 from journeymap.readmodel.snapshot import MapView
@@ -17,7 +18,7 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
     """The owners this member may record, grouped for <optgroup>s: a caseworker may name only
     themselves or their own agency; every other role, anyone on the map."""
     agencies, workers = list(view.agencies), list(view.caseworkers)
-    if membership is not None and membership.role == "caseworker":
+    if access.owner_choices_limited_to_self(membership):
         me = view.caseworker(membership.caseworker_id)
         workers = [me] if me else []
         agencies = [a for a in agencies if me and a.id == me.agency_id]
@@ -31,7 +32,7 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
 
 def owner_form_inline(view: MapView, membership) -> bool:
     """Whether a barrier card carries its owner form, or asks for it on demand (a long list)."""
-    if membership is not None and membership.role == "caseworker":
+    if access.owner_choices_limited_to_self(membership):
         return True  # themselves and their own agency
     return len(view.agencies) + len(view.caseworkers) <= current_app.config["OWNER_CHOICES_INLINE"]
 

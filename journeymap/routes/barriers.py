@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request
+from flask import Blueprint, abort, g, redirect, render_template, request
+from htmx_flask import make_response
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
@@ -130,8 +131,6 @@ def _owner_question(item) -> str:
 
 def _whole_card(response, item_id: int):
     """The owner form swaps only itself on an error; success or a conflict redraws the card."""
-    response = make_response(response)
     if request.htmx:
-        response.headers["HX-Retarget"] = f"#barrier-{item_id}"
-        response.headers["HX-Reswap"] = "outerHTML"
-    return response
+        return make_response(response, retarget=f"#barrier-{item_id}", reswap="outerHTML")
+    return make_response(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, g, redirect, render_template, request
+from flask import Response, abort, g, redirect, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -109,3 +109,18 @@ def changed(fragment: str | None, *, view: MapView, page_url: str, **context):
     body = render_template(fragment, view=view, **context) if fragment else ""
     status = render_template("partials/map_status.html", view=view, oob=True)
     return Markup(body) + Markup(status)
+
+
+def tagged(response: Response, etag: str) -> Response:
+    """A drawing of one revision of a map, tagged with it: the browser keeps it but asks again each
+    time (every open page asks after every change), and while its copy is current gets `not_modified`."""
+    response.set_etag(etag)
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
+
+
+def not_modified(etag: str) -> Response:
+    """The 304 for a browser whose If-None-Match holds `etag` (request.if_none_match.contains):
+    asked before anything is loaded or drawn, so an unchanged map costs only its revision."""
+    return tagged(Response(status=304), etag)

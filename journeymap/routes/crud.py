@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from htmx_flask import make_response
 from markupsafe import Markup
 
 from journeymap.auth import access
@@ -106,7 +107,7 @@ class ItemKind:
         """Who it came from: the adding user, and a mark when the family entered or corrected it."""
         if creating and hasattr(self.model, "created_by_id"):
             fields["created_by_id"] = current_user.id
-        if g.membership.role == "family" and hasattr(self.model, "from_family"):
+        if access.marks_from_family(g.membership) and hasattr(self.model, "from_family"):
             fields["from_family"] = True
         return fields
 
@@ -139,19 +140,14 @@ class ItemKind:
         )
         if self.region:
             body = render_template(self.region, view=view, focus=context.get("focus"))
-            response = make_response(Markup(body) + extras + changed(None, view=view, page_url=""))
             # The region template's root element carries the id "<folder>-region".
-            response.headers["HX-Retarget"] = "#" + self.region.split("/")[0] + "-region"
-            response.headers["HX-Reswap"] = "outerHTML"
-            return response
+            return make_response(Markup(body) + extras + changed(None, view=view, page_url=""),
+                                 retarget="#" + self.region.split("/")[0] + "-region", reswap="outerHTML")
         return changed(fragment, view=view, page_url=page_url, **context) + extras
 
     def _retarget(self, body, item_id: int, status: int):
         """A conflict replaces the item it is about, wherever the request meant to swap."""
-        response = make_response(body, status)
-        response.headers["HX-Retarget"] = f"#{self.dom_id(item_id)}"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
+        return make_response(body, status, retarget=f"#{self.dom_id(item_id)}", reswap="outerHTML")
 
     # Views -------------------------------------------------------------------------------------
     def create(self, map_id: int):

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.auth.access import ROLE_OF_WHOEVER_STARTS_A_MAP, SIGNED_IN, requires
 from journeymap.domain import family, members
 from journeymap.domain.imports import import_map
 from journeymap.exports.downloads import DATA_FORMATS, data_export
@@ -53,7 +53,7 @@ def import_file():
             db.session.rollback()
             form.file.errors.append(f"This file cannot be imported: {exc}")
         else:
-            g.membership = members.add_member(journey_map, current_user, "facilitator")
+            g.membership = members.add_member(journey_map, current_user, ROLE_OF_WHOEVER_STARTS_A_MAP)
             family.record_arrival(journey_map, actor=acting(), via="import")
             db.session.commit()
             return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from journeymap.auth.access import requires
 from journeymap.extensions import db
@@ -20,15 +20,9 @@ PER_PAGE = 50
 @requires("manage_members")
 def page(map_id: int):
     view = view_or_404(map_id)
+    newest_first = select(HistoryEntry).where(HistoryEntry.map_id == map_id).order_by(HistoryEntry.id.desc())
     number = max(1, small_int(request.args.get("page")) or 1)
-    total = db.session.scalar(
-        select(func.count()).select_from(HistoryEntry).where(HistoryEntry.map_id == map_id)
-    )
-    pages = max(1, -(-total // PER_PAGE))
-    number = min(number, pages)  # past the end: the oldest page, not "nothing recorded"
-    entries = db.session.scalars(
-        select(HistoryEntry).where(HistoryEntry.map_id == map_id)
-        .order_by(HistoryEntry.id.desc()).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
-    ).all()
-    return render_template("history/page.html", view=view, entries=entries, number=number, pages=pages,
-                           total=total)
+    entries = db.paginate(newest_first, page=number, per_page=PER_PAGE, error_out=False)
+    if number > entries.pages > 0:  # past the end: the oldest page, not "nothing recorded"
+        entries = db.paginate(newest_first, page=entries.pages, per_page=PER_PAGE, error_out=False)
+    return render_template("history/page.html", view=view, entries=entries)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from journeymap.auth import passwords, sessions
-from journeymap.auth.access import PUBLIC, requires
+from journeymap.auth.access import PUBLIC, must_say_which_caseworker, requires
 from journeymap.domain import history, members
 from journeymap.extensions import db
 from journeymap.forms.accounts import SignUpForm
@@ -85,6 +85,6 @@ def _join(found: Invitation):
 
 def _onward(membership):
     """A caseworker first says which caseworker they are; everyone else goes to the map."""
-    if membership.role == "caseworker" and membership.caseworker_id is None:
+    if must_say_which_caseworker(membership):
         return redirect(url_for("me.touchpoints", _anchor=f"map-{membership.map_id}"), code=303)
     return redirect(url_for("maps.overview", map_id=membership.map_id), code=303)

@@ -58,7 +58,7 @@ def touchpoint_fields(form) -> dict:
     with them, at their agency, reported by a caseworker, whatever the form says."""
     fields = form.model_fields()
     membership = g.membership
-    if membership.role == "caseworker":
+    if access.touchpoints_are_pinned_to_self(membership):
         me = form.view.caseworker(membership.caseworker_id)
         if me is None:
             abort(403)  # the page asks them to say who they are first (My touchpoints)

@@ -27,9 +27,11 @@ from journeymap.render.journey_svg import build_journey_svg
 from journeymap.render.pdf import html_to_pdf
 from journeymap.routes.common import (
     format_requested,
+    not_modified,
     only_stage_or_404,
     stage_id_arg,
     stage_or_404,
+    tagged,
     view_or_404,
 )
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
@@ -94,12 +96,11 @@ def image(map_id: int):
     stage_id = stage_id_arg(request.args)
     revision = live.revision(map_id)
     etag = f"{map_id}-{revision}-journey-{detail}-{stage_id or 'all'}"
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-    if revision is not None and etag in request.if_none_match:
-        return Response(status=304, headers=headers)
+    if revision is not None and request.if_none_match.contains(etag):
+        return not_modified(etag)
     _, shown, _ = drawing_view(map_id, full=detail == FULL, stage_id=stage_id)
     # The revision read before loading: if the map changed in between, the next ask redraws.
-    response = Response(build_journey_svg(shown), mimetype="image/svg+xml", headers=headers)
+    response = tagged(Response(build_journey_svg(shown), mimetype="image/svg+xml"), etag)
     name = filename(map_id, "svg", detail == FULL, stage_id)
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response

@@ -7,10 +7,9 @@ when the map's revision is newer than the page's, an HX-Trigger tells the page t
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
+from htmx_flask import make_response
 
 from journeymap.auth.access import requires
 from journeymap.domain import live
@@ -42,10 +41,9 @@ def check(map_id: int):
     db.session.commit()
     revision = live.revision(map_id)
     seen = small_int(request.form.get("seen"))
-    response = make_response(render_template(
-        "partials/live.html", map_id=map_id, page=page,
-        here=live.here_now(map_id, current_app.config["PRESENCE_SECONDS"]),
-    ))
-    if seen is None or seen < revision:
-        response.headers["HX-Trigger"] = json.dumps({"jm:map-changed": {"revision": revision}})
-    return response
+    changed = seen is None or seen < revision
+    return make_response(
+        render_template("partials/live.html", map_id=map_id, page=page,
+                        here=live.here_now(map_id, current_app.config["PRESENCE_SECONDS"])),
+        trigger={"jm:map-changed": {"revision": revision}} if changed else None,
+    )

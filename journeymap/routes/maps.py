@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from htmx_flask import make_response
 from sqlalchemy import func, select
 
+from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import family, members
 from journeymap.domain.common import claim
@@ -46,10 +48,10 @@ def new():
     form = FamilyForm()
     if form.validate_on_submit():
         # Whoever starts a map is its first facilitator, and is recorded as one.
-        starter = Actor(current_user.id, current_user.display_name, "facilitator")
+        starter = Actor(current_user.id, current_user.display_name, access.ROLE_OF_WHOEVER_STARTS_A_MAP)
         journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "",
                                        actor=starter)
-        g.membership = members.add_member(journey_map, current_user, "facilitator")
+        g.membership = members.add_member(journey_map, current_user, access.ROLE_OF_WHOEVER_STARTS_A_MAP)
         db.session.commit()
         return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
@@ -99,10 +101,9 @@ def edit_family(map_id: int):
         form=form,
         conflict=conflict,
     )
-    response = make_response(body, status)
     if conflict and request.htmx:
-        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#family", "outerHTML"
-    return response
+        return make_response(body, status, retarget="#family", reswap="outerHTML")
+    return body, status
 
 
 @bp.route("/maps/<int:map_id>/delete", methods=["GET", "POST"])

@@ -31,7 +31,7 @@ def _linked_elsewhere(map_id: int) -> list[int]:
 
 def _section(membership: Membership, *, form=None, identity_form=None) -> dict:
     view = view_or_404(membership.map_id)
-    needs_identity = membership.role == "caseworker" and view.caseworker(membership.caseworker_id) is None
+    needs_identity = access.must_say_which_caseworker(membership, view)
     return {
         "membership": membership,
         "view": view,
@@ -71,12 +71,12 @@ def add_touchpoint(map_id: int):
     view = view_or_404(map_id)
     membership = g.membership
     form = TouchpointForm(view=view)
-    if membership.role == "caseworker" and view.caseworker(membership.caseworker_id) is None:
+    if access.must_say_which_caseworker(membership, view):
         abort(409)  # the page asks who they are first; a form sent anyway is refused, not guessed
     if not form.validate_on_submit():
         return _page(_section(membership, form=form), status=422)
     fields = touchpoint_fields(form)
-    if membership.role == "family":
+    if access.marks_from_family(membership):
         fields.update(reported_by="family", from_family=True)
     created = journey.add_touchpoint(journey_map, actor=acting(), note={"via": "my_touchpoints"},
                                      created_by_id=current_user.id, **fields)
@@ -93,7 +93,7 @@ def identity(map_id: int):
     view = view_or_404(map_id)
     # Who a caseworker is decides whose barriers they may own: said once, changed only by a
     # facilitator (by removing and re-inviting), never swapped for someone else's record.
-    if membership.role != "caseworker" or view.caseworker(membership.caseworker_id) is not None:
+    if not access.must_say_which_caseworker(membership, view):
         abort(403)
     taken = _linked_elsewhere(map_id)
     form = IdentityForm(view=view, taken_ids=taken)

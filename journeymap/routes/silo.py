@@ -20,8 +20,10 @@ from journeymap.render.runner import RenderError
 from journeymap.routes.common import (
     choice_arg,
     format_requested,
+    not_modified,
     only_stage_or_404,
     stage_id_arg,
+    tagged,
     view_or_404,
 )
 from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
@@ -93,9 +95,8 @@ def image(map_id: int):
         map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
         options.stage_id or "all", "svg",
     ))
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
-    if revision is not None and etag in request.if_none_match:
-        return Response(status=304, headers=headers)
+    if revision is not None and request.if_none_match.contains(etag):
+        return not_modified(etag)
     drawing = cached_silo(map_id, revision, detail, options, "svg") if revision is not None else None
     if drawing is None:
         view = view_or_404(map_id)
@@ -106,7 +107,7 @@ def image(map_id: int):
             drawing = draw_silo(shown, "svg", options, detail=detail)
         except RenderError as exc:
             return _failure(view, exc)
-    response = Response(drawing.content, mimetype=drawing.mimetype, headers=headers)
+    response = tagged(Response(drawing.content, mimetype=drawing.mimetype), etag)
     response.headers["Content-Disposition"] = f'inline; filename="journeymap-{map_id}-silo-map.svg"'
     return response
 
