@@ -85,7 +85,7 @@ def edit_family(map_id: int):
                 journey_map,
                 actor=acting(),
                 **form.model_fields(),
-                **({"from_family": True} if g.membership.role == "family" else {}),
+                **({"from_family": True} if access.marks_from_family(g.membership) else {}),
             )
             db.session.commit()
             return show_family(map_id)
