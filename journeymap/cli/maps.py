@@ -36,9 +36,10 @@ def demo_command(if_empty: bool) -> None:
             click.echo(saved.read_text().rstrip())
         return
     journey_map = load_demo()
-    password = demo_accounts.create_demo_accounts(journey_map)
+    actor = Actor.command("flask demo (command line)")
     history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                   changes={"How": "loaded as the demo"}, actor=Actor.command("flask demo (command line)"))
+                   changes={"how": "loaded as the demo"}, actor=actor)
+    password = demo_accounts.create_demo_accounts(journey_map, actor=actor)
     db.session.commit()
     demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")

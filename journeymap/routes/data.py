@@ -7,12 +7,11 @@ one imports too, as the de-identified map it describes.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from journeymap.auth.access import SIGNED_IN, requires
-from journeymap.domain import history, members
+from journeymap.domain import members
 from journeymap.exports.downloads import DATA_FORMATS, data_export
 from journeymap.exports.interchange import ImportProblem, import_map, read_json
 from journeymap.extensions import db
@@ -52,10 +51,8 @@ def import_file():
             db.session.rollback()
             form.file.errors.append(f"This file cannot be imported: {exc}")
         else:
-            g.membership = members.add_member(journey_map, current_user, "facilitator")
-            history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-                           changes={"How": f"imported from the file {upload.filename or 'uploaded'}"},
-                           actor=acting())
+            members.add_founder(journey_map, actor=acting(),
+                                how=f"imported from the file {upload.filename or 'uploaded'}")
             db.session.commit()
             return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("data/import.html", form=form), 422 if form.errors else 200

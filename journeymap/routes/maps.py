@@ -43,12 +43,10 @@ def index():
 def new():
     form = FamilyForm()
     if form.validate_on_submit():
-        journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "")
-        g.membership = members.add_member(journey_map, current_user, "facilitator")
-        history.record(journey_map.id, "added", "map", journey_map.id, summary=journey_map.pseudonym,
-        actor=acting())
+        membership = members.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "",
+                                       actor=acting())
         db.session.commit()
-        return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
+        return redirect(url_for("maps.overview", map_id=membership.map_id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
 
 

@@ -149,7 +149,7 @@ def test_synth_without_owner_says_the_map_has_no_members_and_how_to_add_one(runn
     assert (entry.action, entry.kind, entry.item_id) == ("added", "map", 1)
     assert entry.actor_name == "flask synth (command line)"
     assert entry.user_id is None
-    assert entry.changes["How"].startswith("made up by flask synth: 2 agencies")
+    assert entry.changes["how"].startswith("made up by flask synth: 2 agencies")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_synth_with_owner_makes_them_facilitator(runner, owner, typed):
     assert (added_map.kind, added_member.kind) == ("map", "member")
     assert added_member.item_id == membership.id
     assert added_member.summary == "Olu"
-    assert added_member.changes["Role"] == "facilitator"
+    assert added_member.changes["role"] == "facilitator"
     assert {added_map.actor_name, added_member.actor_name} == {"flask synth (command line)"}
 
 
@@ -186,7 +186,7 @@ def test_import_without_owner_says_the_map_has_no_members(runner, json_file):
     [entry] = history_of(2)
     assert (entry.action, entry.kind, entry.item_id) == ("added", "map", 2)
     assert entry.actor_name == "flask import (command line)"
-    assert entry.changes == {"How": "imported from a JSON file"}
+    assert entry.changes == {"how": "imported from a JSON file"}
     # The file's name is often the family's: it stays out of the history.
     assert "family-name" not in json.dumps(entry.changes) + entry.summary
 
