@@ -122,7 +122,7 @@ def register_template_helpers(app: Flask) -> None:
         must_say_which_caseworker=access.must_say_which_caseworker,
         marks_from_family=access.marks_from_family,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
-        history_lines=wording.lines,
+        history_lines=wording.lines, history_kind=wording.kind_word,
     )
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from journeymap.domain import history
+from journeymap.domain import members
+from journeymap.domain.accounts import account_with
 from journeymap.domain.family import record_arrival
 from journeymap.domain.history import Actor
 from journeymap.domain.imports import import_map
-from journeymap.domain.members import add_member
 from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, User
@@ -34,8 +33,7 @@ def find_owner(email: str | None) -> User | None:
     """The account named by --owner, looked up before anything is made; None without --owner."""
     if email is None:
         return None
-    # Accounts keep their email lower-case (journeymap/forms/accounts.py), so match it that way.
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = account_with(email)  # in any case: accounts keep their email lower-case
     if user is None:
         raise click.ClickException(
             f"There is no account with the email {email!r}; nothing was created. "
@@ -49,9 +47,7 @@ def finish(journey_map: JourneyMap, owner: User | None, *, command: str, **detai
     actor = Actor.command(f"flask {command} (command line)")
     record_arrival(journey_map, actor=actor, via=command, **details)
     if owner is not None:
-        membership = add_member(journey_map, owner, "facilitator")
-        history.record(journey_map.id, "added", "member", membership.id, summary=owner.display_name,
-                       changes={"Role": "facilitator", "Added with": "--owner"}, actor=actor)
+        members.add_member(journey_map, owner, "facilitator", actor=actor, via=members.VIA_OWNER_OPTION)
     db.session.commit()
 
 

@@ -1,5 +1,5 @@
 """Command line: `flask --app journeymap demo | export` (db comes from Flask-Migrate; synth and
-import are in cli_data.py)."""
+import are in data.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def demo_command(if_empty: bool) -> None:
     """Load the sample map (a family whose electricity was shut off, and fifteen caseworkers) with
     one account per role to try it; their password is printed and kept in instance/."""
     from journeymap.samples import demo_accounts
-    from journeymap.samples.demo import load_demo
+    from journeymap.samples.demo import DEMO_ACTOR, load_demo
 
     saved = Path(current_app.instance_path) / "demo-accounts.txt"
     if if_empty and db.session.scalar(select(func.count()).select_from(JourneyMap)):
@@ -36,7 +36,7 @@ def demo_command(if_empty: bool) -> None:
             click.echo(saved.read_text().rstrip())
         return
     journey_map = load_demo()
-    password = demo_accounts.create_demo_accounts(journey_map)
+    password = demo_accounts.create_demo_accounts(journey_map, actor=DEMO_ACTOR)
     db.session.commit()
     demo_accounts.save(Path(current_app.instance_path), password)
     click.echo(f"Loaded the demo map as map {journey_map.id}.")

@@ -10,13 +10,12 @@ from journeymap.kinds.items import FAMILY, MEMBER
 from journeymap.models import HouseholdMember, JourneyMap
 
 
-def start_map(pseudonym: str, situation: str = "", hopes: str = "", *, actor: Actor,
-              note: dict | None = None, **marks) -> JourneyMap:
+def start_map(pseudonym: str, situation: str = "", hopes: str = "", **marks) -> JourneyMap:
+    """A new map with its family's details. Its "added map" entry is written by whoever made it:
+    the person who starts it (members.add_founder) or a command (record_arrival)."""
     journey_map = JourneyMap(pseudonym=pseudonym, situation=situation, hopes=hopes, **marks)
     db.session.add(journey_map)
     db.session.flush()
-    history.record(journey_map.id, "added", "map", journey_map.id, actor=actor, summary=journey_map.pseudonym,
-                   changes=note or {})
     return journey_map
 
 

@@ -24,13 +24,16 @@ LABELS = {
     "account": "Account",
     "expires_at": "Expires",
     "max_uses": "Uses allowed",
-    "caseworker": "Is caseworker",
+    "caseworker_id": "Is caseworker",
 }
 
 # Stored values of those names, as words.
 VALUES = {
     "via": {
         "touchpoint_form": "added from the touchpoint form",
+        "new_account": "an account made by the facilitator",
+        "--owner": "flask synth or import --owner",
+        "identity": "a caseworker saying who they are",
         "my_touchpoints": "My touchpoints",
         "demo": "loaded as the demo",
         "import": "imported from a JSON file",
@@ -43,12 +46,17 @@ VALUES = {
         "deidentified": "De-identified",
         "full": "Full detail (names, the family's story, dates)",
     },
-    "account": {"made_by_facilitator": "made by the facilitator"},
     "max_uses": {None: "any"},
 }
 
 # History kinds that are not kinds of item, and the kind whose fields their names are.
 ALIASES = {"map": "family"}
+# History kinds shown in other words ("added member: Olu" for a membership).
+KIND_WORDS = {"membership": "member"}
+
+
+def kind_word(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)
 
 
 @dataclass(frozen=True)

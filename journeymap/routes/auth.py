@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from journeymap.auth import passwords, sessions, throttle
 from journeymap.auth.access import PUBLIC, SIGNED_IN, requires
+from journeymap.domain import accounts
 from journeymap.extensions import db
 from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
-from journeymap.models import User
 
 bp = Blueprint("auth", __name__)
 
 # One answer for an unknown email and a wrong password: the page must not tell anyone which
 # addresses have accounts.
 NO_MATCH = "That email and password do not match an account. Check both and try again."
-
-
-def _user_with(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _onward(form_next: str | None):
@@ -41,11 +36,10 @@ def sign_in():
             form.password.errors.append(
                 f"Too many attempts with this email. {throttle.try_again_in(attempt.locked_until)}")
         else:
-            user = _user_with(email)
+            user = accounts.account_with(email)
             if passwords.verify_password(user.password_hash if user else None, form.password.data):
                 throttle.record_success(email)
-                if passwords.needs_rehash(user.password_hash):
-                    user.password_hash = passwords.hash_password(form.password.data)
+                accounts.upgrade_hash(user, form.password.data)
                 sessions.sign_in(user)
                 db.session.commit()
                 return _onward(form.next.data)
@@ -58,14 +52,9 @@ def sign_in():
 def sign_up():
     if current_user.is_authenticated:
         return _onward(request.args.get("next"))
-    form = SignUpForm(next=request.args.get("next"), taken_email=_user_with)
+    form = SignUpForm(next=request.args.get("next"), taken_email=accounts.account_with)
     if form.validate_on_submit():
-        user = User(
-            email=form.email.data, display_name=form.display_name.data,
-            password_hash=passwords.hash_password(form.password.data),
-        )
-        db.session.add(user)
-        db.session.flush()
+        user = accounts.create_account(form.email.data, form.display_name.data, form.password.data)
         sessions.sign_in(user)
         db.session.commit()
         return _onward(form.next.data)
@@ -99,8 +88,7 @@ def change_password():
             form.current_password.errors.append("That is not your current password.")
         else:
             throttle.record_success(email)
-            user.password_hash = passwords.hash_password(form.new_password.data)
-            user.must_change_password = False
+            accounts.set_password(user, form.new_password.data)
             sessions.sign_out_everywhere(user)  # a password change ends every other session
             sessions.sign_in(user)
             db.session.commit()

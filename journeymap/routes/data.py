@@ -7,12 +7,11 @@ one imports too, as the de-identified map it describes.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from journeymap.auth.access import ROLE_OF_WHOEVER_STARTS_A_MAP, SIGNED_IN, requires
-from journeymap.domain import family, members
+from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.domain import members
 from journeymap.domain.imports import import_map
 from journeymap.exports.downloads import DATA_FORMATS, data_export
 from journeymap.exports.json_in import ImportProblem, read_json
@@ -53,8 +52,8 @@ def import_file():
             db.session.rollback()
             form.file.errors.append(f"This file cannot be imported: {exc}")
         else:
-            g.membership = members.add_member(journey_map, current_user, ROLE_OF_WHOEVER_STARTS_A_MAP)
-            family.record_arrival(journey_map, actor=acting(), via="import")
+            # The file's name is often the family's: it stays out of the history.
+            members.add_founder(journey_map, actor=acting(), via="import")
             db.session.commit()
             return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
     return render_template("data/import.html", form=form), 422 if form.errors else 200

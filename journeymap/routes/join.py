@@ -5,17 +5,17 @@ From a phone it is one page: the code, then name, email and password, and you ar
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from journeymap.auth import passwords, sessions
+from journeymap.auth import sessions
 from journeymap.auth.access import PUBLIC, must_say_which_caseworker, requires
-from journeymap.domain import history, members
+from journeymap.domain import accounts, members
 from journeymap.extensions import db
 from journeymap.forms.accounts import SignUpForm
 from journeymap.forms.members import CodeForm
-from journeymap.models import Invitation, JourneyMap, User
+from journeymap.models import Invitation, JourneyMap
 from journeymap.routes.common import acting
 
 bp = Blueprint("join", __name__)
@@ -52,14 +52,12 @@ def invitation(code: str):
         if request.method == "POST":
             return _join(found)
     else:
-        sign_up = SignUpForm(
-            taken_email=lambda email: db.session.scalar(select(User.id).where(User.email == email))
-        )
+        sign_up = SignUpForm(taken_email=accounts.account_with)
         if sign_up.validate_on_submit():
-            user = User(email=sign_up.email.data, display_name=sign_up.display_name.data,
-                        password_hash=passwords.hash_password(sign_up.password.data))
-            db.session.add(user)
-            db.session.flush()
+            # The account first, then it joins: the person joining is the actor of the join, so
+            # they must exist (and be signed in) before it. A join refused below rolls back both.
+            user = accounts.create_account(
+                sign_up.email.data, sign_up.display_name.data, sign_up.password.data)
             sessions.sign_in(user)
             return _join(found)
     status = 422 if sign_up is not None and sign_up.errors else 200
@@ -71,14 +69,11 @@ def _join(found: Invitation):
     already = members.membership_of(found.map_id, current_user.id)
     if already is not None:  # nothing to do, nothing to record: they keep their role
         return _onward(already)
-    membership = members.redeem(found, current_user)
+    membership = members.redeem(found, actor=acting())
     if membership is None:
         db.session.rollback()
         problem = members.invitation_problem(found) or "This invitation was just used up."
         return render_template("join/problem.html", problem=problem), 410
-    g.membership = membership
-    history.record(found.map_id, "added", "member", membership.id, summary=current_user.display_name,
-                   changes={"Role": membership.role, "Joined with": "an invitation"}, actor=acting())
     db.session.commit()
     return _onward(membership)
 

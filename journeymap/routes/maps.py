@@ -11,7 +11,6 @@ from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import family, members
 from journeymap.domain.common import claim
-from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
 from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership
@@ -47,13 +46,10 @@ def index():
 def new():
     form = FamilyForm()
     if form.validate_on_submit():
-        # Whoever starts a map is its first facilitator, and is recorded as one.
-        starter = Actor(current_user.id, current_user.display_name, access.ROLE_OF_WHOEVER_STARTS_A_MAP)
-        journey_map = family.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "",
-                                       actor=starter)
-        g.membership = members.add_member(journey_map, current_user, access.ROLE_OF_WHOEVER_STARTS_A_MAP)
+        membership = members.start_map(form.pseudonym.data, form.situation.data or "", form.hopes.data or "",
+                                       actor=acting())
         db.session.commit()
-        return redirect(url_for("maps.overview", map_id=journey_map.id), code=303)
+        return redirect(url_for("maps.overview", map_id=membership.map_id), code=303)
     return render_template("maps/new.html", form=form), 422 if form.errors else 200
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
-from journeymap.domain import history, journey, people
+from journeymap.domain import journey, members
 from journeymap.extensions import db
 from journeymap.forms import TouchpointForm
 from journeymap.forms.members import IdentityForm
@@ -88,7 +88,6 @@ def add_touchpoint(map_id: int):
 @bp.post("/me/maps/<int:map_id>/identity")
 @requires("add_touchpoint")
 def identity(map_id: int):
-    journey_map = map_or_404(map_id)
     membership = g.membership
     view = view_or_404(map_id)
     # Who a caseworker is decides whose barriers they may own: said once, changed only by a
@@ -100,22 +99,12 @@ def identity(map_id: int):
     if not form.validate_on_submit():
         return _page(_section(membership, identity_form=form), status=422)
     if form.caseworker_id.data == "new":
-        agency_id = int(form.agency_id.data) if form.agency_id.data else None
-        if agency_id is None:
-            agency = people.add_agency(journey_map, name=form.new_agency.data, sector="other")
-            history.record(map_id, "added", "agency", agency.id, summary=agency.name,
-                           changes={"Agency name": agency.name, "Added by": "a caseworker, for themselves"},
-                           actor=acting())
-            agency_id = agency.id
-        worker = people.add_caseworker(journey_map, name=form.name.data or "", role=form.role.data or "",
-                                       agency_id=agency_id)
-        history.record(map_id, "added", "caseworker", worker.id, summary=worker.name or worker.role,
-                       changes={"Added by": "themselves"}, actor=acting())
-        membership.caseworker_id = worker.id
-    else:
-        membership.caseworker_id = int(form.caseworker_id.data)  # a choice of this map's free caseworkers
-    history.record(map_id, "changed", "member", membership.id, summary=current_user.display_name,
-                   changes={"Is caseworker": view.caseworker(membership.caseworker_id).display_name
-                            if view.caseworker(membership.caseworker_id) else "newly added"}, actor=acting())
+        members.add_self_as_caseworker(
+            membership, name=form.name.data or "", role=form.role.data or "",
+            agency_id=int(form.agency_id.data) if form.agency_id.data else None,
+            new_agency=form.new_agency.data or "", actor=acting(),
+        )
+    else:  # a choice of this map's free caseworkers
+        members.be_caseworker(membership, int(form.caseworker_id.data), actor=acting())
     db.session.commit()
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)

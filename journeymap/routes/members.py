@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-
 import segno
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from journeymap.auth import passwords
 from journeymap.auth.access import ROLE_CHOICES, requires
-from journeymap.domain import history, members
+from journeymap.domain import accounts, members
 from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
 from journeymap.models import Invitation, Membership, User
@@ -20,18 +17,6 @@ from journeymap.models.utctime import utcnow
 from journeymap.routes.common import acting, item_or_404, map_or_404, view_or_404
 
 bp = Blueprint("members", __name__)
-
-# Words for one-time passwords a facilitator reads out or writes on a card.
-_WORDS = [
-    "river", "maple", "candle", "harbor", "lantern", "meadow", "pepper", "violet", "copper", "orchard",
-    "falcon", "willow", "garden", "silver", "thunder", "pebble", "saddle", "cobalt", "juniper", "marble",
-]
-
-
-def _one_time_password() -> str:
-    # About 26 bits, typed once (the person chooses their own at first sign-in), and sign-in
-    # allows a handful of tries per quarter hour.
-    return "-".join(secrets.choice(_WORDS) for _ in range(3)) + f"-{secrets.randbelow(9000) + 1000}"
 
 
 def _page(map_id: int, *, invitation_form=None, account_form=None, new_account=None, status=200):
@@ -72,16 +57,13 @@ def change_role(map_id: int, membership_id: int):
     if not form.validate_on_submit():
         flash("Choose one of the roles listed.")
         return redirect(url_for("members.page", map_id=map_id), code=303)
-    if form.role.data != membership.role:
-        if members.is_last_facilitator(membership):
-            db.session.rollback()
-            flash("A map needs at least one facilitator. Make someone else facilitator first.")
-            return redirect(url_for("members.page", map_id=map_id), code=303)
-        user = db.session.get(User, membership.user_id)
-        history.record(map_id, "changed", "member", membership.id, summary=user.display_name,
-                       changes={"Role": [membership.role, form.role.data]}, actor=acting())
-        membership.role = form.role.data
-        db.session.commit()
+    try:
+        if members.change_role(membership, form.role.data, actor=acting()):
+            db.session.commit()
+    except members.LastFacilitator as refused:
+        db.session.rollback()
+        flash(str(refused))
+        return redirect(url_for("members.page", map_id=map_id), code=303)
     return redirect(url_for("members.page", map_id=map_id, _anchor=f"member-{membership.id}"), code=303)
 
 
@@ -90,14 +72,12 @@ def change_role(map_id: int, membership_id: int):
 def remove(map_id: int, membership_id: int):
     members.members_held(map_id)  # before reading any membership: see members_held
     membership = _membership_or_404(map_id, membership_id)
-    if members.is_last_facilitator(membership):
+    try:
+        user = members.remove_member(membership, actor=acting())
+    except members.LastFacilitator as refused:
         db.session.rollback()
-        flash("A map needs at least one facilitator. Make someone else facilitator first.")
+        flash(str(refused))
         return redirect(url_for("members.page", map_id=map_id), code=303)
-    user = db.session.get(User, membership.user_id)
-    history.record(map_id, "deleted", "member", membership.id, summary=user.display_name,
-                   changes={"Role": membership.role}, actor=acting())
-    db.session.delete(membership)
     db.session.commit()
     flash(f"{user.display_name} is no longer a member of this map.")
     if user.id == current_user.id:
@@ -113,23 +93,16 @@ def create_account(map_id: int):
     form = NewAccountForm()
     if not form.validate_on_submit():
         return _page(map_id, account_form=form, status=422)
-    if db.session.scalar(select(User.id).where(User.email == form.email.data)) is not None:
+    if accounts.account_with(form.email.data) is not None:
         # Never put someone's existing account on a map without them: they join with an invitation.
         form.email.errors.append(
             "There is already an account with this email. Make an invitation and give them the code instead."
         )
         return _page(map_id, account_form=form, status=422)
-    password = _one_time_password()
-    user = User(email=form.email.data, display_name=form.display_name.data,
-                password_hash=passwords.hash_password(password), must_change_password=True,
-                created_by_id=current_user.id)
-    db.session.add(user)
-    db.session.flush()
-    membership = members.add_member(journey_map, user, form.role.data)
-    history.record(map_id, "added", "member", membership.id, summary=user.display_name,
-                   changes={"Role": form.role.data, "Account": "made by the facilitator"}, actor=acting())
+    made = members.add_new_account(journey_map, email=form.email.data, display_name=form.display_name.data,
+                                   role=form.role.data, actor=acting())
     db.session.commit()
-    return _page(map_id, new_account={"user": user, "password": password, "role": form.role.data})
+    return _page(map_id, new_account={"user": made.user, "password": made.password, "role": form.role.data})
 
 
 @bp.post("/maps/<int:map_id>/invitations")
@@ -140,14 +113,8 @@ def invite(map_id: int):
     if not form.validate_on_submit():
         return _page(map_id, invitation_form=form, status=422)
     invitation = members.create_invitation(
-        journey_map, form.role.data, hours=int(form.hours.data), max_uses=form.max_uses.data,
-        created_by=current_user,
+        journey_map, form.role.data, hours=int(form.hours.data), max_uses=form.max_uses.data, actor=acting(),
     )
-    # The code itself is a key to the map: it never goes into the history.
-    history.record(map_id, "added", "invitation", invitation.id, summary=f"invitation for {form.role.data}",
-                   changes={"Role": form.role.data,
-                            "Expires": invitation.expires_at.strftime("%H:%M UTC on %d %b %Y"),
-                            "Uses allowed": form.max_uses.data or "any"}, actor=acting())
     db.session.commit()
     return redirect(url_for("members.show_invitation", map_id=map_id, invitation_id=invitation.id), code=303)
 
@@ -170,10 +137,7 @@ def show_invitation(map_id: int, invitation_id: int):
 @requires("manage_members")
 def revoke(map_id: int, invitation_id: int):
     invitation = item_or_404(Invitation, map_id, invitation_id)
-    if invitation.revoked_at is None:
-        members.revoke(invitation)
-        history.record(map_id, "deleted", "invitation", invitation.id,
-                       summary=f"invitation for {invitation.role} withdrawn", actor=acting())
+    if members.revoke(invitation, actor=acting()):
         db.session.commit()
     flash("The invitation is withdrawn: its code and link no longer work.")
     return redirect(url_for("members.page", map_id=map_id), code=303)

@@ -12,7 +12,7 @@ builds the map through the domain functions only, and never commits (the caller 
 from __future__ import annotations
 
 from journeymap.domain.barriers import add_barrier
-from journeymap.domain.family import add_member, start_map
+from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
@@ -257,7 +257,8 @@ BARRIERS = {
 def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
     """Build the demo map in the current session and return it; the caller commits. Each item is
     in the map's history, added by `actor`."""
-    journey_map = start_map(PSEUDONYM, SITUATION, HOPES, actor=actor, note={"via": "demo"})
+    journey_map = start_map(PSEUDONYM, SITUATION, HOPES)
+    record_arrival(journey_map, actor=actor, via="demo")
     for role, age_band in MEMBERS:
         add_member(journey_map, actor=actor, role=role, age_band=age_band)
     stages = {key: add_stage(journey_map, actor=actor, name=name) for key, name in STAGES.items()}

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from journeymap.auth.passwords import hash_password
-from journeymap.domain.members import add_member
+from journeymap.domain import accounts, members
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
-from journeymap.models import Caseworker, JourneyMap, User
+from journeymap.models import Caseworker, JourneyMap
 
 # (email, name, role on the demo map, name of the demo caseworker they are)
 ACCOUNTS = (
@@ -25,23 +25,22 @@ ACCOUNTS = (
 )
 
 
-def create_demo_accounts(journey_map: JourneyMap) -> str:
-    """Make (or reuse) the demo accounts, put them on the map, and return their password."""
+def create_demo_accounts(journey_map: JourneyMap, *, actor: Actor) -> str:
+    """Make (or reuse) the demo accounts, put them on the map (each recorded in its history, by
+    `actor`), and return their password."""
     password = "-".join(secrets.token_hex(3) for _ in range(3))
-    hashed = hash_password(password)
     for email, name, role, caseworker_name in ACCOUNTS:
-        user = db.session.scalar(select(User).where(User.email == email))
+        user = accounts.account_with(email)
         if user is None:
-            user = User(email=email, display_name=name, password_hash=hashed)
-            db.session.add(user)
-            db.session.flush()
+            user = accounts.create_account(email, name, password)
         else:
-            user.password_hash = hashed
+            accounts.set_password(user, password)
         caseworker_id = None
         if caseworker_name:
             caseworker_id = db.session.scalar(select(Caseworker.id).where(
                 Caseworker.map_id == journey_map.id, Caseworker.name == caseworker_name))
-        add_member(journey_map, user, role, caseworker_id=caseworker_id)
+        members.add_member(journey_map, user, role, actor=actor, via=members.VIA_DEMO,
+                           caseworker_id=caseworker_id)
     return password
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import start_map
+from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_touchpoint
 from journeymap.domain.members import create_invitation
 from journeymap.domain.people import add_agency, add_caseworker
@@ -203,7 +204,7 @@ class World:
     def invitation(self) -> Invitation:
         created = create_invitation(
             db.session.get(JourneyMap, self.small.id), "viewer", hours=8, max_uses=None,
-            created_by=db.session.get(User, user_id(FACILITATOR)),
+            actor=Actor.person(db.session.get(User, user_id(FACILITATOR))),
         )
         db.session.commit()
         return created

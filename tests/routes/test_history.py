@@ -245,12 +245,12 @@ def test_membership_changes_are_recorded(app, client, small):
     assert_redirect(client.post(f"/maps/{small.id}/members/{olu}/remove"))
     added, changed, removed = new_entries(small.id, before)
     for entry in (added, changed, removed):
-        assert entry.kind == "member" and entry.item_id == olu and entry.summary == "Olu Offline"
+        assert entry.kind == "membership" and entry.item_id == olu and entry.summary == "Olu Offline"
         assert_by(entry, FACILITATOR, "Fran Facilitator", "facilitator")
     assert added.action == "added"
-    assert added.changes == {"Role": "viewer", "Account": "made by the facilitator"}
-    assert changed.action == "changed" and changed.changes == {"Role": ["viewer", "family"]}
-    assert removed.action == "deleted" and removed.changes == {"Role": "family"}
+    assert added.changes == {"role": "viewer", "via": "new_account"}
+    assert changed.action == "changed" and changed.changes == {"role": ["viewer", "family"]}
+    assert removed.action == "deleted" and removed.changes == {"role": "family"}
 
 
 def test_invitations_and_joining_are_recorded(app, client, small):
@@ -266,12 +266,12 @@ def test_invitations_and_joining_are_recorded(app, client, small):
 
     assert (made.action, made.kind, made.item_id) == ("added", "invitation", invitation.id)
     assert_by(made, FACILITATOR, "Fran Facilitator", "facilitator")
-    assert made.changes["Role"] == "caseworker" and made.changes["Uses allowed"] == 4
-    assert made.changes["Expires"]
+    assert made.changes["role"] == "caseworker" and made.changes["max_uses"] == 4
+    assert made.changes["expires_at"]
 
-    assert (joined.action, joined.kind) == ("added", "member")
+    assert (joined.action, joined.kind) == ("added", "membership")
     assert_by(joined, "casey@example.org", "Casey Caseworker", "caseworker")
-    assert joined.changes == {"Role": "caseworker", "Joined with": "an invitation"}
+    assert joined.changes == {"role": "caseworker", "via": "invitation"}
 
     assert (revoked.action, revoked.kind, revoked.item_id) == ("deleted", "invitation", invitation.id)
     assert_by(revoked, FACILITATOR, "Fran Facilitator", "facilitator")
@@ -287,7 +287,7 @@ def test_a_caseworker_saying_who_they_are_is_recorded(app, small):
     agency, added, linked = new_entries(small.id, before)
     assert (agency.action, agency.kind, agency.summary) == ("added", "agency", "Advice Centre")
     assert (added.action, added.kind, added.summary) == ("added", "caseworker", "Casey")
-    assert (linked.action, linked.kind) == ("changed", "member")
+    assert (linked.action, linked.kind) == ("changed", "membership")
     for entry in (agency, added, linked):
         assert_by(entry, "casey@example.org", "casey", "caseworker")
 

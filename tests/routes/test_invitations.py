@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from journeymap.domain import members
 from journeymap.domain.family import start_map
+from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership, User
 from journeymap.models.utctime import utcnow
@@ -325,14 +326,14 @@ def test_the_last_use_cannot_be_taken_twice(small):
     the second one gets nothing even though its copy of the invitation still looks usable."""
     invitation = members.create_invitation(
         db.session.get(JourneyMap, small.id), "viewer", hours=8, max_uses=1,
-        created_by=db.session.get(User, user_id(FACILITATOR)),
+        actor=Actor.person(db.session.get(User, user_id(FACILITATOR))),
     )
     first, second = make_user("one@example.org"), make_user("two@example.org")
     db.session.commit()
-    assert members.redeem(invitation, first) is not None
+    assert members.redeem(invitation, actor=Actor.person(first)) is not None
     set_committed_value(invitation, "uses", 0)  # the second phone's view, from before the first joined
     assert members.invitation_problem(invitation) is None
-    assert members.redeem(invitation, second) is None
+    assert members.redeem(invitation, actor=Actor.person(second)) is None
     assert uses(invitation) == 1
 
 
@@ -360,7 +361,7 @@ def test_the_invitation_code_never_goes_into_the_history(app, client, anonymous,
     client.post(f"/maps/{small.id}/invitations/{invitation.id}/revoke")
     entries = db.session.scalars(select(HistoryEntry).where(HistoryEntry.map_id == small.id)).all()
     assert {(e.action, e.kind) for e in entries} >= {
-        ("added", "invitation"), ("added", "member"), ("deleted", "invitation")}
+        ("added", "invitation"), ("added", "membership"), ("deleted", "invitation")}
     raw = invitation.code.replace("-", "")
     for entry in entries:
         written = repr((entry.summary, entry.changes, entry.actor_name, entry.kind, entry.action))

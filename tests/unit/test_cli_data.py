@@ -162,10 +162,10 @@ def test_synth_with_owner_makes_them_facilitator(runner, owner, typed):
     [membership] = db.session.scalars(select(Membership)).all()
     assert (membership.map_id, membership.user_id, membership.role) == (1, owner.id, "facilitator")
     added_map, added_member = history_of(1)
-    assert (added_map.kind, added_member.kind) == ("map", "member")
+    assert (added_map.kind, added_member.kind) == ("map", "membership")
     assert added_member.item_id == membership.id
     assert added_member.summary == "Olu"
-    assert added_member.changes["Role"] == "facilitator"
+    assert added_member.changes["role"] == "facilitator"
     assert {added_map.actor_name, added_member.actor_name} == {"flask synth (command line)"}
 
 
@@ -199,7 +199,7 @@ def test_import_with_owner_makes_them_facilitator(runner, owner, json_file):
     assert (membership.user_id, membership.role) == (owner.id, "facilitator")
     assert [(e.action, e.kind, e.actor_name) for e in history_of(2)] == [
         ("added", "map", "flask import (command line)"),
-        ("added", "member", "flask import (command line)"),
+        ("added", "membership", "flask import (command line)"),
     ]
 
 
