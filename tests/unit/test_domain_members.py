@@ -343,7 +343,8 @@ def test_a_caseworker_of_a_listed_agency_adds_only_themselves(world, casey):
     worker = members.add_self_as_caseworker(membership, name="", role="Intake", agency_id=agency.id,
                                             actor=actor)
     assert worker.agency_id == agency.id and count_rows(Agency) == 1
-    assert [(e.kind, e.summary) for e in entries()[before:]] == [("caseworker", "Intake"), ("membership", "Jo")]
+    assert [(e.kind, e.summary) for e in entries()[before:]] == [
+        ("caseworker", "Intake"), ("membership", "Jo")]
 
 
 # The actor is always the one passed, and always passed ------------------------------------------
