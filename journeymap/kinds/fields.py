@@ -59,11 +59,12 @@ class Field:
     radio: bool = False  # shown as radio buttons rather than a drop-down
     json: str | None = ""  # its key in JSON format version 2 ("" = its name; None = not exported)
     csv: tuple[str, ...] | None = ()  # CSV headers (() = its label; None = not a column of its own)
+    kept_by_database: bool = False  # structure the database keeps (ids, links), never typed by anyone
 
     @property
     def is_content(self) -> bool:
         """Something a person types or chooses (as opposed to what the database keeps)."""
-        return self.type not in (Type.ID, Type.COUNTER, Type.TIME, Type.CHILDREN)
+        return not self.kept_by_database
 
     @property
     def json_key(self) -> str | None:
@@ -154,7 +155,7 @@ def ref(name: str, label: str, kind: str, **kw) -> Field:
 
 
 def structure(name: str, type_: Type, privacy: Privacy = Privacy.KEPT, **kw) -> Field:
-    return Field(name, type_, privacy, json=None, csv=None, **kw)
+    return Field(name, type_, privacy, json=None, csv=None, kept_by_database=True, **kw)
 
 
 @dataclass(frozen=True, eq=False)  # one object per kind: compared and hashed by identity

@@ -134,26 +134,56 @@ def synth_document(
         if count < 0:
             raise ValueError(f"{name} must not be negative, not {count}")
     rng = random.Random(seed)
-
+    # Each part draws from the one generator in turn, so the order of these calls is the document.
     household = [
         {"role": role, "age_band": rng.choice(bands)}
         for role, bands in rng.sample(MEMBER_ROLES, rng.randint(2, len(MEMBER_ROLES)))
     ]
+    agency_list = _agencies(rng, agencies)
+    worker_list = _caseworkers(rng, agency_list, caseworkers_per_agency)
+    stage_list = [
+        {"key": f"s{n}", "name": STAGE_NAMES[n - 1] if n <= len(STAGE_NAMES) else f"Stage {n}"}
+        for n in range(1, stages + 1)
+    ]
+    touchpoint_list = _touchpoints(rng, touchpoints, stage_list, agency_list, worker_list)
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "family": {
+            "pseudonym": f"Synthetic family {seed}",
+            "situation": (
+                f"A made-up family (seed {seed}) whose journey crosses {agencies} agencies "
+                f"and {len(worker_list)} caseworkers."
+            ),
+            "hopes": "Made-up hopes: one person who knows the whole story.",
+        },
+        "household": household,
+        "agencies": agency_list,
+        "caseworkers": worker_list,
+        "stages": stage_list,
+        "touchpoints": touchpoint_list,
+        "barriers": _barriers(rng, barriers, agency_list, worker_list, touchpoint_list),
+    }
 
+
+def _agencies(rng: random.Random, count: int) -> list[dict]:
     agency_list, names_used = [], set()
     sectors = vocab.values(vocab.SECTORS)
-    for n in range(1, agencies + 1):
+    for n in range(1, count + 1):
         sector = rng.choice(sectors)
         name = rng.choice(SECTOR_PEOPLE[sector][0]).format(town=rng.choice(TOWNS))
         if name in names_used:  # two "Ashford Food Bank"s would be hard to tell apart
             name = f"{name} (office {n})"
         names_used.add(name)
         agency_list.append({"key": f"a{n}", "name": name, "sector": sector})
+    return agency_list
 
+
+def _caseworkers(rng: random.Random, agency_list: list[dict], per_agency: int) -> list[dict]:
     worker_list = []
     for agency in agency_list:
         roles = SECTOR_PEOPLE[agency["sector"]][1]
-        for _ in range(caseworkers_per_agency):
+        for _ in range(per_agency):
             worker_list.append(
                 {
                     "key": f"c{len(worker_list) + 1}",
@@ -164,20 +194,20 @@ def synth_document(
                     "status": "left" if rng.random() < 0.1 else "active",
                 }
             )
+    return worker_list
+
+
+def _touchpoints(rng: random.Random, count: int, stage_list: list[dict], agency_list: list[dict],
+                 worker_list: list[dict]) -> list[dict]:
     workers_of: dict[str, list[dict]] = {}
     for worker in worker_list:
         workers_of.setdefault(worker["agency"], []).append(worker)
-
-    stage_list = [
-        {"key": f"s{n}", "name": STAGE_NAMES[n - 1] if n <= len(STAGE_NAMES) else f"Stage {n}"}
-        for n in range(1, stages + 1)
-    ]
-
     feelings = vocab.values(vocab.FEELINGS)
+    stages = len(stage_list)
     touchpoint_list = []
-    for n in range(1, touchpoints + 1):
+    for n in range(1, count + 1):
         # Spread evenly over the stages, in order: a journey moves forward.
-        stage = stage_list[(n - 1) * stages // touchpoints]["key"] if stage_list else None
+        stage = stage_list[(n - 1) * stages // count]["key"] if stage_list else None
         agency = rng.choice(agency_list) if agency_list and rng.random() < 0.9 else None
         candidates = workers_of.get(agency["key"], []) if agency else []
         worker = rng.choice(candidates) if candidates and rng.random() < 0.7 else None
@@ -197,11 +227,15 @@ def synth_document(
                 "reported_by": rng.choice(vocab.values(vocab.REPORTERS)),
             }
         )
+    return touchpoint_list
 
+
+def _barriers(rng: random.Random, count: int, agency_list: list[dict], worker_list: list[dict],
+              touchpoint_list: list[dict]) -> list[dict]:
     barrier_list = []
     categories = vocab.values(vocab.BARRIER_CATEGORIES)
     severities = vocab.values(vocab.SEVERITIES)
-    for n in range(1, barriers + 1):
+    for n in range(1, count + 1):
         category = rng.choice(categories)
         owner_agency = owner_worker = None
         if rng.random() >= UNOWNED_SHARE and agency_list:
@@ -224,25 +258,7 @@ def synth_document(
                 "touchpoints": [tp["key"] for tp in at],
             }
         )
-
-    return {
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "family": {
-            "pseudonym": f"Synthetic family {seed}",
-            "situation": (
-                f"A made-up family (seed {seed}) whose journey crosses {agencies} agencies "
-                f"and {len(worker_list)} caseworkers."
-            ),
-            "hopes": "Made-up hopes: one person who knows the whole story.",
-        },
-        "household": household,
-        "agencies": agency_list,
-        "caseworkers": worker_list,
-        "stages": stage_list,
-        "touchpoints": touchpoint_list,
-        "barriers": barrier_list,
-    }
+    return barrier_list
 
 
 def synth_map(
