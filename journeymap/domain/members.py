@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select, update
 
 from journeymap.auth import access
 from journeymap.domain import accounts, family, history, people
+from journeymap.domain.common import ref_name
 from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.models import Caseworker, Invitation, JourneyMap, Membership, User
@@ -226,13 +227,14 @@ def _own(membership: Membership, actor: Actor) -> None:
 def _link(membership: Membership, caseworker_id: int, *, actor: Actor) -> None:
     history.record(membership.map_id, "changed", MEMBERSHIP, membership.id, actor=actor,
                    summary=_display_name(membership.user_id),
-                   changes={"caseworker_id": [membership.caseworker_id, caseworker_id]})
+                   changes={"caseworker_id": [ref_name("caseworker", membership.caseworker_id),
+                                              ref_name("caseworker", caseworker_id)]})
     membership.caseworker_id = caseworker_id
 
 
 def be_caseworker(membership: Membership, caseworker_id: int, *, actor: Actor) -> None:
     """A caseworker member says they are one of the map's caseworkers (one no other member is:
-    the form offers only those). Records "changed member" with {"caseworker_id": [before, after]}."""
+    the form offers only those). Records "changed member" with {"caseworker_id": [before, after]}, by name."""
     _own(membership, actor)
     caseworker = db.session.get(Caseworker, caseworker_id)
     if caseworker is None or caseworker.map_id != membership.map_id:

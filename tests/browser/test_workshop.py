@@ -65,7 +65,7 @@ def _seed(database_url: str) -> dict:
             users[key] = User(email=email, display_name=name, password_hash=hashed)
             db.session.add(users[key])
         db.session.flush()
-        journey_map = start_map("Family R.", "The power was shut off.", "Heat.", actor=SETUP)
+        journey_map = start_map("Family R.", "The power was shut off.", "Heat.")
         stage = add_stage(journey_map, "Crisis", actor=SETUP)
         agency = add_agency(journey_map, "Energy Assistance", "nonprofit", actor=SETUP)
         rosa = add_caseworker(journey_map, name="Rosa", role="Intake worker", agency_id=agency.id,

@@ -319,7 +319,7 @@ def browser(app: Flask, email: str | None = None):
 
 def stranger(app: Flask):
     """A signed-in person who is on another map (its facilitator), not on `small`."""
-    elsewhere = start_map("Family E. (elsewhere)", "", "", actor=SETUP)
+    elsewhere = start_map("Family E. (elsewhere)", "", "")
     db.session.flush()
     add_to_map(elsewhere.id, EMAILS["non_member"], "facilitator")
     return elsewhere.id, browser(app, EMAILS["non_member"])

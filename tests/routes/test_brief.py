@@ -39,8 +39,7 @@ MARKERS = {
 
 @pytest.fixture
 def marked(app) -> dict:
-    m = start_map("Family K. (brief)", f"The heating broke. {MARKERS['situation']} said so.", "Warm.",
-        actor=SETUP)
+    m = start_map("Family K. (brief)", f"The heating broke. {MARKERS['situation']} said so.", "Warm.")
     add_member(m, MARKERS["household role"], "65+", actor=SETUP)
     stage = add_stage(m, "Crisis", actor=SETUP)
     agency = add_agency(m, "County Housing Office", "housing",
@@ -251,7 +250,7 @@ def test_the_demo_brief_is_one_page(client, demo_id, detail, tmp_path):
 def _longest_map() -> int:
     """Every text as long as the forms allow, many barriers at many steps, many owners recorded."""
     long = "Wide words in a very long name " * 7  # about 200 characters
-    m = start_map(("Family " + "W" * 120)[:120], "Story " * 900, "Hopes", actor=SETUP)
+    m = start_map(("Family " + "W" * 120)[:120], "Story " * 900, "Hopes")
     agencies = [add_agency(m, f"{i} {long}"[:200], "county", actor=SETUP) for i in range(6)]
     workers = [add_caseworker(m, name=f"{i} {long}"[:120], role=f"{i} {long}"[:200],
                               agency_id=a.id, actor=SETUP) for i, a in enumerate(agencies)]

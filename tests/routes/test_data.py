@@ -167,7 +167,7 @@ PAYLOADS = {
 def injected_map(payload: str) -> int:
     """Every text field that reaches a CSV starts with the payload (typed through the domain
     functions: the forms strip leading tabs and refuse carriage returns, an imported file does not)."""
-    m = start_map(f"Family {payload}", payload, payload, actor=SETUP)
+    m = start_map(f"Family {payload}", payload, payload)
     add_member(m, payload, "unsaid", actor=SETUP)
     stage = add_stage(m, payload, actor=SETUP)
     agency = add_agency(m, payload, "other", actor=SETUP)
@@ -244,7 +244,7 @@ def test_an_imported_file_cannot_smuggle_a_formula_into_the_csv(client, app, imp
 def tricky_map() -> int:
     """Text only a file can hold (spaces around it, tabs, CRLF, no stage), unicode, a caseworker
     with no agency, an owner who is only a caseworker, the family's own marks."""
-    m = start_map("  Família É. — 🙂  ", "Line one\r\nLine two\ttabbed", "<b>warm</b> & safe", actor=SETUP)
+    m = start_map("  Família É. — 🙂  ", "Line one\r\nLine two\ttabbed", "<b>warm</b> & safe")
     m.from_family = True
     add_member(m, "Mother", "25-44", from_family=True, actor=SETUP)
     add_member(m, "Grandma", "65+", actor=SETUP)

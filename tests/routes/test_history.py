@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError
 from journeymap.domain.family import delete_map, start_map
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership
-from tests.actors import SETUP
 from tests.routes.conftest import (
     FACILITATOR,
     PASSWORD,
@@ -460,8 +459,8 @@ def test_a_page_past_the_end_shows_the_oldest_page(client, small, many):
 
 def test_postgresql_history_is_append_only_after_the_migrations(postgres_app):
     assert db.engine.dialect.name == "postgresql"
-    kept = start_map("Family K.", actor=SETUP)
-    gone = start_map("Family G.", actor=SETUP)
+    kept = start_map("Family K.")
+    gone = start_map("Family G.")
     for journey_map in (kept, gone):
         name = journey_map.pseudonym
         db.session.add(HistoryEntry(map_id=journey_map.id, action="added", kind="map", summary=name,

@@ -19,7 +19,6 @@ from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership, User
 from journeymap.models.utctime import utcnow
-from tests.actors import SETUP
 from tests.routes.conftest import (
     FACILITATOR,
     VersionFillingClient,
@@ -438,7 +437,7 @@ def test_the_last_facilitator_cannot_be_demoted_or_removed(client, small):
 
 
 def test_two_facilitators_removing_each_other_at_once_leave_one_on_postgresql(postgres_app, monkeypatch):
-    journey_map = start_map("Family P.", actor=SETUP)
+    journey_map = start_map("Family P.")
     db.session.commit()
     map_id = journey_map.id
     ana = add_to_map(map_id, "ana@example.org", "facilitator").id

@@ -54,7 +54,7 @@ def revision(map_id: int) -> int:
 @pytest.fixture
 def secret(app) -> int:
     """A map whose family text and names are all marked, to see where they go."""
-    m = start_map("Family S.", "SITUATION-SECRET", "HOPES-SECRET", actor=SETUP)
+    m = start_map("Family S.", "SITUATION-SECRET", "HOPES-SECRET")
     add_member(m, "Mother HOUSEHOLD-SECRET", "25-44", actor=SETUP)
     crisis = add_stage(m, "Crisis", actor=SETUP)
     intake = add_stage(m, "Intake", actor=SETUP)
@@ -172,7 +172,7 @@ def test_a_stage_of_another_map_is_404(client, secret, demo_id):
 
 
 def test_an_empty_map_says_so(client, app):
-    m = start_map("Family E.", actor=SETUP)
+    m = start_map("Family E.")
     db.session.commit()
     add_to_map(m.id, FACILITATOR, "facilitator")
     body = html(page(client, m.id))

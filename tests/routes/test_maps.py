@@ -20,7 +20,6 @@ from journeymap.models import (
     Touchpoint,
     barrier_touchpoint,
 )
-from tests.actors import SETUP
 from tests.routes.conftest import (
     HX,
     add_to_map,
@@ -92,7 +91,7 @@ def test_index_lists_maps_with_their_unowned_count(client, small):
 
 
 def test_index_lists_only_the_signed_in_persons_maps(client, small):
-    elsewhere = start_map("Family Elsewhere", "", "", actor=SETUP)
+    elsewhere = start_map("Family Elsewhere", "", "")
     db.session.commit()
     add_to_map(elsewhere.id, "someone@example.org", "facilitator")
     body = html(client.get("/"))
@@ -102,7 +101,7 @@ def test_index_lists_only_the_signed_in_persons_maps(client, small):
 
 
 def test_index_without_maps(client):
-    start_map("Family Elsewhere", "", "", actor=SETUP)  # someone's map, but not this person's
+    start_map("Family Elsewhere", "", "")  # someone's map, but not this person's
     db.session.commit()
     response = client.get("/")
     assert response.status_code == 200

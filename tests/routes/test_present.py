@@ -26,7 +26,7 @@ MARK = "ZQXMARK"
 
 @pytest.fixture
 def marked(app) -> int:
-    m = start_map("Family P.", f"Situation {MARK}1", f"Hopes {MARK}2", actor=SETUP)
+    m = start_map("Family P.", f"Situation {MARK}1", f"Hopes {MARK}2")
     add_member(m, f"Mother {MARK}3", "25-44", actor=SETUP)
     add_member(m, f"{MARK}4 lodger", "18-24", actor=SETUP)
     crisis = add_stage(m, f"Crisis {MARK}5", actor=SETUP)

@@ -25,7 +25,7 @@ MARKER = '<script>alert(1)</script> "]; x [ \\N'
 @pytest.fixture
 def marked(app) -> int:
     """A map with the marker in every text field, owned and unowned barriers included."""
-    m = start_map(f"Family {MARKER}", f"Situation {MARKER}", f"Hopes {MARKER}", actor=SETUP)
+    m = start_map(f"Family {MARKER}", f"Situation {MARKER}", f"Hopes {MARKER}")
     add_member(m, f"Role {MARKER}", "25-44", actor=SETUP)
     stage = add_stage(m, f"Stage {MARKER}", actor=SETUP)
     agency = add_agency(m, f"Agency {MARKER}", "county", actor=SETUP)

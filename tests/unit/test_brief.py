@@ -39,7 +39,7 @@ T3 = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)
 def hand_made(app, view_of):
     """Two stages, two agencies, three caseworkers (two holding a file), four touchpoints and
     four barriers: two no one owns (one critical, one low), one owned, one owned by a person."""
-    m = start_map("Family H.", "Their story.", "Their hopes.", actor=SETUP)
+    m = start_map("Family H.", "Their story.", "Their hopes.")
     crisis = add_stage(m, "Crisis", actor=SETUP)
     intake = add_stage(m, "Intake", actor=SETUP)
     housing = add_agency(m, "Housing Office", "housing", actor=SETUP)
@@ -99,7 +99,7 @@ def test_figures_are_the_same_de_identified(hand_made):
 
 
 def test_nothing_flagged_when_every_barrier_has_an_owner(app, view_of):
-    m = start_map("Family E.", actor=SETUP)
+    m = start_map("Family E.")
     db.session.commit()
     brief = build_brief(view_of(m.id), {}, full=False, made_on=MADE_ON)
     assert not any(f.flagged for g in brief.figure_groups for f in g.figures)
@@ -216,7 +216,7 @@ def test_made_on_reads_the_same_everywhere():
 # One page ------------------------------------------------------------------------------------
 
 def many_barriers(app, view_of, n: int, *, title: str = "Barrier", places: int = 1):
-    m = start_map("Family L.", actor=SETUP)
+    m = start_map("Family L.")
     stages = [add_stage(m, f"Stage {i}", actor=SETUP) for i in range(places)]
     agency = add_agency(m, "Agency", "county", actor=SETUP)
     tps = [add_touchpoint(m, stage_id=s.id, action="Step", agency_id=agency.id, actor=SETUP) for s in stages]
@@ -257,7 +257,7 @@ def test_a4_leaves_more_room_than_any_paper(app, view_of):
 
 
 def test_big_maps_draw_one_box_per_agency(app, view_of):
-    m = start_map("Family B.", actor=SETUP)
+    m = start_map("Family B.")
     agency = add_agency(m, "Agency", "county", actor=SETUP)
     for i in range(MAX_PEOPLE_DRAWN + 1):
         add_caseworker(m, role=f"Worker {i}", agency_id=agency.id, actor=SETUP)

@@ -40,7 +40,7 @@ KEPT = {"agency": "KEPT_agency", "role": "KEPT_role"}
 
 
 def build_marked_map():
-    journey_map = start_map("Family M.", REMOVED["situation"], REMOVED["hopes"], actor=SETUP)
+    journey_map = start_map("Family M.", REMOVED["situation"], REMOVED["hopes"])
     journey_map.from_family = True
     add_member(journey_map, f"Grandma {REMOVED['member']}", "65+", from_family=True, actor=SETUP)
     add_member(journey_map, REMOVED["member"], "0-4", actor=SETUP)

@@ -45,7 +45,7 @@ def positions_are_contiguous(view) -> bool:
 @pytest.fixture
 def two_stages(app):
     """Stages One (a1, a2) and Two (b1, b2), committed; returns (map, {name: object})."""
-    journey_map = start_map("Family T.", actor=SETUP)
+    journey_map = start_map("Family T.")
     one = add_stage(journey_map, "One", actor=SETUP)
     two = add_stage(journey_map, "Two", actor=SETUP)
     things = {"One": one, "Two": two}
@@ -60,7 +60,7 @@ def two_stages(app):
 
 
 def test_domain_functions_leave_the_commit_to_the_caller(app):
-    journey_map = start_map("Family T.", actor=SETUP)
+    journey_map = start_map("Family T.")
     add_stage(journey_map, "One", actor=SETUP)
     add_touchpoint(journey_map, stage_id=None, action="Called", actor=SETUP)
     db.session.rollback()
@@ -69,7 +69,7 @@ def test_domain_functions_leave_the_commit_to_the_caller(app):
 
 
 def test_a_small_map_built_and_committed_reads_back_whole(app, view_of):
-    journey_map = start_map("Family T.", "No heat", "Heat back on", actor=SETUP)
+    journey_map = start_map("Family T.", "No heat", "Heat back on")
     add_member(journey_map, "Mother", "25-44", actor=SETUP)
     add_member(journey_map, "Son", "5-11", actor=SETUP)
     stage = add_stage(journey_map, "Crisis", actor=SETUP)
@@ -288,7 +288,7 @@ def test_update_touchpoint_in_the_same_stage_keeps_its_place(two_stages, view_of
 
 @pytest.fixture
 def people(app):
-    journey_map = start_map("Family T.", actor=SETUP)
+    journey_map = start_map("Family T.")
     agency = add_agency(journey_map, "Housing Office", "housing", actor=SETUP)
     other = add_agency(journey_map, "Clinic", "health", actor=SETUP)
     ana = add_caseworker(journey_map, agency_id=agency.id, name="Ana", role="Intake", actor=SETUP)
@@ -394,7 +394,7 @@ def test_barrier_touchpoint_links(two_stages, view_of):
 
 
 def test_every_change_bumps_the_map_revision(app, view_of):
-    journey_map = start_map("Family T.", actor=SETUP)
+    journey_map = start_map("Family T.")
     db.session.commit()
     seen = [view_of(journey_map.id).revision]
     state: dict = {}

@@ -19,6 +19,7 @@ from journeymap.domain.history import Actor
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Agency, Caseworker, HistoryEntry, Invitation, JourneyMap, Membership, User
+from tests.actors import SETUP
 from tests.conftest import FAST_HASHING, count_rows
 
 PASSWORD = "a long passphrase"
@@ -137,8 +138,8 @@ def test_starting_a_map_makes_its_creator_facilitator_in_one_entry(world):
 def test_an_imported_map_says_how_it_came(world):
     journey_map = start_map("Family I.")
     before = len(entries())
-    members.add_founder(journey_map, actor=Actor.person(world.joiner), how="imported from the file f.json")
-    assert only_new_entry(before).changes == {"how": "imported from the file f.json"}
+    members.add_founder(journey_map, actor=Actor.person(world.joiner), via="import")
+    assert only_new_entry(before).changes == {"via": "import"}
 
 
 def test_only_a_person_can_start_a_map(app):
@@ -306,13 +307,13 @@ def casey(world):
 
 def test_a_caseworker_saying_which_caseworker_they_are(world, casey):
     membership, actor = casey
-    worker = add_caseworker(world.map, name="Casey", role="Adviser")
+    worker = add_caseworker(world.map, name="Casey", role="Adviser", actor=SETUP)
     before = len(entries())
     members.be_caseworker(membership, worker.id, actor=actor)
     assert membership.caseworker_id == worker.id
     entry = only_new_entry(before)
     assert what(entry) == ("changed", "membership", membership.id, "Jo")
-    assert entry.changes == {"caseworker_id": [None, worker.id]}
+    assert entry.changes == {"caseworker_id": [None, "Casey, Adviser"]}
     assert_by(entry, actor)
 
 
@@ -327,18 +328,18 @@ def test_a_caseworker_adding_themselves_and_their_agency(world, casey):
     assert membership.caseworker_id == worker.id
     added_agency, added_worker, linked = entries()[before:]
     assert (added_agency.action, added_agency.kind, added_agency.item_id) == ("added", "agency", agency.id)
-    assert added_agency.changes == {"name": "Advice Centre", "via": "identity"}
+    assert added_agency.changes == {"name": "Advice Centre", "sector": "other", "via": "identity"}
     assert what(added_worker) == ("added", "caseworker", worker.id, "Casey")
-    assert added_worker.changes == {"via": "identity"}
+    assert added_worker.changes["via"] == "identity" and added_worker.changes["name"] == "Casey"
     assert (linked.action, linked.kind) == ("changed", "membership")
-    assert linked.changes == {"caseworker_id": [None, worker.id]}
+    assert linked.changes == {"caseworker_id": [None, "Casey, Adviser"]}
     for entry in (added_agency, added_worker, linked):
         assert_by(entry, actor)
 
 
 def test_a_caseworker_of_a_listed_agency_adds_only_themselves(world, casey):
     membership, actor = casey
-    agency = add_agency(world.map, name="Housing", sector="housing")
+    agency = add_agency(world.map, name="Housing", sector="housing", actor=SETUP)
     before = len(entries())
     worker = members.add_self_as_caseworker(membership, name="", role="Intake", agency_id=agency.id,
                                             actor=actor)
@@ -382,7 +383,7 @@ def test_the_request_does_not_decide_the_actor(app, world):
 ], ids=["another person", "a command"])
 def test_only_a_caseworker_themselves_says_who_they_are(world, casey, someone_else):
     membership, _ = casey
-    worker = add_caseworker(world.map, name="Casey", role="Adviser")
+    worker = add_caseworker(world.map, name="Casey", role="Adviser", actor=SETUP)
     before = len(entries())
     with pytest.raises(ValueError):
         members.be_caseworker(membership, worker.id, actor=someone_else(world))
@@ -394,7 +395,7 @@ def test_only_a_caseworker_themselves_says_who_they_are(world, casey, someone_el
 
 def test_a_caseworker_of_another_map_is_refused(world, casey):
     membership, actor = casey
-    elsewhere = add_caseworker(start_map("Family E."), name="Eve", role="Nurse")
+    elsewhere = add_caseworker(start_map("Family E."), name="Eve", role="Nurse", actor=SETUP)
     with pytest.raises(ValueError):
         members.be_caseworker(membership, elsewhere.id, actor=actor)
     assert membership.caseworker_id is None

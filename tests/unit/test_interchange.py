@@ -85,7 +85,7 @@ def test_round_trip_keeps_what_the_map_says(demo_view, view_of):
 def test_round_trip_of_edge_cases(app, view_of):
     """Unstaged touchpoints, an empty stage, a caseworker with no agency, a gap in positions,
     an owner who is only a caseworker, text with spaces and line breaks kept exactly."""
-    journey_map = start_map("  Family E.  ", "Line one\r\nLine two\ttabbed", "", actor=SETUP)
+    journey_map = start_map("  Family E.  ", "Line one\r\nLine two\ttabbed", "")
     journey_map.from_family = True
     add_member(journey_map, "Father", "unsaid", from_family=True, actor=SETUP)
     stage = add_stage(journey_map, "Only stage", actor=SETUP)
@@ -379,7 +379,7 @@ def read_csv(text: str) -> list[list[str]]:
     ids=["hyperlink", "plus", "minus", "at", "tab", "cr", "plain", "equals inside", "apostrophe", "empty"],
 )
 def test_csv_cells_cannot_become_formulas(app, view_of, typed, cell):
-    journey_map = start_map("Family C.", actor=SETUP)
+    journey_map = start_map("Family C.")
     stage = add_stage(journey_map, typed or "Stage", actor=SETUP)
     agency = add_agency(journey_map, typed or "Agency", "other", actor=SETUP)
     worker = add_caseworker(journey_map, role=typed or "Role", agency_id=agency.id, actor=SETUP)
@@ -445,7 +445,7 @@ def test_csv_of_the_demo(demo_view):
 
 
 def test_csv_names_the_unstaged_group_and_survives_line_breaks(app, view_of):
-    journey_map = start_map("Family L.", actor=SETUP)
+    journey_map = start_map("Family L.")
     add_touchpoint(journey_map, stage_id=None, action="Two\nlines", documents="ID\nLease, Bill", actor=SETUP)
     db.session.commit()
     header, row = read_csv(touchpoints_csv(view_of(journey_map.id)))

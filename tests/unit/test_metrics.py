@@ -24,7 +24,7 @@ def figures_by_label(view) -> dict[str, int]:
 
 @pytest.fixture
 def figures(app, view_of):
-    m = start_map("Family M.", actor=SETUP)
+    m = start_map("Family M.")
     stage = add_stage(m, "Crisis", actor=SETUP)
     clinic = add_agency(m, "Clinic", "health", actor=SETUP)
     add_agency(m, "School", "school", actor=SETUP)
@@ -79,7 +79,7 @@ def test_barriers_and_those_no_one_owns(figures):
 
 
 def test_an_empty_map_is_all_zeros(app, view_of):
-    m = start_map("Family E.", actor=SETUP)
+    m = start_map("Family E.")
     db.session.commit()
     assert set(figures_by_label(view_of(m.id)).values()) == {0}
 

@@ -144,7 +144,7 @@ def parse(source: str) -> Dot:
 
 @pytest.fixture
 def small(app, view_of):
-    m = start_map("Family T.", actor=SETUP)
+    m = start_map("Family T.")
     add_member(m, "Mother", "25-44", actor=SETUP)
     stage = add_stage(m, "Crisis", actor=SETUP)
     housing = add_agency(m, "Housing Office", "housing", actor=SETUP)
@@ -288,7 +288,7 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 @pytest.fixture
 def hostile(app, view_of):
     """A map with the marker in every field a user can type."""
-    m = start_map(MARKER, MARKER, MARKER, actor=SETUP)
+    m = start_map(MARKER, MARKER, MARKER)
     add_member(m, MARKER, "unsaid", actor=SETUP)
     stage = add_stage(m, MARKER, actor=SETUP)
     with_people = add_agency(m, MARKER, "county", actor=SETUP)
@@ -338,7 +338,7 @@ def test_hostile_text_renders_as_escaped_text_only(hostile):
 
 
 def test_backslash_n_is_drawn_literally_not_as_the_node_name(app, view_of):
-    m = start_map("Family B.", actor=SETUP)
+    m = start_map("Family B.")
     office = add_agency(m, r"Office \G here", "county", actor=SETUP)
     worker = add_caseworker(m, agency_id=office.id, name=r"Jo \N Smith", role=r"\L", actor=SETUP)
     add_touchpoint(m, stage_id=None, action="Met", caseworker_id=worker.id, actor=SETUP)

@@ -19,7 +19,7 @@ from tests.actors import SETUP
 
 def build_small_map():
     """Two stages (the second added first to touch the ordering), one agency, one barrier."""
-    journey_map = start_map("Family S.", "Evicted", "A home", actor=SETUP)
+    journey_map = start_map("Family S.", "Evicted", "A home")
     add_member(journey_map, "Father", "25-44", actor=SETUP)
     later = add_stage(journey_map, "Later", actor=SETUP)
     early = add_stage(journey_map, "Early", actor=SETUP)
