@@ -112,9 +112,9 @@ def _id_choices(items, text_of, blank: str):
 def fill_references(form, view: MapView) -> None:
     """The choices of every reference in `form`: the items of this map, and the declared blank."""
     lists = {
-        "agency": (view.agencies, lambda a: a.name),
-        "caseworker": (view.caseworkers, caseworker_choice(view)),
-        "stage": (view.named_stages, lambda s: s.name),
+        AGENCY.name: (view.agencies, lambda a: a.name),
+        CASEWORKER.name: (view.caseworkers, caseworker_choice(view)),
+        STAGE.name: (view.named_stages, lambda s: s.name),
     }
     for declared in form.kind.content:
         if declared.name not in form._fields:

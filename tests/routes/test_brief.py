@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from journeymap.domain.barriers import add_barrier
+from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
@@ -165,7 +165,7 @@ def test_barriers_added_without_an_owner_and_given_one_by_editing_are_listed(cli
     })
     assert response.status_code == 303, html(response)[:2000]
     entries = [e.changes for e in history_rows(marked["id"]) if e.item_id == added]
-    assert "Owning agency" not in entries[0] and entries[1]["Owning agency"][1] == "County Housing Office"
+    assert "owner_agency_id" not in entries[0] and entries[1]["owner_agency_id"][1] == "County Housing Office"
 
     body = html(client.get(f"/maps/{marked['id']}/brief"))
     recorded = body.split("Owner recorded since (1)")[1]
@@ -261,9 +261,7 @@ def _longest_map() -> int:
                             category="basic_needs", actor=SETUP) for i in range(30)]
     db.session.flush()
     for b, w in zip(barriers[:8], workers + workers, strict=False):
-        b.owner_agency_id, b.owner_caseworker_id = w.agency_id, w.id
-        db.session.add(HistoryEntry(map_id=m.id, action="changed", kind="barrier", item_id=b.id,
-                                    changes={"Owner": ["No one", "someone"]}))
+        set_owner(m, b, w.agency_id, w.id, actor=SETUP)  # no one's, then someone's
     db.session.add(Membership(map_id=m.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return m.id

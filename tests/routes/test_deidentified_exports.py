@@ -208,13 +208,14 @@ def build_marked(app) -> Marked:
     later = _id(Barrier, map_id=map_id, title=f"Bus fare {M['barrier title (owner recorded later)']}")
 
     # Its owner recorded on a distinctive day: the full brief prints that day, a de-identified
-    # one must not. History is append-only, so the entry is written as it would have been then.
-    db.session.execute(update(Barrier).where(Barrier.id == later).values(owner_agency_id=agency))
+    # one must not. The history is append-only, so an entry is written as it would have been then.
+    db.session.execute(update(Barrier).where(Barrier.id == later)
+                       .values(owner_agency_id=agency, owner_recorded_at=OWNER_RECORDED))
     db.session.add(HistoryEntry(
         map_id=map_id, at=OWNER_RECORDED, user_id=None,
         actor_name=f"Dana {M['account name of who added items']}",
         actor_role="facilitator", action="changed", kind="barrier", item_id=later,
-        summary="owner", changes={"Owner": ["No one", f"{K['agency name']} Housing Office"]},
+        summary="owner", changes={"owner_agency_id": [None, f"{K['agency name']} Housing Office"]},
     ))
     db.session.execute(
         update(JourneyMap).where(JourneyMap.id == map_id)
