@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, Caseworker, HouseholdMember, JourneyMap, Stage, Touchpoint
-from tests.routes.conftest import HX, SmallMap, html, page_urls
+from tests.routes.conftest import HX, SmallMap, html, page_urls, post_change
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,11 @@ def url_of(form: Form, small: SmallMap) -> str:
 
 
 def post(client, form: Form, small: SmallMap, name: str, value: str, **kw):
-    return client.post(url_of(form, small), data={**form.base, name: value}, **kw)
+    url, data = url_of(form, small), {**form.base, name: value}
+    # The family form edits the map: it carries the version the person saw.
+    if url.endswith("/edit"):
+        return post_change(client, url, data, **kw)
+    return client.post(url, data=data, **kw)
 
 
 def stored(form: Form, small: SmallMap, name: str):
@@ -275,7 +279,7 @@ def test_edit_refuses_bad_text_and_keeps_the_item(client, small, view_of, plural
                                                     rest, value, htmx):
     item_id = getattr(small, attr)
     before = view_of(small.id)
-    response = client.post(f"/maps/{small.id}/{plural}/{item_id}/edit", data={**rest, name: value},
+    response = post_change(client, f"/maps/{small.id}/{plural}/{item_id}/edit", data={**rest, name: value},
                            headers=HX if htmx else {})
     assert response.status_code == 422, f"{value[:10]!r} was accepted"
     body = html(response)

@@ -23,6 +23,7 @@ from tests.routes.conftest import (
     client_as,
     html,
     make_user,
+    post_change,
     user_id,
 )
 
@@ -121,7 +122,7 @@ def test_a_missing_or_odd_revision_counts_as_old(client, small, seen):
 def test_a_change_by_someone_else_triggers_a_refresh(client, cora, small):
     seen = revision(small.id)
     assert trigger(check(client, small.id, seen)) is None
-    assert_redirect(cora.post(f"/maps/{small.id}/touchpoints/{small.tp2}/delete"))
+    assert_redirect(post_change(cora, f"/maps/{small.id}/touchpoints/{small.tp2}/delete"))
     now = revision(small.id)
     assert now > seen
     assert trigger(check(client, small.id, seen)) == {"jm:map-changed": {"revision": now}}
