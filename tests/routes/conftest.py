@@ -27,13 +27,13 @@ from journeymap.models import (
 )
 from journeymap.samples import demo
 from tests.conftest import OwnContextClient
+from tests.markup import select
 
 HX = {"HX-Request": "true"}
 _MODELS = {
     "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
     "touchpoints": Touchpoint, "barriers": Barrier,
 }
-STATUS_ID = 'id="map-status"'
 
 
 _VERSIONED_URL = re.compile(r"^/maps/(\d+)/(?:(family)/edit|(\w+)/(\d+)/(?:edit|delete|owner))$")
@@ -244,8 +244,9 @@ def html(response) -> str:
 
 def error_of(body: str, field_id: str) -> str | None:
     """The error shown beside a field (macros/forms.html), as text; None when there is none."""
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error"[^>]*>(.*?)</p>', body, re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
+    found = select(body, f'p.error[id="{field_id}-error"]')
+    assert len(found) <= 1, f"{len(found)} errors for {field_id}"
+    return found[0].text if found else None
 
 
 def assert_fragment(response, status: int = 200) -> str:
@@ -258,10 +259,9 @@ def assert_fragment(response, status: int = 200) -> str:
 
 def assert_status_oob(body: str) -> None:
     """The map status (barriers no one owns) swapped out of band."""
-    assert STATUS_ID in body
-    start = body.index(STATUS_ID)
-    tag = body[body.rindex("<", 0, start): body.index(">", start)]
-    assert "hx-swap-oob" in tag, tag
+    status = select(body, "#map-status")
+    assert len(status) == 1, f"{len(status)} map statuses in the answer"
+    assert status[0].has("hx-swap-oob"), status[0].attrs
 
 
 def assert_redirect(response, to: str | None = None) -> None:

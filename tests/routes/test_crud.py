@@ -3,12 +3,12 @@ changed) and as htmx (200, a fragment with the item, and the map status swapped 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests.markup import select, select_one
 from tests.routes.conftest import (
     HX,
     SmallMap,
@@ -124,19 +124,18 @@ def test_add_with_htmx(client, small, view_of, kind):
     assert data[kind.text] in body
     assert_status_oob(body)
     # A fresh, empty add form comes back, ready for the next one.
-    form = re.search(rf'<section id="{kind.name}-new"[^>]*>.*?</form>', body, re.S)
-    if kind.name == "member":
-        form = re.search(r'<div id="member-new"[^>]*>.*?</form>', body, re.S)
-    assert form, f"no fresh {kind.name} form"
-    assert data[kind.text] not in form.group(0)
+    form = select_one(body, f"#{kind.name}-new form")
+    assert data[kind.text] not in [field.get("value") for field in form.select("input, textarea")]
+    assert data[kind.text] not in form.text
     if kind.region:
         # The region is redrawn in place of the form, so the form comes out of band.
         assert response.headers["HX-Retarget"] == f"#{kind.region}"
         assert f'id="{kind.region}"' in body
-        assert "hx-swap-oob" in form.group(0).split(">", 1)[0]
+        assert select_one(body, f"#{kind.name}-new").has("hx-swap-oob")
     else:
         # The form replaces itself; the new item joins its list out of band.
-        assert 'hx-swap-oob="' in body.split(f'id="{kind.name}-{item.id}"')[0]
+        new = f"{kind.name}-{item.id}"
+        assert select(body, f'[hx-swap-oob] [id="{new}"], [hx-swap-oob][id="{new}"]')
 
 
 def test_add_member_fragment_joins_the_household_list(client, small):
@@ -264,10 +263,8 @@ def test_edit_barrier_links_and_owner(client, small, view_of):
 def test_edit_form_is_prefilled(client, small):
     body = client.get(f"/maps/{small.id}/barriers/{small.barrier}/edit", headers=HX).get_data(as_text=True)
     assert 'value="No heat"' in body
-    checked = re.findall(r'<input[^>]*name="touchpoint_ids"[^>]*>', body)
-    assert [tag for tag in checked if "checked" in tag] == [
-        tag for tag in checked if f'value="{small.tp1}"' in tag
-    ]
+    checked = select(body, 'input[name="touchpoint_ids"][checked]')
+    assert [box.get("value") for box in checked] == [str(small.tp1)]
 
 
 # Delete ---------------------------------------------------------------------------------------
