@@ -153,9 +153,8 @@ def test_an_invalid_owner_is_422_and_records_nothing(client, small, other, view_
     assert response.status_code == 422, html(response)[:500]
     body = html(response)
     assert ("<html" in body) is not htmx
-    error = re.search(rf'<p class="error" id="owner-{small.barrier}-error" role="alert">(.*?)</p>',
-                      body, re.S)
-    assert error and "Choose who will own this barrier." in error.group(1)
+    error = select_one(body, f'p.error[id="owner-{small.barrier}-error"][role="alert"]')
+    assert "Choose who will own this barrier." in error.text
     assert 'aria-invalid="true"' in body
     after = view_of(small.id)
     assert after.barrier(small.barrier).is_unowned

@@ -14,6 +14,7 @@ from tests.routes.conftest import (
     assert_fragment,
     assert_redirect,
     assert_status_oob,
+    error_of,
     html,
     post_change,
 )
@@ -195,18 +196,19 @@ TYPED = {
 }
 
 
-def select_html(body: str, field: str) -> str:
-    return re.search(rf'<select id="touchpoint-new-{field}".*?</select>', body, re.S).group(0)
+def select_of(body: str, field: str):
+    """The add form's <select> for `field`."""
+    return select_one(body, f"select#touchpoint-new-{field}")
 
 
 def selected_value(body: str, field: str) -> str | None:
-    match = re.search(r'<option selected value="([^"]*)"', select_html(body, field))
-    return match.group(1) if match else None
+    chosen = [option.get("value") for option in select_of(body, field).select("option[selected]")]
+    assert len(chosen) <= 1, chosen
+    return chosen[0] if chosen else None
 
 
 def input_value(body: str, name: str) -> str:
-    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', body).group(0)
-    return re.search(r'value="([^"]*)"', tag).group(1)
+    return select_one(body, f'input[name="{name}"]').get("value", "")
 
 
 def test_add_agency_inside_the_touchpoint_form(client, small, view_of):
@@ -239,7 +241,7 @@ def test_add_agency_inside_the_touchpoint_form_with_htmx(client, small, view_of)
     )
     body = assert_fragment(response)
     assert 'id="touchpoint-new"' in body
-    assert "Brand New Office" in select_html(body, "agency_id")
+    assert "Brand New Office" in select_of(body, "agency_id").text
     assert any(a.name == "Brand New Office" for a in view_of(small.id).agencies)
     # No map status: the page's live refresh brings the new agency to its other forms' lists.
     assert 'id="map-status"' not in body
@@ -282,8 +284,7 @@ def test_add_agency_without_a_name_is_422_and_creates_nothing(client, small, vie
     )
     assert response.status_code == 422
     body = html(response)
-    error = re.search(r'id="touchpoint-new-new_agency-name-error">(.*?)</p>', body, re.S)
-    assert error and "Please fill this in." in error.group(1)
+    assert "Please fill this in." in error_of(body, "touchpoint-new-new_agency-name")
     assert input_value(body, "place") == TYPED["place"]
     assert TYPED["documents"] in body
     assert "<details class=\"inline-add\" open>" in body  # the little form stays open
