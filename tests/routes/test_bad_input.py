@@ -5,7 +5,6 @@ numbers."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, Caseworker, HouseholdMember, JourneyMap, Stage, Touchpoint
-from tests.routes.conftest import HX, SmallMap, html, page_urls, post_change
+from tests.routes.conftest import HX, SmallMap, error_of, html, page_urls, post_change
 
 
 @dataclass(frozen=True)
@@ -129,9 +128,9 @@ def map_id_after(form: Form, small: SmallMap, response) -> int:
 
 
 def error_beside(body: str, form: Form, name: str) -> str:
-    match = re.search(rf'<p class="error" id="{form.idp}{name}-error">(.*?)</p>', body, re.S)
-    assert match, f"no error beside {name}"
-    return match.group(1)
+    error = error_of(body, f"{form.idp}{name}")
+    assert error is not None, f"no error beside {name}"
+    return error
 
 
 def assert_others_kept(body: str, form: Form, name: str) -> None:
