@@ -1,4 +1,6 @@
-"""Fixtures: a fresh app and database per test (flaskr's pattern), a client and a CLI runner."""
+"""Fixtures: one app for the whole session on an in-memory database, emptied before each test (so
+each test still starts from a fresh, empty database, as in flaskr's pattern), a client and a CLI
+runner. Tests that need a real file database or migrations make their own app with tests.apps."""
 
 from __future__ import annotations
 
@@ -7,13 +9,17 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from flask.testing import FlaskClient
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
-from journeymap import create_app
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from journeymap.readmodel.snapshot import load_map_view
+from tests.apps import FAST_HASHING, REPOSITORY_INSTANCE, TEST_SETTINGS, files_under, make_app
+
+__all__ = ["FAST_HASHING", "count_maps", "count_rows"]
 
 
 def count_rows(model) -> int:
@@ -25,8 +31,21 @@ def count_maps() -> int:
     return count_rows(JourneyMap)
 
 
-# argon2id still, but cheap: the suite hashes hundreds of passwords.
-FAST_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+# What <repository>/instance held before the session; test_instance_untouched.py compares.
+INSTANCE_BEFORE = pytest.StashKey[set]()
+
+
+def pytest_configure(config):
+    config.stash[INSTANCE_BEFORE] = files_under(REPOSITORY_INSTANCE)
+
+
+def pytest_collection_modifyitems(items):
+    # The check that the session left <repository>/instance alone runs after everything else.
+    last = [item for item in items if item.name.startswith(LAST_TEST)]
+    items[:] = [item for item in items if item not in last] + last
+
+
+LAST_TEST = "test_the_session_wrote_nothing_under_the_repositorys_instance_folder"
 
 
 @pytest.fixture(autouse=True)
@@ -40,21 +59,55 @@ def drawing_cache_cleared():
     clear_cache()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "WTF_CSRF_ENABLED": False,
-            "DOT_TIMEOUT": 20.0,
-            "PASSWORD_HASH_PARAMS": FAST_HASHING,
-        }
-    )
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in a real server.
+
+    The `app` fixture keeps one context open for the test's own database work; without this, every
+    request would share its `g`, where Flask-Login keeps the signed-in user, and a second client
+    would be the first.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory):
+    """One app for the session: routes, templates and SQL are compiled once. Its database is in
+    memory, and StaticPool hands every connection the same one (a new connection to `sqlite://`
+    would be a new, empty database)."""
+    app = make_app(tmp_path_factory.mktemp("instance"), {
+        **TEST_SETTINGS,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
+    })
+    app.test_client_class = OwnContextClient
     with app.app_context():
         db.create_all()
-        yield app
+    return app
+
+
+def empty_database() -> None:
+    """Every row gone and every id counter back to 1, so the next test starts as on a new database.
+
+    The maps go first: the history refuses DELETE while its map exists (an append-only trigger)
+    and goes with the map (ON DELETE CASCADE), as in real use.
+    """
+    with db.engine.begin() as connection:
+        connection.execute(delete(JourneyMap))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        connection.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+def app(shared_app):
+    """The session's app with an empty database, and an app context open for the test. Tests that
+    change the app's config use monkeypatch, which puts it back."""
+    with shared_app.app_context():
+        empty_database()
+        yield shared_app
         db.session.remove()
 
 
@@ -96,7 +149,7 @@ POSTGRES = os.environ.get("JOURNEYMAP_TEST_POSTGRES", "postgresql+psycopg://post
 
 
 @pytest.fixture
-def postgres_app(logging_kept):
+def postgres_app(logging_kept, tmp_path):
     """A fresh PostgreSQL database built by `flask db upgrade`, dropped afterwards; the test is
     skipped when no server is reachable."""
     psycopg = pytest.importorskip("psycopg")
@@ -109,12 +162,9 @@ def postgres_app(logging_kept):
     name = f"journeymap_test_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        app = create_app({
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
+        app = make_app(tmp_path / "instance", {
+            **TEST_SETTINGS,
             "SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(hide_password=False),
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_PARAMS": FAST_HASHING,
         })
         runner = app.test_cli_runner()
         with app.app_context():

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from journeymap import create_app
 from journeymap.extensions import db
-from tests.conftest import FAST_HASHING
+from tests.apps import FAST_HASHING, make_app
 
 # Debian's Chromium where it is installed; otherwise (Ubuntu) the one `playwright install` put in
 # place, which scripts/setup.sh's playwright_chromium arranges.
@@ -49,8 +49,8 @@ def give_map(tmp_path, email: str, make) -> int:
 
     from journeymap.models import Membership, User
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3"})
+    app = make_app(tmp_path / "seed-instance", {"TESTING": True, "SECRET_KEY": "x",
+                                                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3"})
     with app.app_context():
         journey_map = make()
         db.session.flush()
@@ -65,14 +65,12 @@ def give_map(tmp_path, email: str, make) -> int:
 @pytest.fixture
 def live_server(tmp_path):
     """The app on 127.0.0.1:<free port>, fresh database; yields the base URL."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3",
-            "PASSWORD_HASH_PARAMS": FAST_HASHING,
-        }
-    )
+    app = make_app(tmp_path / "instance", {
+        "TESTING": True,
+        "SECRET_KEY": "x",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3",
+        "PASSWORD_HASH_PARAMS": FAST_HASHING,
+    })
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -164,11 +162,36 @@ def problems(page):
     found.check()
 
 
+# ms. Finding an element, or an action on one: short, so a missing element fails fast.
+ELEMENT_TIMEOUT = 5_000
+# ms. Loading a page. The server lays out big drawings while it answers: a CI run on a loaded
+# machine failed a 5 s goto of the 500-touchpoint journey view. A page that never loads still fails.
+NAVIGATION_TIMEOUT = 60_000
+
+
+def set_timeouts(page):
+    """Short waits for elements, generous ones for navigations."""
+    page.set_default_timeout(ELEMENT_TIMEOUT)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
+    return page
+
+
+def until(page, script: str, arg=None, *, seconds: float = 5.0):
+    """Poll a script in the page until it is truthy, and return its last value
+    (page.wait_for_function evaluates a string, which our CSP blocks). The pause between polls lets
+    Playwright deliver the page's events meanwhile; the wait ends as soon as the condition holds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(script, arg)
+        if value or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture
 def app_page(page, live_server, problems):
-    """A watched page, with a short default timeout so a missing element fails fast."""
-    page.set_default_timeout(5_000)
-    return page
+    """A watched page: a missing element fails fast, a big page has time to load."""
+    return set_timeouts(page)
 
 
 class UI:

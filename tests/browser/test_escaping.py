@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import until
+
 pytestmark = pytest.mark.browser
 
 PSEUDONYM = "<img src=x onerror=alert(1)>"
+EVERY_IMAGE_DONE = "document.readyState === 'complete' && [...document.images].every(i => i.complete)"
 
 
 def test_escaping(ui, app_page, live_server, problems):
@@ -29,9 +32,9 @@ def test_escaping(ui, app_page, live_server, problems):
         page.goto(path if path.startswith("http") else live_server + path)
         expect(page.get_by_text(PSEUDONYM, exact=True).first).to_be_visible()
         expect(page.locator("img[src='x']")).to_have_count(0)
-
-    page.wait_for_timeout(300)  # an onerror handler would have fired by now
-    assert dialogs == []
+        # Every image loaded or failed: an onerror handler would have run by now.
+        assert until(page, EVERY_IMAGE_DONE), f"{page.url}: images still loading"
+        assert dialogs == [], page.url
     problems.check()
 
 

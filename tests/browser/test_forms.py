@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import UI
+from tests.browser.conftest import UI, set_timeouts
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,7 @@ def test_works_without_javascript(browser, live_server, problems):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        page.set_default_timeout(5_000)
+        set_timeouts(page)
         problems.watch(page)
 
         # Signing up and in works without JavaScript too.

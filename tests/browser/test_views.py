@@ -4,7 +4,6 @@ and the presentation view (its pictures load)."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,19 +11,9 @@ from playwright.sync_api import expect
 from journeymap.extensions import db
 from journeymap.samples import demo
 from journeymap.samples.synth import synth_map
-from tests.browser.conftest import give_map
+from tests.browser.conftest import give_map, until
 
 pytestmark = pytest.mark.browser
-
-
-def _until(page, script: str, seconds: float = 5.0):
-    """Poll a script until it is truthy (page.wait_for_function is blocked by our CSP)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = page.evaluate(script)
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def test_big_journey_view_scrolls_in_its_frame_from_the_keyboard(ui, app_page, tmp_path, problems):
@@ -56,8 +45,8 @@ def test_big_journey_view_scrolls_in_its_frame_from_the_keyboard(ui, app_page, t
     page.keyboard.press("PageDown")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert _until(page, "document.getElementById('jv-frame').scrollTop > 100")
-    assert _until(page, "document.getElementById('jv-frame').scrollLeft > 100")
+    assert until(page, "document.getElementById('jv-frame').scrollTop > 100")
+    assert until(page, "document.getElementById('jv-frame').scrollLeft > 100")
     assert page.evaluate("window.scrollX") == 0
     # Scrolled deep into the drawing, the lane names and the stage row are still in view.
     edges = page.evaluate("""() => {
@@ -77,7 +66,7 @@ def test_present_page_shows_its_pictures(ui, app_page, tmp_path, problems):
     page.goto(ui.url(f"/maps/{map_id}/present"))
     loaded = "(() => { const i = document.querySelector('figure img');" \
              " return i.complete && i.naturalWidth })()"
-    assert _until(page, loaded) > 0
+    assert until(page, loaded) > 0
     # Whole on screen: the picture fits the window, no scrolling.
     box = page.locator("figure img").bounding_box()
     assert box["y"] + box["height"] <= 1080 and box["x"] + box["width"] <= 1920
@@ -86,7 +75,7 @@ def test_present_page_shows_its_pictures(ui, app_page, tmp_path, problems):
     page.get_by_label("Show", exact=True).select_option("journey")
     page.get_by_role("button", name="Show", exact=True).click()
     page.wait_for_url("**show=journey**")
-    assert _until(page, loaded) > 0
+    assert until(page, loaded) > 0
     expect(page.get_by_role("region", name="Journey view at full size, scrollable")).to_be_visible()
     expect(page.get_by_role("link", name="Back to the map")).to_be_visible()
     problems.check()

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from journeymap import create_app
 from journeymap.auth.passwords import hash_password
 from journeymap.domain.barriers import add_barrier
 from journeymap.domain.family import start_map
@@ -29,7 +28,8 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Membership, User
 from tests.actors import SETUP
-from tests.browser.conftest import BrowserProblems
+from tests.apps import make_app
+from tests.browser.conftest import BrowserProblems, set_timeouts, until
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +54,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _seed(database_url: str) -> dict:
+def _seed(database_url: str, instance: Path) -> dict:
     """A small map whose members are the facilitator, a caseworker (Rosa) and the family."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
+    app = make_app(instance, {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
     with app.app_context():
         db.create_all()
         users = {}
@@ -86,12 +86,13 @@ def _seed(database_url: str) -> dict:
 def workshop(tmp_path):
     """gunicorn with two worker processes on a fresh database; yields (base URL, ids)."""
     database_url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
-    ids = _seed(database_url)
+    ids = _seed(database_url, tmp_path / "seed-instance")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret"}
+    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret",
+           "JOURNEYMAP_TEST_INSTANCE": str(tmp_path / "instance")}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+         "--bind", f"127.0.0.1:{port}", "tests.browser.workshop_wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
@@ -125,7 +126,7 @@ def person(browser, workshop):
         context = browser.new_context()
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(5_000)
+        set_timeouts(page)
         watcher = BrowserProblems()
         watcher.watch(page)
         watchers.append(watcher)
@@ -160,10 +161,7 @@ HTMX_SETTLED = """(id) => document.activeElement && document.activeElement.id ==
 def settled(page, focused_id: str, timeout: float = 5.0) -> None:
     """Wait until htmx has finished showing a form and its autofocus has put the focus on this
     element, as a person waits for a form to appear before typing."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(HTMX_SETTLED, focused_id):
-        assert time.monotonic() < deadline, f"{focused_id} never got the focus"
-        page.wait_for_timeout(50)
+    assert until(page, HTMX_SETTLED, focused_id, seconds=timeout), f"{focused_id} never got the focus"
 
 
 def csrf_token(page) -> str:
@@ -317,7 +315,7 @@ def test_joining_from_a_phone_with_the_code_on_the_projector(person, browser, wo
     phone = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
     try:
         page = phone.new_page()
-        page.set_default_timeout(5_000)
+        set_timeouts(page)
         watcher = BrowserProblems()
         watcher.watch(page)
         page.goto(base + "/join")

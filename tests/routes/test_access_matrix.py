@@ -22,13 +22,14 @@ import copy
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from sqlalchemy import func, select
 
 from journeymap.domain.barriers import add_barrier
@@ -48,6 +49,7 @@ from journeymap.models import (
     Touchpoint,
     User,
 )
+from journeymap.render import pdf
 from tests.actors import SETUP
 from tests.routes.conftest import (
     FACILITATOR,
@@ -56,8 +58,10 @@ from tests.routes.conftest import (
     SmallMap,
     add_to_map,
     html,
+    post_change,
     sign_in,
     user_id,
+    with_seen_version,
 )
 
 # Who asks ------------------------------------------------------------------------------------------
@@ -217,7 +221,7 @@ IMPORTABLE = json.dumps({
     **dict.fromkeys(("household", "agencies", "caseworkers", "stages", "touchpoints", "barriers"), []),
 }).encode()
 
-# A valid form for every POST that takes one (an edit's version is filled in by the test client).
+# A valid form for every POST that takes one (body_of adds the version an edit or delete carries).
 BODIES: dict[str, Callable[[World], dict]] = {
     "auth.sign_in": lambda w: {"email": FACILITATOR, "password": PASSWORD},
     "auth.sign_up": lambda w: {"display_name": "Newcomer", "email": "newcomer@example.org",
@@ -307,8 +311,16 @@ def url_of(app: Flask, endpoint: str, world: World) -> str:
         return url_for(endpoint, **url_values(rule, world))
 
 
+# Edits, deletes and owners carry the version of the item the person saw on its page.
+CARRIES_VERSION = re.compile(r"\w+\.(edit|delete)_\w+|barriers\.record_owner")
+
+
 def body_of(endpoint: str, world: World) -> dict:
-    return BODIES[endpoint](world) if endpoint in BODIES else {}
+    """The valid form; for an edit or delete, with the version small's pages show of the item."""
+    body = BODIES[endpoint](world) if endpoint in BODIES else {}
+    if CARRIES_VERSION.fullmatch(endpoint):
+        return with_seen_version(url_of(current_app, endpoint, World(world.small)), body)
+    return body
 
 
 def browser(app: Flask, email: str | None = None):
@@ -387,6 +399,34 @@ def cases(principals=PRINCIPALS, methods=("GET", "POST"), outcomes=OUTCOMES):
                     continue
                 yield pytest.param(endpoint, method, principal, by_principal[principal],
                                    id=f"{endpoint}-{method}-{principal}")
+
+
+# The matrix checks who may ask for a PDF, not the PDF: WeasyPrint takes seconds a brief, and the
+# brief and journey view tests check real PDFs. Every module that took html_to_pdf gets the stub.
+STUB_PDF = b"%PDF-1.7\n% drawn by no one: tests/routes/test_access_matrix.py\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def pdfs_not_drawn(app, monkeypatch):
+    """After `app`: by then every module that takes html_to_pdf has been imported."""
+    drawn = []
+
+    def stub(html: str, css: str, *, title: str) -> bytes:
+        drawn.append(title)
+        return STUB_PDF
+
+    real = pdf.html_to_pdf
+    for module in [m for name, m in sys.modules.items() if name.startswith("journeymap.")]:
+        if getattr(module, "html_to_pdf", None) is real:
+            monkeypatch.setattr(module, "html_to_pdf", stub)
+    return drawn
+
+
+def test_the_brief_pdf_is_stubbed_here(client, small, pdfs_not_drawn):
+    """The stub above is what the matrix's PDF requests get, so they cost no WeasyPrint run."""
+    response = client.post(f"/maps/{small.id}/brief.pdf")
+    assert response.status_code == 200 and response.data == STUB_PDF
+    assert pdfs_not_drawn == ["Steering brief: Family T. (test)"]
 
 
 # The table ---------------------------------------------------------------------------------------
@@ -546,10 +586,10 @@ def change(client, small: SmallMap, kind: str, item_id: int, verb: str):
     if verb == "edit":
         data = ({"action": "Changed it", "stage_id": str(small.stage1), "channel": ""} if kind == "touchpoint"
                 else {"title": "Changed it", "category": "other", "severity": "low"})
-        return client.post(f"{base}/edit", data=data)
+        return client.post(f"{base}/edit", data=with_seen_version(f"{base}/edit", data))
     if verb == "move":
         return client.post(f"{base}/move", data={"step": "-1"})
-    return client.post(f"{base}/delete")
+    return client.post(f"{base}/delete", data=with_seen_version(f"{base}/delete"))
 
 
 WHOSE = [("own", "ok"), ("the facilitator's", "403"), ("no one's", "403")]
@@ -667,7 +707,7 @@ def owner_of(barrier_id: int) -> tuple[int | None, int | None]:
 def test_a_caseworker_records_themselves_or_their_agency_as_owner(app, small, owners, choice):
     add_to_map(small.id, CASEWORKER, "caseworker", caseworker_id=owners.mine)
     client = browser(app, CASEWORKER)
-    response = client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    response = post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                            data={"owner": OWNER_CHOICES[choice](owners)})
     assert outcome(response) == "ok", explain("caseworker", "owner", choice, response, "ok")
     assert owner_of(small.barrier) == (owners.my_agency, owners.mine if choice == "themselves" else None)
@@ -679,7 +719,7 @@ def test_a_caseworker_may_not_record_anyone_else_as_owner(app, small, owners, ch
     add_to_map(small.id, CASEWORKER, "caseworker", caseworker_id=owners.mine)
     client = browser(app, CASEWORKER)
     before = map_state(small.id)
-    response = client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    response = post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                            data={"owner": OWNER_CHOICES[choice](owners)}, headers=HX if htmx else {})
     assert response.status_code == 422, html(response)[:1500]
     assert ONLY_YOURSELF in html(response)
@@ -690,7 +730,7 @@ def test_a_caseworker_may_not_record_anyone_else_as_owner(app, small, owners, ch
 def test_a_caseworker_not_yet_linked_to_a_caseworker_may_record_no_owner(app, small, owners):
     add_to_map(small.id, CASEWORKER, "caseworker")
     client = browser(app, CASEWORKER)
-    response = client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    response = post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                            data={"owner": f"agency:{owners.my_agency}"})
     assert response.status_code == 422
     assert ONLY_YOURSELF in html(response)
@@ -706,7 +746,7 @@ def test_a_linked_caseworker_cannot_become_another_caseworker(app, small, owners
     db.session.expire_all()
     assert db.session.get(Membership, me.id).caseworker_id == owners.mine
     assert response.status_code in (403, 409), response.status_code
-    response = client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    response = post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                            data={"owner": f"agency:{owners.other_agency}"})
     assert response.status_code == 422
     assert owner_of(small.barrier) == (None, None)

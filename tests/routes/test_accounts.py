@@ -20,6 +20,7 @@ from journeymap.extensions import db
 from journeymap.models import AuthSession, SignInThrottle, User
 from journeymap.models.utctime import utcnow
 from journeymap.routes.auth import NO_MATCH
+from tests import markup
 from tests.routes.conftest import (
     FACILITATOR,
     HX,
@@ -49,8 +50,7 @@ def page_for_anyone(body: str, typed_email: str) -> str:
 
 def invalid_fields(body: str) -> set[str]:
     """Ids of the inputs marked aria-invalid, so a screen reader says which fields need fixing."""
-    return {re.search(r' id="([^"]+)"', tag).group(1)
-            for tag in re.findall(r"<input[^>]*>", body) if 'aria-invalid="true"' in tag}
+    return {field.get("id") for field in markup.select(body, 'input[aria-invalid="true"]')}
 
 
 def session_rows(email: str = FACILITATOR) -> int:

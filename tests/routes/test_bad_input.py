@@ -5,7 +5,6 @@ numbers."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, Caseworker, HouseholdMember, JourneyMap, Stage, Touchpoint
-from tests.routes.conftest import HX, SmallMap, html, page_urls
+from tests.routes.conftest import HX, SmallMap, error_of, html, page_urls, post_change
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,11 @@ def url_of(form: Form, small: SmallMap) -> str:
 
 
 def post(client, form: Form, small: SmallMap, name: str, value: str, **kw):
-    return client.post(url_of(form, small), data={**form.base, name: value}, **kw)
+    url, data = url_of(form, small), {**form.base, name: value}
+    # The family form edits the map: it carries the version the person saw.
+    if url.endswith("/edit"):
+        return post_change(client, url, data, **kw)
+    return client.post(url, data=data, **kw)
 
 
 def stored(form: Form, small: SmallMap, name: str):
@@ -125,9 +128,9 @@ def map_id_after(form: Form, small: SmallMap, response) -> int:
 
 
 def error_beside(body: str, form: Form, name: str) -> str:
-    match = re.search(rf'<p class="error" id="{form.idp}{name}-error">(.*?)</p>', body, re.S)
-    assert match, f"no error beside {name}"
-    return match.group(1)
+    error = error_of(body, f"{form.idp}{name}")
+    assert error is not None, f"no error beside {name}"
+    return error
 
 
 def assert_others_kept(body: str, form: Form, name: str) -> None:
@@ -275,7 +278,7 @@ def test_edit_refuses_bad_text_and_keeps_the_item(client, small, view_of, plural
                                                     rest, value, htmx):
     item_id = getattr(small, attr)
     before = view_of(small.id)
-    response = client.post(f"/maps/{small.id}/{plural}/{item_id}/edit", data={**rest, name: value},
+    response = post_change(client, f"/maps/{small.id}/{plural}/{item_id}/edit", data={**rest, name: value},
                            headers=HX if htmx else {})
     assert response.status_code == 422, f"{value[:10]!r} was accepted"
     body = html(response)

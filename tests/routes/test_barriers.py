@@ -3,14 +3,13 @@ flagged in the map status on every page; one step records an owner and clears th
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from journeymap.domain.people import add_caseworker
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from tests.actors import SETUP
+from tests.markup import select, select_one
 from tests.routes.conftest import (
     HX,
     add_to_map,
@@ -20,6 +19,7 @@ from tests.routes.conftest import (
     client_as,
     html,
     page_urls,
+    post_change,
 )
 
 FLAG = "1 barrier no one owns"
@@ -31,7 +31,12 @@ def owner_url(small, barrier_id=None) -> str:
 
 
 def status_of(body: str) -> str:
-    return re.search(r'<p id="map-status".*?</p>', body, re.S).group(0)
+    return select_one(body, "p#map-status").text
+
+
+def owner_choices(body: str, small):
+    """The owner form's select of someone to own small's barrier."""
+    return select_one(body, f'select#owner-{small.barrier}[name="owner"]')
 
 
 def test_an_unowned_barrier_is_flagged_on_every_map_page(client, small):
@@ -40,14 +45,12 @@ def test_an_unowned_barrier_is_flagged_on_every_map_page(client, small):
 
 
 def test_the_barriers_page_asks_the_question_of_an_unowned_barrier(client, small):
-    body = html(client.get(f"/maps/{small.id}/barriers"))
-    card = body[body.index(f'id="barrier-{small.barrier}"'):]
-    card = card[: card.index("</li>")]
-    assert "No one owns this" in card
-    assert QUESTION in card
-    assert f'action="{owner_url(small)}"' in card
-    assert f'<option value="agency:{small.agency}">' in card
-    assert f'<option value="caseworker:{small.caseworker}">' in card
+    card = select_one(html(client.get(f"/maps/{small.id}/barriers")), f"#barrier-{small.barrier}")
+    assert "No one owns this" in card.text
+    assert QUESTION in card.text
+    assert card.select_one("form.owner-form").get("action") == owner_url(small)
+    assert {f"agency:{small.agency}", f"caseworker:{small.caseworker}"} <= {
+        option.get("value") for option in card.select("option")}
 
 
 def test_the_silo_page_lists_the_unowned_barrier(client, small):
@@ -56,7 +59,7 @@ def test_the_silo_page_lists_the_unowned_barrier(client, small):
 
 
 def test_record_an_agency_as_owner(client, small, view_of):
-    response = client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
+    response = post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"})
     assert_redirect(response, f"/maps/{small.id}/barriers#barrier-{small.barrier}")
     view = view_of(small.id)
     barrier = view.barrier(small.barrier)
@@ -69,7 +72,7 @@ def test_record_an_agency_as_owner(client, small, view_of):
 
 
 def test_record_a_caseworker_as_owner_records_their_agency_too(client, small, view_of):
-    client.post(owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
+    post_change(client, owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
     barrier = view_of(small.id).barrier(small.barrier)
     assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (small.agency, small.caseworker)
     body = html(client.get(f"/maps/{small.id}/barriers"))
@@ -80,7 +83,7 @@ def test_record_a_caseworker_without_an_agency_as_owner(client, small, view_of):
     journey_map = db.session.get(JourneyMap, small.id)
     loner = add_caseworker(journey_map, name="Sam", role="Volunteer", agency_id=None, actor=SETUP)
     db.session.commit()
-    client.post(owner_url(small), data={"owner": f"caseworker:{loner.id}"})
+    post_change(client, owner_url(small), data={"owner": f"caseworker:{loner.id}"})
     view = view_of(small.id)
     barrier = view.barrier(small.barrier)
     assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (None, loner.id)
@@ -89,7 +92,7 @@ def test_record_a_caseworker_without_an_agency_as_owner(client, small, view_of):
 
 
 def test_record_owner_with_htmx(client, small, view_of):
-    response = client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}, headers=HX)
+    response = post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"}, headers=HX)
     body = assert_fragment(response)
     assert f'id="barrier-{small.barrier}"' in body
     assert "Owner recorded. This barrier is no longer flagged." in body
@@ -104,7 +107,8 @@ def test_the_flag_counts_down_one_barrier_at_a_time(client, demo_id, view_of):
     assert len(unowned) == 4
     agency = view.agencies[0]
     for left in (3, 2, 1, 0):
-        response = client.post(
+        response = post_change(
+            client,
             f"/maps/{demo_id}/barriers/{unowned[3 - left].id}/owner",
             data={"owner": f"agency:{agency.id}"}, headers=HX,
         )
@@ -118,8 +122,8 @@ def test_the_flag_counts_down_one_barrier_at_a_time(client, demo_id, view_of):
 
 
 def test_recording_an_owner_again_changes_the_owner(client, small, view_of):
-    client.post(owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
-    client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
+    post_change(client, owner_url(small), data={"owner": f"caseworker:{small.caseworker}"})
+    post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"})
     barrier = view_of(small.id).barrier(small.barrier)
     assert (barrier.owner_agency_id, barrier.owner_caseworker_id) == (small.agency, None)
 
@@ -149,13 +153,12 @@ BAD_OWNERS = {
 def test_an_invalid_owner_is_422_and_records_nothing(client, small, other, view_of, bad, htmx):
     value = BAD_OWNERS[bad](small, other)
     before = view_of(small.id)
-    response = client.post(owner_url(small), data={"owner": value}, headers=HX if htmx else {})
+    response = post_change(client, owner_url(small), data={"owner": value}, headers=HX if htmx else {})
     assert response.status_code == 422, html(response)[:500]
     body = html(response)
     assert ("<html" in body) is not htmx
-    error = re.search(rf'<p class="error" id="owner-{small.barrier}-error" role="alert">(.*?)</p>',
-                      body, re.S)
-    assert error and "Choose who will own this barrier." in error.group(1)
+    error = select_one(body, f'p.error[id="owner-{small.barrier}-error"][role="alert"]')
+    assert "Choose who will own this barrier." in error.text
     assert 'aria-invalid="true"' in body
     after = view_of(small.id)
     assert after.barrier(small.barrier).is_unowned
@@ -164,12 +167,13 @@ def test_an_invalid_owner_is_422_and_records_nothing(client, small, other, view_
 
 
 def test_no_owner_field_at_all_is_422(client, small):
-    assert client.post(owner_url(small), data={}).status_code == 422
+    assert post_change(client, owner_url(small), data={}).status_code == 422
 
 
 def test_an_owned_barrier_can_be_given_back_to_no_one_by_editing(client, small, view_of):
-    client.post(owner_url(small), data={"owner": f"agency:{small.agency}"})
-    client.post(
+    post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"})
+    post_change(
+        client,
         f"/maps/{small.id}/barriers/{small.barrier}/edit",
         data={"title": "No heat", "category": "other", "severity": "high",
               "owner_agency_id": "", "owner_caseworker_id": ""},
@@ -203,19 +207,19 @@ def long_list(app, monkeypatch):
 def test_with_a_long_list_of_owners_the_card_asks_for_the_form_instead_of_carrying_it(
     client, small, long_list
 ):
-    body = html(client.get(f"/maps/{small.id}/barriers"))
-    card = body[body.index(f'id="barrier-{small.barrier}"'):]
-    card = card[:card.index("</li>")]
-    assert "<select" not in card and "<option" not in card
-    assert QUESTION in card
-    assert f'action="{owner_url(small)}"' in card and 'method="get"' in card
-    assert "Choose an owner<span class=\"visually-hidden\"> for No heat</span>" in card
+    card = select_one(html(client.get(f"/maps/{small.id}/barriers")), f"#barrier-{small.barrier}")
+    assert card.select("select, option") == []
+    assert QUESTION in card.text
+    form = card.select_one("form.owner-form")
+    assert (form.get("action"), form.get("method")) == (owner_url(small), "get")
+    assert form.select_one("button").text == "Choose an owner for No heat"
+    assert form.select_one("button .visually-hidden").text == "for No heat"
 
 
 def test_the_owner_form_asked_for_with_htmx_comes_with_the_focus_on_its_choices(client, small, long_list):
     body = assert_fragment(client.get(owner_url(small), headers=HX))
     assert f'id="owner-form-{small.barrier}"' in body
-    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus', body)
+    assert owner_choices(body, small).has("autofocus")
     assert f'value="agency:{small.agency}"' in body and f'value="caseworker:{small.caseworker}"' in body
     # In use from the start, so a live refresh keeps it open; and it can be closed again.
     assert 'data-dirty="1"' in body and 'name="opened" value="1"' in body
@@ -225,20 +229,23 @@ def test_the_owner_form_asked_for_with_htmx_comes_with_the_focus_on_its_choices(
 def test_closing_the_opened_owner_form_gives_the_button_back_with_the_focus(client, small, long_list):
     body = assert_fragment(client.get(owner_url(small) + "?closed=1", headers=HX))
     assert "<select" not in body
-    assert re.search(r'<button type="submit" class="primary" autofocus>Choose an owner', body)
+    buttons = select(body, 'button[type="submit"].primary')
+    (button,) = [b for b in buttons if b.text.startswith("Choose an owner")]
+    assert button.has("autofocus")
 
 
 def test_a_choice_missing_from_the_opened_form_is_announced_and_keeps_it_open(client, small, long_list):
-    response = client.post(owner_url(small), data={"owner": "", "opened": "1"}, headers=HX)
+    response = post_change(client, owner_url(small), data={"owner": "", "opened": "1"}, headers=HX)
     body = assert_fragment(response, 422)
-    assert re.search(rf'<p class="error" id="owner-{small.barrier}-error" role="alert">', body)
-    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus aria-invalid="true"', body)
+    assert select_one(body, f'p.error[id="owner-{small.barrier}-error"]').get("role") == "alert"
+    choices = owner_choices(body, small)
+    assert choices.has("autofocus") and choices.get("aria-invalid") == "true"
     assert 'data-dirty="1"' in body and ">Close</a>" in body
 
 
 def test_an_inline_owner_form_answered_with_an_error_puts_the_focus_back_on_its_choices(client, small):
-    body = assert_fragment(client.post(owner_url(small), data={"owner": ""}, headers=HX), 422)
-    assert re.search(rf'<select id="owner-{small.barrier}" name="owner" autofocus', body)
+    body = assert_fragment(post_change(client, owner_url(small), data={"owner": ""}, headers=HX), 422)
+    assert owner_choices(body, small).has("autofocus")
     assert 'data-dirty' not in body and "Close" not in body
 
 
@@ -255,14 +262,14 @@ def test_the_owner_form_opens_on_a_page_of_its_own_without_javascript(client, sm
     body = html(page)
     assert "<h1>Whose job is it to fix “No heat”?</h1>" in body
     assert f'method="post" action="{owner_url(small)}"' in body
-    assert_redirect(client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}))
+    assert_redirect(post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"}))
     assert view_of(small.id).barrier(small.barrier).owner_agency_id == small.agency
 
 
 def test_asking_for_the_owner_form_of_a_barrier_owned_meanwhile_shows_the_card_as_it_is(
     client, small, long_list
 ):
-    assert_redirect(client.post(owner_url(small), data={"owner": f"agency:{small.agency}"}))
+    assert_redirect(post_change(client, owner_url(small), data={"owner": f"agency:{small.agency}"}))
     card = client.get(owner_url(small), headers=HX)
     assert card.status_code == 200
     assert card.headers["HX-Retarget"] == f"#barrier-{small.barrier}"
@@ -279,7 +286,6 @@ def test_another_maps_barrier_has_no_owner_form_here(client, small, other):
 def test_a_caseworker_always_has_the_form_on_the_card_their_choices_are_two(app, small, long_list):
     add_to_map(small.id, "rosa@example.org", "caseworker", caseworker_id=small.caseworker)
     body = html(client_as(app, "rosa@example.org").get(f"/maps/{small.id}/barriers"))
-    select = body[body.index(f'<select id="owner-{small.barrier}" name="owner"'):]
-    select = select[:select.index("</select>")]
-    assert re.findall(r'<option value="([^"]+)"', select) == [
+    choices = select_one(body, f'select#owner-{small.barrier}[name="owner"]').select("option[value]")
+    assert [option.get("value") for option in choices if option.get("value")] == [
         f"agency:{small.agency}", f"caseworker:{small.caseworker}"]

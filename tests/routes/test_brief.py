@@ -21,7 +21,7 @@ from journeymap.render.runner import RenderError
 from journeymap.routes import brief as brief_routes
 from journeymap.samples.synth import synth_map
 from tests.actors import SETUP
-from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, user_id
+from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, post_change, user_id
 from tests.unit.test_brief import contains, pdf_text
 
 # Typed into fields that de-identification removes; none may show in a de-identified brief.
@@ -131,7 +131,7 @@ def test_an_owner_recorded_through_the_route_moves_a_barrier_to_owner_recorded_s
     client, marked, tmp_path
 ):
     url = f"/maps/{marked['id']}/barriers/{marked['later']}/owner"
-    response = client.post(url, data={"owner": f"caseworker:{marked['worker']}"})
+    response = post_change(client, url, data={"owner": f"caseworker:{marked['worker']}"})
     assert response.status_code == 303, html(response)[:2000]
 
     body = html(client.get(f"/maps/{marked['id']}/brief"))
@@ -159,7 +159,7 @@ def test_barriers_added_without_an_owner_and_given_one_by_editing_are_listed(cli
     # Added with an owner: never unowned, so never "since".
     client.post(base, data={"title": "Owned from the start", "category": "cost", "severity": "high",
                             "owner_agency_id": str(marked["agency"])})
-    response = client.post(f"{base}/{added}/edit", data={
+    response = post_change(client, f"{base}/{added}/edit", data={
         "title": "Queue", "category": "waiting", "severity": "high",
         "owner_agency_id": str(marked["agency"]),
     })
@@ -173,7 +173,8 @@ def test_barriers_added_without_an_owner_and_given_one_by_editing_are_listed(cli
 
 
 def test_a_map_where_every_barrier_has_an_owner(client, small):
-    client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner", data={"owner": f"agency:{small.agency}"})
+    post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
+                data={"owner": f"agency:{small.agency}"})
     body = html(client.get(f"/maps/{small.id}/brief"))
     assert "Every barrier has an owner" in body and "Owner recorded since (1)" in body
 

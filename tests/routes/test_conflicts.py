@@ -16,7 +16,16 @@ from sqlalchemy import func, select
 from journeymap.domain.common import claim
 from journeymap.extensions import db
 from journeymap.models import Agency, Barrier, JourneyMap, Touchpoint, barrier_touchpoint
-from tests.routes.conftest import HX, SmallMap, add_to_map, assert_redirect, client_as, html, make_user
+from tests.routes.conftest import (
+    HX,
+    SmallMap,
+    add_to_map,
+    assert_redirect,
+    client_as,
+    html,
+    make_user,
+    post_change,
+)
 
 # Reading forms the way a browser would send them -----------------------------------------------
 
@@ -192,7 +201,7 @@ def olga(app, small):
 def they_saved(olga, kind: Kind, small: SmallMap) -> int:
     """Olga saves her version first; returns the version I had seen (the one before hers)."""
     seen = record(kind, small).version
-    assert_redirect(olga.post(kind.edit_url(small), data=kind.theirs(small)))
+    assert_redirect(post_change(olga, kind.edit_url(small), data=kind.theirs(small)))
     assert record(kind, small).version == seen + 1
     return seen
 
@@ -324,7 +333,7 @@ def test_a_delete_without_a_version_deletes_nothing(client, small, kind):
 
 def they_deleted(olga, kind: Kind, small: SmallMap) -> int:
     seen = record(kind, small).version
-    assert_redirect(olga.post(kind.delete_url(small)))
+    assert_redirect(post_change(olga, kind.delete_url(small)))
     assert record(kind, small) is None
     return seen
 
@@ -396,6 +405,6 @@ def test_editing_an_item_this_map_never_had_is_404(client, small, other):
                        data={"action": "x", "version": "1"}).status_code == 404
     # Deleted from another map: still not this map's to offer back.
     olga_free = other.tp1
-    assert_redirect(client.post(f"/maps/{other.id}/touchpoints/{olga_free}/delete"))
+    assert_redirect(post_change(client, f"/maps/{other.id}/touchpoints/{olga_free}/delete"))
     assert client.post(f"/maps/{small.id}/touchpoints/{olga_free}/edit",
                        data={"action": "x", "version": "1"}).status_code == 404

@@ -3,18 +3,19 @@ changed) and as htmx (200, a fragment with the item, and the map status swapped 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests.markup import select, select_one
 from tests.routes.conftest import (
     HX,
     SmallMap,
     assert_fragment,
     assert_redirect,
     assert_status_oob,
+    post_change,
 )
 
 
@@ -123,19 +124,18 @@ def test_add_with_htmx(client, small, view_of, kind):
     assert data[kind.text] in body
     assert_status_oob(body)
     # A fresh, empty add form comes back, ready for the next one.
-    form = re.search(rf'<section id="{kind.name}-new"[^>]*>.*?</form>', body, re.S)
-    if kind.name == "member":
-        form = re.search(r'<div id="member-new"[^>]*>.*?</form>', body, re.S)
-    assert form, f"no fresh {kind.name} form"
-    assert data[kind.text] not in form.group(0)
+    form = select_one(body, f"#{kind.name}-new form")
+    assert data[kind.text] not in [field.get("value") for field in form.select("input, textarea")]
+    assert data[kind.text] not in form.text
     if kind.region:
         # The region is redrawn in place of the form, so the form comes out of band.
         assert response.headers["HX-Retarget"] == f"#{kind.region}"
         assert f'id="{kind.region}"' in body
-        assert "hx-swap-oob" in form.group(0).split(">", 1)[0]
+        assert select_one(body, f"#{kind.name}-new").has("hx-swap-oob")
     else:
         # The form replaces itself; the new item joins its list out of band.
-        assert 'hx-swap-oob="' in body.split(f'id="{kind.name}-{item.id}"')[0]
+        new = f"{kind.name}-{item.id}"
+        assert select(body, f'[hx-swap-oob] [id="{new}"], [hx-swap-oob][id="{new}"]')
 
 
 def test_add_member_fragment_joins_the_household_list(client, small):
@@ -200,7 +200,7 @@ def test_edit_as_a_plain_form(client, small, view_of, kind):
     assert form_page.status_code == 200
     assert "<html" in form_page.get_data(as_text=True)
     data = kind.edit(small)
-    response = client.post(url, data=data)
+    response = post_change(client, url, data=data)
     assert_redirect(response, f"/maps/{small.id}{kind.page}")
     item = next(i for i in kind.items(view_of(small.id)) if i.id == item_id(small, kind))
     assert getattr(item, kind.text) == data[kind.text]
@@ -213,7 +213,7 @@ def test_edit_with_htmx(client, small, view_of, kind):
     form = assert_fragment(client.get(url, headers=HX))
     assert f'hx-post="{url}"' in form
     data = kind.edit(small)
-    response = client.post(url, data=data, headers=HX)
+    response = post_change(client, url, data=data, headers=HX)
     body = assert_fragment(response)
     assert data[kind.text] in body
     assert f'id="{kind.name}-{the_id}"' in body
@@ -225,7 +225,8 @@ def test_edit_with_htmx(client, small, view_of, kind):
 
 
 def test_edit_touchpoint_fields(client, small, view_of):
-    client.post(f"/maps/{small.id}/touchpoints/{small.tp1}/edit", data=BY_NAME["touchpoint"].edit(small))
+    post_change(client, f"/maps/{small.id}/touchpoints/{small.tp1}/edit",
+                data=BY_NAME["touchpoint"].edit(small))
     tp = view_of(small.id).touchpoint(small.tp1)
     assert (tp.place, tp.stage_id, tp.agency_id, tp.caseworker_id, tp.channel, tp.days_waited) == (
         "", None, None, None, "mail", None
@@ -234,7 +235,7 @@ def test_edit_touchpoint_fields(client, small, view_of):
 
 
 def test_edit_touchpoint_into_another_stage_puts_it_last_there(client, small, view_of):
-    client.post(f"/maps/{small.id}/touchpoints/{small.tp1}/edit",
+    post_change(client, f"/maps/{small.id}/touchpoints/{small.tp1}/edit",
                 data={"action": "First call", "stage_id": str(small.stage2), "channel": "",
                       "reported_by": "family"})
     view = view_of(small.id)
@@ -243,7 +244,8 @@ def test_edit_touchpoint_into_another_stage_puts_it_last_there(client, small, vi
 
 
 def test_edit_barrier_links_and_owner(client, small, view_of):
-    client.post(f"/maps/{small.id}/barriers/{small.barrier}/edit", data=BY_NAME["barrier"].edit(small))
+    post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/edit",
+                data=BY_NAME["barrier"].edit(small))
     barrier = view_of(small.id).barrier(small.barrier)
     assert barrier.touchpoint_ids == (small.tp1,)
     assert (barrier.category, barrier.severity, barrier.owner_agency_id) == (
@@ -251,7 +253,7 @@ def test_edit_barrier_links_and_owner(client, small, view_of):
     )
     assert not barrier.is_unowned
     # Unchecking every touchpoint and choosing "No one" again unlinks and un-owns it.
-    client.post(f"/maps/{small.id}/barriers/{small.barrier}/edit",
+    post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/edit",
                 data={"title": "Bus fare", "owner_agency_id": "", "owner_caseworker_id": ""})
     barrier = view_of(small.id).barrier(small.barrier)
     assert barrier.touchpoint_ids == ()
@@ -261,10 +263,8 @@ def test_edit_barrier_links_and_owner(client, small, view_of):
 def test_edit_form_is_prefilled(client, small):
     body = client.get(f"/maps/{small.id}/barriers/{small.barrier}/edit", headers=HX).get_data(as_text=True)
     assert 'value="No heat"' in body
-    checked = re.findall(r'<input[^>]*name="touchpoint_ids"[^>]*>', body)
-    assert [tag for tag in checked if "checked" in tag] == [
-        tag for tag in checked if f'value="{small.tp1}"' in tag
-    ]
+    checked = select(body, 'input[name="touchpoint_ids"][checked]')
+    assert [box.get("value") for box in checked] == [str(small.tp1)]
 
 
 # Delete ---------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_edit_form_is_prefilled(client, small):
 @kinds
 def test_delete_as_a_plain_form(client, small, view_of, kind):
     the_id = item_id(small, kind)
-    response = client.post(f"/maps/{small.id}/{kind.plural}/{the_id}/delete")
+    response = post_change(client, f"/maps/{small.id}/{kind.plural}/{the_id}/delete")
     assert_redirect(response, f"/maps/{small.id}{kind.page}")
     assert the_id not in {i.id for i in kind.items(view_of(small.id))}
 
@@ -281,7 +281,7 @@ def test_delete_as_a_plain_form(client, small, view_of, kind):
 @kinds
 def test_delete_with_htmx(client, small, view_of, kind):
     the_id = item_id(small, kind)
-    response = client.post(f"/maps/{small.id}/{kind.plural}/{the_id}/delete", headers=HX)
+    response = post_change(client, f"/maps/{small.id}/{kind.plural}/{the_id}/delete", headers=HX)
     body = assert_fragment(response)
     assert f'id="{kind.name}-{the_id}"' not in body
     assert_status_oob(body)
@@ -294,7 +294,7 @@ def test_delete_with_htmx(client, small, view_of, kind):
 
 def test_deleting_the_only_unowned_barrier_clears_the_flag(client, small):
     body = assert_fragment(
-        client.post(f"/maps/{small.id}/barriers/{small.barrier}/delete", headers=HX)
+        post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/delete", headers=HX)
     )
     assert "No barriers recorded yet" in body
     assert "no one owns" not in body

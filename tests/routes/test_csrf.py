@@ -9,24 +9,21 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from journeymap import create_app
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, HouseholdMember, JourneyMap
-from tests.conftest import FAST_HASHING
+from tests.apps import FAST_HASHING, make_app
 from tests.routes.conftest import FACILITATOR, PASSWORD, make_user
 
 
 @pytest.fixture
 def csrf_app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite3'}",
-            "WTF_CSRF_ENABLED": True,
-            "PASSWORD_HASH_PARAMS": FAST_HASHING,
-        }
-    )
+    app = make_app(tmp_path / "instance", {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite3'}",
+        "WTF_CSRF_ENABLED": True,
+        "PASSWORD_HASH_PARAMS": FAST_HASHING,
+    })
     with app.app_context():
         db.create_all()
         make_user(FACILITATOR, "Fran Facilitator")

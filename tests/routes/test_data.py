@@ -10,7 +10,6 @@ text cell of the CSVs a browser downloads.
 from __future__ import annotations
 
 import csv
-import html as html_lib
 import io
 import json
 import re
@@ -24,8 +23,10 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Membership
+from tests import markup
 from tests.actors import SETUP
 from tests.conftest import count_maps
+from tests.markup import select_one
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user, user_id
 
 ROLES = ["facilitator", "family", "caseworker", "contributor", "viewer"]
@@ -397,10 +398,9 @@ def test_the_good_file_of_the_bad_cases_imports(importer):
 
 def field_error(body: str) -> str:
     """The message shown next to the file field (and tied to it for screen readers)."""
-    match = re.search(r'<p class="error" id="import-file-error">(.*?)</p>', body, re.S)
-    assert match, "no message next to the file field"
-    assert re.search(r'<input[^>]*aria-describedby="[^"]*import-file-error', body), "not tied to the field"
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    message = select_one(body, 'p.error[id="import-file-error"]')
+    assert markup.select(body, 'input[aria-describedby~="import-file-error"]'), "not tied to the field"
+    return message.text
 
 
 @pytest.mark.parametrize(("content", "message"), list(BAD_UPLOADS.values()), ids=list(BAD_UPLOADS))

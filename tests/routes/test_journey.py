@@ -8,12 +8,15 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from tests.markup import ids_in_order, select_one, texts
 from tests.routes.conftest import (
     HX,
     assert_fragment,
     assert_redirect,
     assert_status_oob,
+    error_of,
     html,
+    post_change,
 )
 
 
@@ -93,10 +96,10 @@ def test_move_touchpoint_with_htmx_rerenders_the_journey(client, small, view_of)
     body = assert_fragment(response)
     assert response.headers["HX-Retarget"] == "#journey-region"
     assert 'id="journey-region"' in body
-    assert body.index(f'id="touchpoint-{small.tp2}"') < body.index(f'id="touchpoint-{small.tp1}"')
+    assert ids_in_order(body, f"#touchpoint-{small.tp1}, #touchpoint-{small.tp2}") == [
+        f"touchpoint-{small.tp2}", f"touchpoint-{small.tp1}"]
     # Focus stays on the button that was pressed, for keyboard users.
-    tp2 = body[body.index(f'id="touchpoint-{small.tp2}"'):]
-    assert re.search(r'value="-1"\s+autofocus', tp2[: tp2.index("</form>")])
+    assert select_one(body, f'#touchpoint-{small.tp2} button[value="-1"]').has("autofocus")
     assert_status_oob(body)
 
 
@@ -137,7 +140,8 @@ def test_move_stage_with_htmx(client, small):
     response = move(client, small, "stages", small.stage2, "-1", headers=HX)
     body = assert_fragment(response)
     assert response.headers["HX-Retarget"] == "#journey-region"
-    assert body.index(f'id="stage-{small.stage2}"') < body.index(f'id="stage-{small.stage1}"')
+    assert ids_in_order(body, f"#stage-{small.stage1}, #stage-{small.stage2}") == [
+        f"stage-{small.stage2}", f"stage-{small.stage1}"]
     assert_status_oob(body)
 
 
@@ -148,14 +152,14 @@ def test_deleting_a_stage_keeps_its_touchpoints(client, small, view_of):
     client.post(f"/maps/{small.id}/touchpoints",
                 data={"action": "Loose one", "stage_id": "", "channel": "", "reported_by": "family"})
     loose = view_of(small.id).stages[-1].touchpoints[0].id
-    assert_redirect(client.post(f"/maps/{small.id}/stages/{small.stage1}/delete"))
+    assert_redirect(post_change(client, f"/maps/{small.id}/stages/{small.stage1}/delete"))
     view = view_of(small.id)
     assert [s.id for s in view.named_stages] == [small.stage2]
     # In their order, after the touchpoints that were already without a stage.
     assert order(view)[-1] == (None, [loose, small.tp1, small.tp2])
     assert len(view.touchpoints) == 4
     page = html(client.get(f"/maps/{small.id}/journey"))
-    unstaged = page[page.index('id="stage-none"'):]
+    unstaged = texts(page, "#stage-none li.touchpoint p.tp-action")
     assert "First call" in unstaged and "Second visit" in unstaged
     # Its barrier link survives too.
     assert view.barrier(small.barrier).touchpoint_ids == (small.tp1,)
@@ -163,16 +167,16 @@ def test_deleting_a_stage_keeps_its_touchpoints(client, small, view_of):
 
 def test_deleting_a_stage_with_htmx_updates_the_stage_choices(client, small):
     body = assert_fragment(
-        client.post(f"/maps/{small.id}/stages/{small.stage1}/delete", headers=HX)
+        post_change(client, f"/maps/{small.id}/stages/{small.stage1}/delete", headers=HX)
     )
-    select = re.search(r'<select id="touchpoint-new-stage_id".*?</select>', body, re.S).group(0)
-    assert "hx-swap-oob" in select
-    assert f'value="{small.stage1}"' not in select
-    assert f'value="{small.stage2}"' in select
+    stages = select_one(body, "select#touchpoint-new-stage_id")
+    assert stages.has("hx-swap-oob")
+    choices = [option.get("value") for option in stages.select("option")]
+    assert str(small.stage1) not in choices and str(small.stage2) in choices
 
 
 def test_deleting_a_touchpoint_keeps_its_barrier(client, small, view_of):
-    client.post(f"/maps/{small.id}/touchpoints/{small.tp1}/delete")
+    post_change(client, f"/maps/{small.id}/touchpoints/{small.tp1}/delete")
     barrier = view_of(small.id).barrier(small.barrier)
     assert barrier is not None
     assert barrier.touchpoint_ids == ()
@@ -192,18 +196,19 @@ TYPED = {
 }
 
 
-def select_html(body: str, field: str) -> str:
-    return re.search(rf'<select id="touchpoint-new-{field}".*?</select>', body, re.S).group(0)
+def select_of(body: str, field: str):
+    """The add form's <select> for `field`."""
+    return select_one(body, f"select#touchpoint-new-{field}")
 
 
 def selected_value(body: str, field: str) -> str | None:
-    match = re.search(r'<option selected value="([^"]*)"', select_html(body, field))
-    return match.group(1) if match else None
+    chosen = [option.get("value") for option in select_of(body, field).select("option[selected]")]
+    assert len(chosen) <= 1, chosen
+    return chosen[0] if chosen else None
 
 
 def input_value(body: str, name: str) -> str:
-    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', body).group(0)
-    return re.search(r'value="([^"]*)"', tag).group(1)
+    return select_one(body, f'input[name="{name}"]').get("value", "")
 
 
 def test_add_agency_inside_the_touchpoint_form(client, small, view_of):
@@ -236,7 +241,7 @@ def test_add_agency_inside_the_touchpoint_form_with_htmx(client, small, view_of)
     )
     body = assert_fragment(response)
     assert 'id="touchpoint-new"' in body
-    assert "Brand New Office" in select_html(body, "agency_id")
+    assert "Brand New Office" in select_of(body, "agency_id").text
     assert any(a.name == "Brand New Office" for a in view_of(small.id).agencies)
     # No map status: the page's live refresh brings the new agency to its other forms' lists.
     assert 'id="map-status"' not in body
@@ -279,8 +284,7 @@ def test_add_agency_without_a_name_is_422_and_creates_nothing(client, small, vie
     )
     assert response.status_code == 422
     body = html(response)
-    error = re.search(r'id="touchpoint-new-new_agency-name-error">(.*?)</p>', body, re.S)
-    assert error and "Please fill this in." in error.group(1)
+    assert "Please fill this in." in error_of(body, "touchpoint-new-new_agency-name")
     assert input_value(body, "place") == TYPED["place"]
     assert TYPED["documents"] in body
     assert "<details class=\"inline-add\" open>" in body  # the little form stays open
@@ -304,7 +308,8 @@ def test_add_caseworker_without_name_or_role_is_422_and_creates_nothing(client, 
 
 def test_add_agency_inside_the_edit_form_keeps_the_touchpoint(client, small, view_of):
     before = view_of(small.id).touchpoint(small.tp2)
-    response = client.post(
+    response = post_change(
+        client,
         f"/maps/{small.id}/touchpoints/{small.tp2}/edit",
         data={"intent": "add_agency", "new_agency-name": "Another Office",
               "new_agency-sector": "state", **TYPED},

@@ -20,7 +20,9 @@ from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Stage
 from journeymap.routes import journey_view
 from journeymap.samples.synth import synth_map
+from tests import markup
 from tests.actors import SETUP
+from tests.markup import select_one, texts
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -36,6 +38,11 @@ def image(client, map_id: int, headers=None, **query):
 
 def download(client, map_id: int, fmt: str, **form):
     return client.post(f"/maps/{map_id}/journey-view/export", data={"format": fmt, **form})
+
+
+def drawing(body: str) -> str:
+    """The text of the page's drawing (the inline SVG named by its title)."""
+    return select_one(body, 'svg[aria-labelledby="jv-title jv-desc"]').text
 
 
 def exports_of(map_id: int) -> list[HistoryEntry]:
@@ -87,24 +94,25 @@ def test_page_has_the_drawing_in_a_focusable_labelled_frame_a_caption_and_the_te
     response = page(client, demo_id)
     assert response.status_code == 200
     body = html(response)
-    frame = re.search(r'<div class="view-frame"[^>]*>', body).group(0)
-    assert 'tabindex="0"' in frame and 'role="region"' in frame and "aria-label=" in frame
-    assert 'aria-describedby="jv-caption"' in frame
+    frame = select_one(body, "div.view-frame")
+    assert (frame.get("tabindex"), frame.get("role")) == ("0", "region")
+    assert frame.get("aria-describedby") == "jv-caption"
+    assert frame.get("aria-label")
     assert 'id="jv-caption"' in body and "arrow keys" in body
     # Inline, with its own accessible name, once; the copies of its headings pinned over it are
     # hidden from screen readers and carry no ids.
     assert body.count('aria-labelledby="jv-title jv-desc"') == 1
-    pinned = re.findall(r'<svg [^>]*class="pin-[a-z]+"[^>]*>', body)
-    assert len(pinned) == 4 and all('aria-hidden="true"' in tag for tag in pinned)
+    pinned = markup.select(body, 'svg[class^="pin-"]')
+    assert len(pinned) == 4 and all(svg.get("aria-hidden") == "true" for svg in pinned)
     assert body.count('id="jv-lane-0"') == 1 and body.count('id="jv-stage-0"') == 1
     assert '<title id="jv-title">Journey view: Family R.' in body
     # The text version: every step, in a numbered list per stage, and the way to the Journey page.
     assert 'id="jv-text"' in body and 'href="#jv-text"' in body
     assert f'href="/maps/{demo_id}/journey"' in body
-    text = body[body.index('id="jv-text"'):]
-    assert text.count("<li><strong>") == 16
-    assert "Called the electric company" in text
-    assert "No owner" in text
+    steps = texts(body, "#jv-text ol.view-steps > li")
+    assert len(steps) == 16
+    assert any("Called the electric company" in step for step in steps)
+    assert "No owner" in select_one(body, "#jv-text").text
 
 
 def test_lane_names_and_stage_headings_are_copied_to_pin_over_the_frame(client, secret):
@@ -120,19 +128,18 @@ def test_lane_names_and_stage_headings_are_copied_to_pin_over_the_frame(client, 
 
 
 def test_page_draws_full_detail_for_members(client, secret):
-    body = html(page(client, secret))
-    svg = body[body.index("<svg "):body.index("</svg>")]
+    svg = drawing(html(page(client, secret)))
     assert "ACTION-SECRET-1" in svg and "NAME-SECRET" in svg and "BARRIER-SECRET" in svg
 
 
 def test_page_offers_downloads_with_the_detail_choice(client, secret):
     body = html(page(client, secret))
-    form = body[body.index('class="panel view-downloads"'):]
-    form = form[:form.index("</form>")]
-    assert f'action="/maps/{secret}/journey-view/export"' in form
-    assert 'name="csrf_token"' in form
-    assert 'value="svg"' in form and 'value="pdf"' in form
-    assert 'name="detail" value="deidentified" checked' in form and 'value="full"' in form
+    form = select_one(body, "form.view-downloads")
+    assert form.get("action") == f"/maps/{secret}/journey-view/export"
+    assert form.select('[name="csrf_token"]')
+    assert {"svg", "pdf"} <= {button.get("value") for button in form.select('[name="format"]')}
+    details = {choice.get("value"): choice.has("checked") for choice in form.select('input[name="detail"]')}
+    assert details == {"deidentified": True, "full": False}
 
 
 def test_a_viewer_sees_the_page_and_only_de_identified_downloads(app, secret):
@@ -148,7 +155,7 @@ def test_stage_filter_shows_that_stage_and_only_the_agencies_in_it(client, secre
     stages = stage_ids(secret)
     body = html(page(client, secret, stage=stages["Intake"]))
     assert "<h1>Journey view: Intake</h1>" in body
-    svg = body[body.index("<svg "):body.index("</svg>")]
+    svg = drawing(body)
     assert "ACTION-SECRET-2" in svg and "ACTION-SECRET-1" not in svg
     assert "Food Bank" in svg and "County Housing" not in svg
     assert f'<option value="{stages["Intake"]}" selected>' in body

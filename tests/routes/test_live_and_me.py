@@ -4,7 +4,6 @@ touchpoints", a caseworker's own page: say which caseworker you are, then add wh
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,9 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Agency, Caseworker, JourneyMap, Membership, Presence, Touchpoint
 from journeymap.models.utctime import utcnow
+from tests import markup
 from tests.actors import SETUP
+from tests.markup import texts
 from tests.routes.conftest import (
     FACILITATOR,
     HX,
@@ -24,6 +25,7 @@ from tests.routes.conftest import (
     client_as,
     html,
     make_user,
+    post_change,
     user_id,
 )
 
@@ -41,8 +43,7 @@ def check(browser, map_id: int, seen: int | str | None = None, page: str = "jour
 def here(response) -> list[str]:
     """The "here now" list: each person's name and role as shown."""
     assert response.status_code == 200
-    items = re.findall(r"<li>(.*?)</li>", html(response).split('class="here-now"', 1)[1], re.S)
-    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+    return texts(html(response), ".here-now li")
 
 
 def trigger(response) -> dict | None:
@@ -122,7 +123,7 @@ def test_a_missing_or_odd_revision_counts_as_old(client, small, seen):
 def test_a_change_by_someone_else_triggers_a_refresh(client, cora, small):
     seen = revision(small.id)
     assert trigger(check(client, small.id, seen)) is None
-    assert_redirect(cora.post(f"/maps/{small.id}/touchpoints/{small.tp2}/delete"))
+    assert_redirect(post_change(cora, f"/maps/{small.id}/touchpoints/{small.tp2}/delete"))
     now = revision(small.id)
     assert now > seen
     assert trigger(check(client, small.id, seen)) == {"jm:map-changed": {"revision": now}}
@@ -152,7 +153,8 @@ def test_the_live_check_is_for_members_only(app, small, anonymous):
 
 
 def section_ids(body: str) -> set[int]:
-    return {int(n) for n in re.findall(r'<section id="map-(\d+)" class="panel quick"', body)}
+    sections = markup.select(body, 'section.quick[id^="map-"]')
+    return {int(section.get("id").removeprefix("map-")) for section in sections}
 
 
 QUICK = {"action": "Checked the lease with the family", "place": "Their kitchen", "stage_id": "",

@@ -28,6 +28,7 @@ from tests.routes.conftest import (
     assert_status_oob,
     html,
     page_urls,
+    post_change,
 )
 
 # Every route that takes a map id, except the static files. Built from the app, so a new route
@@ -239,7 +240,7 @@ def test_a_post_with_valid_data_to_another_maps_item_changes_nothing(client, sma
 def test_edit_family_as_a_plain_form(client, small, view_of):
     url = f"/maps/{small.id}/family/edit"
     assert client.get(url).status_code == 200
-    response = client.post(url, data={"pseudonym": "Family Z.", "situation": "S", "hopes": "H"})
+    response = post_change(client, url, data={"pseudonym": "Family Z.", "situation": "S", "hopes": "H"})
     assert_redirect(response, f"/maps/{small.id}")
     view = view_of(small.id)
     assert (view.pseudonym, view.situation, view.hopes) == ("Family Z.", "S", "H")
@@ -250,7 +251,7 @@ def test_edit_family_with_htmx(client, small, view_of):
     form = assert_fragment(client.get(url, headers=HX))
     assert 'name="pseudonym"' in form
     body = assert_fragment(
-        client.post(url, data={"pseudonym": "Family Z.", "situation": "", "hopes": ""}, headers=HX)
+        post_change(client, url, data={"pseudonym": "Family Z.", "situation": "", "hopes": ""}, headers=HX)
     )
     assert 'id="family"' in body
     assert "Family Z." in body

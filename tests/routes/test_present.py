@@ -4,7 +4,6 @@ or the journey view, options in the query string."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +15,9 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Stage
+from tests import markup
 from tests.actors import SETUP
+from tests.markup import select_one
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html
 
 # Every field de-identifying removes or replaces holds a marker; agency names and caseworker roles
@@ -55,7 +56,7 @@ def present(client, map_id: int, **query):
 
 
 def image_url(body: str) -> str:
-    return unescape(re.search(r'<img src="([^"]+)"', body).group(1))
+    return markup.select(body, "img[src]")[0].get("src")
 
 
 def stage_id(map_id: int, starts: str) -> int:
@@ -128,8 +129,8 @@ def test_journey_picture(client, marked):
     assert url.startswith(f"/maps/{marked}/journey-view.svg?")
     assert "detail=deidentified" in url and f"stage={intake}" in url
     # In a frame that scrolls, reachable from the keyboard.
-    frame = re.search(r'<div class="present-frame"[^>]*>', body).group(0)
-    assert 'tabindex="0"' in frame and "aria-label=" in frame
+    frame = select_one(body, "div.present-frame")
+    assert frame.get("tabindex") == "0" and frame.get("aria-label")
 
 
 def test_size_whole_picture_or_full_size_in_a_scrolling_frame(client, marked):

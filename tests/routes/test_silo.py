@@ -16,7 +16,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry
 from tests.actors import SETUP
-from tests.routes.conftest import FACILITATOR, add_to_map, html, user_id
+from tests.routes.conftest import FACILITATOR, add_to_map, html, post_change, user_id
 
 # Markup in HTML/SVG, a DOT statement break-out, and a DOT escape that expands to the node name.
 MARKER = '<script>alert(1)</script> "]; x [ \\N'
@@ -176,7 +176,7 @@ def test_the_svg_is_cached_until_the_map_changes(client, small):
     etag = first.headers["ETag"]
     again = image(client, small.id, headers={"If-None-Match": etag})
     assert again.status_code == 304
-    client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                 data={"owner": f"agency:{small.agency}"})
     changed = image(client, small.id, headers={"If-None-Match": etag})
     assert changed.status_code == 200

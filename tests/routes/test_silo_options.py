@@ -9,7 +9,7 @@ import pytest
 
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
-from tests.routes.conftest import add_to_map, client_as, html
+from tests.routes.conftest import add_to_map, client_as, html, post_change
 from tests.routes.test_silo import exports_of, image
 
 
@@ -170,7 +170,8 @@ def test_a_change_that_does_not_show_is_not_drawn_again(client, small, app, monk
 
 def test_a_change_that_shows_is_drawn_again(client, small):
     first = image(client, small.id, query_string={"detail": "full"})
-    client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner", data={"owner": f"agency:{small.agency}"})
+    post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
+                data={"owner": f"agency:{small.agency}"})
     again = image(client, small.id, query_string={"detail": "full"})
     assert again.data != first.data and "NO OWNER" not in again.get_data(as_text=True).split("Key")[0]
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from journeymap.extensions import db
 from journeymap.models import Barrier, Touchpoint
-from tests.routes.conftest import HX, add_to_map, assert_redirect, client_as, sign_in
+from tests.routes.conftest import HX, add_to_map, assert_redirect, client_as, post_change, sign_in
 
 CASEWORKER = "casey@example.org"
 
@@ -60,11 +60,11 @@ def test_a_caseworker_who_has_not_said_who_they_are_cannot_add_on_the_journey_pa
 def test_the_owner_form_cannot_take_an_owned_barrier_from_its_owner(casey, client, small):
     db.session.get(Barrier, small.barrier).owner_agency_id = small.agency
     db.session.commit()
-    response = casey.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    response = post_change(casey, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                           data={"owner": f"caseworker:{small.caseworker}"})
     assert response.status_code == 403
     # A facilitator may (they can edit barriers anyway).
-    assert_redirect(client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    assert_redirect(post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                                 data={"owner": f"caseworker:{small.caseworker}"}))
 
 
@@ -92,6 +92,6 @@ def test_no_number_typed_anywhere_makes_the_server_fail(client, small, number):
     assert client.post(tp + "/delete", data={"version": number}).status_code == 409
     assert client.post(f"/maps/{small.id}/live", data={"seen": number}, headers=HX).status_code == 200
     assert client.get(f"/maps/{small.id}/history?page={number}").status_code == 200
-    owner = client.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
+    owner = post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                         data={"owner": f"agency:{number}"})
     assert owner.status_code == 422

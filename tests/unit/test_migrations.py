@@ -8,20 +8,18 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
-from journeymap import create_app
 from journeymap.extensions import db
+from tests.apps import make_app
 
 
 @pytest.fixture
 def migrated(tmp_path, logging_kept):
     """A fresh database built by `flask db upgrade` alone (no create_all)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
-        }
-    )
+    app = make_app(tmp_path / "instance", {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+    })
     with app.app_context():
         upgrade()
         yield app
@@ -88,10 +86,8 @@ def test_upgrading_keeps_every_row(tmp_path, logging_kept):
 
     from flask_migrate import upgrade
 
-    from journeymap import create_app
-
     path = tmp_path / "old.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    app = make_app(tmp_path / "instance", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
     with app.app_context():
         upgrade(revision="d815acfb08ad")
         raw = sqlite3.connect(path)
