@@ -24,7 +24,6 @@ from journeymap.models import (
     barrier_touchpoint,
 )
 from journeymap.samples import demo
-from tests.conftest import OwnContextClient
 from tests.markup import select
 
 HX = {"HX-Request": "true"}
@@ -72,31 +71,13 @@ def post_change(client, url: str, data: dict | None = None, **kwargs):
     return client.post(url, data=with_seen_version(url, data), **kwargs)
 
 
-class VersionFillingClient(OwnContextClient):
-    """The old way, kept for test_history.py alone until its owner moves it to with_seen_version:
-    a POST to an edit, delete or owner URL without a version gets the current one added."""
-
-    def open(self, *args, **kwargs):
-        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
-        data = kwargs.get("data") or {}
-        wants_version = kwargs.get("method") == "POST" and isinstance(data, dict) and "version" not in data
-        if wants_version and (version := _current_version(path)) is not None:
-            kwargs["data"] = {**data, "version": str(version)}
-        return super().open(*args, **kwargs)
-
-
-FILLS_VERSIONS = {"test_history.py"}
-
-
 @pytest.fixture
-def app(app, request, monkeypatch):
+def app(app):
     """The session's app on an empty database (tests/conftest.py), with the facilitator of every
     test map signed up. In memory and compiled once, it is fast enough for hundreds of
     parametrized cases."""
     make_user(FACILITATOR, "Fran Facilitator")
     db.session.commit()
-    if request.path.name in FILLS_VERSIONS:
-        monkeypatch.setattr(app, "test_client_class", VersionFillingClient)
     return app
 
 

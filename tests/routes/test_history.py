@@ -25,6 +25,7 @@ from tests.routes.conftest import (
     client_as,
     html,
     make_user,
+    post_change,
     user_id,
 )
 
@@ -122,7 +123,7 @@ def test_adding_an_item_is_recorded(cora, small, kind):
 def test_changing_an_item_records_before_and_after(cora, small, kind):
     before = entries(small.id)
     item_id = kind.item_id(small)
-    assert_redirect(cora.post(f"/maps/{small.id}/{kind.plural}/{item_id}/edit", data=kind.edit(small)))
+    assert_redirect(post_change(cora, f"/maps/{small.id}/{kind.plural}/{item_id}/edit", kind.edit(small)))
     entry = only_new_entry(small.id, before)
     assert (entry.action, entry.kind, entry.item_id) == ("changed", kind.name, item_id)
     assert_by(entry, "cora@example.org", "Cora Contributor", "contributor")
@@ -135,7 +136,7 @@ def test_changing_an_item_records_before_and_after(cora, small, kind):
 def test_deleting_an_item_records_what_it_held(cora, small, kind):
     before = entries(small.id)
     item_id = kind.item_id(small)
-    assert_redirect(cora.post(f"/maps/{small.id}/{kind.plural}/{item_id}/delete"))
+    assert_redirect(post_change(cora, f"/maps/{small.id}/{kind.plural}/{item_id}/delete"))
     entry = only_new_entry(small.id, before)
     assert (entry.action, entry.kind, entry.item_id) == ("deleted", kind.name, item_id)
     assert entry.summary == kind.was
@@ -145,8 +146,8 @@ def test_deleting_an_item_records_what_it_held(cora, small, kind):
 
 def test_a_save_that_changes_nothing_records_no_differences(cora, small):
     before = entries(small.id)
-    response = cora.post(f"/maps/{small.id}/agencies/{small.agency}/edit",
-                         data={"name": "Test Housing Office", "sector": "housing"})
+    response = post_change(cora, f"/maps/{small.id}/agencies/{small.agency}/edit",
+                         {"name": "Test Housing Office", "sector": "housing"})
     assert response.status_code == 303
     (entry,) = new_entries(small.id, before)
     assert entry.changes == {}
@@ -154,7 +155,7 @@ def test_a_save_that_changes_nothing_records_no_differences(cora, small):
 
 def test_editing_the_family_is_recorded(cora, small):
     before = entries(small.id)
-    assert_redirect(cora.post(f"/maps/{small.id}/family/edit", data={
+    assert_redirect(post_change(cora, f"/maps/{small.id}/family/edit", {
         "pseudonym": "Family T.", "situation": "Their heating broke in winter.", "hopes": "Warm again."}),
         f"/maps/{small.id}")
     entry = only_new_entry(small.id, before)
@@ -188,8 +189,8 @@ def test_recording_an_owner_is_recorded(app, small):
     add_to_map(small.id, "fam@example.org", "family")
     family = client_as(app, "fam@example.org")
     before = entries(small.id)
-    response = family.post(f"/maps/{small.id}/barriers/{small.barrier}/owner",
-                           data={"owner": f"agency:{small.agency}"})
+    response = post_change(family, f"/maps/{small.id}/barriers/{small.barrier}/owner",
+                           {"owner": f"agency:{small.agency}"})
     assert_redirect(response)
     entry = only_new_entry(small.id, before)
     assert (entry.action, entry.kind, entry.item_id) == ("changed", "barrier", small.barrier)
@@ -334,9 +335,10 @@ def test_no_password_or_invitation_code_is_ever_recorded(app, client, small):
 
 @pytest.fixture
 def recorded(cora, small) -> list[HistoryEntry]:
-    before = entries(small.id)  # the small map's own making
-    cora.post(f"/maps/{small.id}/agencies/{small.agency}/edit", data={"name": "Renamed", "sector": "housing"})
-    cora.post(f"/maps/{small.id}/touchpoints/{small.tp3}/delete")
+    before = entries(small.id)
+    post_change(cora, f"/maps/{small.id}/agencies/{small.agency}/edit",
+                {"name": "Renamed", "sector": "housing"})
+    post_change(cora, f"/maps/{small.id}/touchpoints/{small.tp3}/delete")
     found = new_entries(small.id, before)
     assert len(found) == 2
     return found
@@ -370,7 +372,7 @@ def test_history_cannot_be_changed_through_the_models_either(small, recorded):
 
 
 def test_deleting_the_map_deletes_its_history(client, small, other, recorded):
-    client.post(f"/maps/{other.id}/stages/{other.stage1}/edit", data={"name": "Other crisis"})
+    post_change(client, f"/maps/{other.id}/stages/{other.stage1}/edit", {"name": "Other crisis"})
     kept = entries(other.id)
     assert len(kept) == 1
     assert_redirect(client.post(f"/maps/{small.id}/delete"), "/")
