@@ -324,7 +324,7 @@ def body_of(endpoint: str, world: World) -> dict:
 
 
 def browser(app: Flask, email: str | None = None):
-    """A client of its own (each request has its own app context: see VersionFillingClient)."""
+    """A client of its own (each request has its own app context: see tests/conftest.py OwnContextClient)."""
     client = app.test_client()
     return sign_in(client, email) if email else client
 

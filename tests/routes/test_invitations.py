@@ -19,10 +19,10 @@ from journeymap.domain.history import Actor
 from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Invitation, JourneyMap, Membership, User
 from journeymap.models.utctime import utcnow
+from tests.conftest import OwnContextClient
 from tests.markup import select_one
 from tests.routes.conftest import (
     FACILITATOR,
-    VersionFillingClient,
     add_to_map,
     assert_redirect,
     client_as,
@@ -442,7 +442,7 @@ def test_two_facilitators_removing_each_other_at_once_leave_one_on_postgresql(po
     map_id = journey_map.id
     ana = add_to_map(map_id, "ana@example.org", "facilitator").id
     bo = add_to_map(map_id, "bo@example.org", "facilitator").id
-    postgres_app.test_client_class = VersionFillingClient  # a request, a context: no shared `g`
+    postgres_app.test_client_class = OwnContextClient  # a request, a context: no shared `g`
     browsers = {who: client_as(postgres_app, f"{who}@example.org") for who in ("ana", "bo")}
     # Each request counts the facilitators, then waits for the other to have counted too: without
     # the map held, both count two and both go ahead. Held, the second waits for the first to end.
