@@ -14,7 +14,6 @@ from flask_migrate import upgrade
 from sqlalchemy import Boolean, Integer, String, Text, text
 
 import journeymap
-from journeymap import create_app
 from journeymap.exports.csv_out import barriers_csv, touchpoints_csv
 from journeymap.exports.deidentify import REPLACEMENTS
 from journeymap.exports.json_out import map_to_json_dict
@@ -26,6 +25,7 @@ from journeymap.kinds.fields import MARKS, Privacy, Type
 from journeymap.kinds.items import BARRIER, KINDS, TOUCHPOINT
 from journeymap.readmodel.snapshot import ITEM_VIEW_OF, MapView
 from journeymap.samples import demo
+from tests.apps import make_app
 
 kinds = pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
 FORMS = {
@@ -128,8 +128,9 @@ PREVIOUS = "263c8377661d"
 
 
 def test_the_migration_fills_owner_recorded_at_from_the_old_history(tmp_path, logging_kept):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    database = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = make_app(tmp_path / "instance", {"TESTING": True, "SECRET_KEY": "test-secret",
+                                           "SQLALCHEMY_DATABASE_URI": database})
     at = datetime(2025, 2, 11, 10, 0)
     with app.app_context():
         upgrade(revision=PREVIOUS)
