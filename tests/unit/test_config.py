@@ -6,6 +6,7 @@ import pytest
 
 from journeymap import create_app
 from journeymap.config import MissingSecretKey, load_config
+from tests.apps import instance_folder
 
 
 @pytest.fixture
@@ -17,7 +18,8 @@ def environment(monkeypatch):
 
 
 def test_production_without_a_key_refuses_to_start(environment, tmp_path):
-    with pytest.raises(MissingSecretKey, match="JOURNEYMAP_SECRET_KEY is not set"):
+    with pytest.raises(MissingSecretKey, match="JOURNEYMAP_SECRET_KEY is not set"), \
+            instance_folder(tmp_path / "instance"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     environment.setenv("JOURNEYMAP_ENV", "production")  # said out loud: the same
     with pytest.raises(MissingSecretKey, match="JOURNEYMAP_SECRET_KEY"):
@@ -27,7 +29,8 @@ def test_production_without_a_key_refuses_to_start(environment, tmp_path):
 
 def test_production_with_a_key_starts(environment, tmp_path):
     environment.setenv("JOURNEYMAP_SECRET_KEY", "from-the-environment")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    with instance_folder(tmp_path / "instance"):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["ENVIRONMENT"] == "production"
 
