@@ -50,7 +50,8 @@ sys.path.insert(0, str(ROOT))
 
 from journeymap import create_app  # noqa: E402
 from journeymap.auth.passwords import hash_password  # noqa: E402
-from journeymap.domain.members import add_member  # noqa: E402
+from journeymap.domain.history import Actor  # noqa: E402
+from journeymap.domain.members import add_founder  # noqa: E402
 from journeymap.extensions import db  # noqa: E402
 from journeymap.models import User  # noqa: E402
 from journeymap.readmodel.snapshot import load_map_view  # noqa: E402
@@ -131,7 +132,7 @@ def make_map(app, counts: tuple[int, int, int, int]) -> int:
             barriers=barriers,
         )
         db.session.flush()
-        add_member(journey_map, user, "facilitator")
+        add_founder(journey_map, actor=Actor.person(user), via="synth")
         db.session.commit()
         return journey_map.id
 

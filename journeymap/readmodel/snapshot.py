@@ -8,6 +8,7 @@ every field a kind declares (journeymap.kinds.items) is read from the column of 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,10 +43,11 @@ __all__ = [
 ]
 
 
-def columns_of(kind: Kind, row) -> dict:
-    """The kind's stored fields, by name, from a row of its table."""
-    values = row._mapping
-    return {f.name: values[f.name] for f in kind.fields if f.name in values}
+@cache
+def stored_fields(kind: Kind) -> tuple[str, ...]:
+    """The names of the kind's declared fields that are columns of its table, in declared order."""
+    columns = kind.model.__table__.columns
+    return tuple(f.name for f in kind.fields if f.name in columns)
 
 
 def load_map_view(session: Session, map_id: int) -> MapView | None:
@@ -54,32 +56,32 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
     if journey_map is None:
         return None
 
-    def rows(model, *order):
-        # Plain rows of the table's columns, not ORM objects: the view copies them into its own
+    def rows(kind: Kind, *order) -> list[dict]:
+        # Plain rows of the declared columns, not ORM objects: the view copies them into its own
         # dataclasses anyway, and building (and identity-mapping) a thousand objects for a big
         # map costs more than the queries themselves.
-        columns = model.__table__.columns
-        return session.execute(select(*columns).where(model.map_id == map_id).order_by(*order)).all()
+        names = stored_fields(kind)
+        columns = [kind.model.__table__.columns[name] for name in names]
+        found = session.execute(select(*columns).where(kind.model.map_id == map_id).order_by(*order))
+        return [dict(zip(names, row, strict=True)) for row in found]
 
     members = tuple(
-        MemberView(**columns_of(MEMBER, m))
-        for m in rows(HouseholdMember, HouseholdMember.position, HouseholdMember.id)
+        MemberView(**m) for m in rows(MEMBER, HouseholdMember.position, HouseholdMember.id)
     )
-    agencies = tuple(AgencyView(**columns_of(AGENCY, a)) for a in rows(Agency, Agency.name, Agency.id))
+    agencies = tuple(AgencyView(**a) for a in rows(AGENCY, Agency.name, Agency.id))
     caseworkers = tuple(
-        CaseworkerView(**columns_of(CASEWORKER, c))
-        for c in rows(Caseworker, Caseworker.role, Caseworker.name, Caseworker.id)
+        CaseworkerView(**c) for c in rows(CASEWORKER, Caseworker.role, Caseworker.name, Caseworker.id)
     )
     barriers_of_tp, tps_of_barrier = _links(session, map_id)
 
     touchpoints_by_stage: dict[int | None, list] = defaultdict(list)
-    for t in rows(Touchpoint, Touchpoint.position, Touchpoint.id):
-        touchpoints_by_stage[t.stage_id].append(
-            TouchpointView(**columns_of(TOUCHPOINT, t), barrier_ids=tuple(barriers_of_tp.get(t.id, ())))
+    for t in rows(TOUCHPOINT, Touchpoint.position, Touchpoint.id):
+        touchpoints_by_stage[t["stage_id"]].append(
+            TouchpointView(**t, barrier_ids=tuple(barriers_of_tp.get(t["id"], ())))
         )
     named_stages = tuple(
-        StageView(**columns_of(STAGE, s), touchpoints=tuple(touchpoints_by_stage.get(s.id, ())))
-        for s in rows(Stage, Stage.position, Stage.id)
+        StageView(**s, touchpoints=tuple(touchpoints_by_stage.get(s["id"], ())))
+        for s in rows(STAGE, Stage.position, Stage.id)
     )
     stages = named_stages
     if touchpoints_by_stage.get(None):
@@ -87,8 +89,8 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         stages += (StageView(id=None, name=UNSTAGED_NAME, position=len(named_stages), touchpoints=unstaged),)
 
     barriers = tuple(
-        BarrierView(**columns_of(BARRIER, b), touchpoint_ids=tuple(tps_of_barrier.get(b.id, ())))
-        for b in rows(Barrier, Barrier.id)
+        BarrierView(**b, touchpoint_ids=tuple(tps_of_barrier.get(b["id"], ())))
+        for b in rows(BARRIER, Barrier.id)
     )
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
