@@ -138,6 +138,11 @@ def register_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        downloaded = response.headers.get("Content-Disposition", "").startswith("attachment")
+        if response.mimetype == "text/html" or downloaded:
+            # Pages, fragments and downloads hold a family's details: a shared laptop's browser
+            # must not keep a copy. (Drawings are cached privately and checked with their ETag.)
+            response.cache_control.no_store = True
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
         return response

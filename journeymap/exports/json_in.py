@@ -236,6 +236,10 @@ def read_json(content: bytes):
         ) from exc
     except RecursionError as exc:
         raise ImportProblem("it is nested too deeply to be a journeymap file.") from exc
+    except ValueError as exc:
+        # Python refuses to read a whole number of more than 4,300 digits (a guard against
+        # denial of service); no field of a journeymap file is anywhere near that.
+        raise ImportProblem("it holds a number far too long to be part of a journeymap file.") from exc
 
 
 

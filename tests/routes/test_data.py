@@ -389,6 +389,11 @@ BAD_UPLOADS = {
     "a huge number": (_with(touchpoints__0__days_waited=10**30), "touchpoints[0].days_waited"),
     "an unknown channel": (_with(touchpoints__0__channel="pigeon"), "touchpoints[0].channel"),
     "a control character": (_with(family={"pseudonym": "Family \x07"}), "family.pseudonym"),
+    # Past 4,300 digits Python will not read a number at all (it used to answer 500).
+    "a number of 5,000 digits": (b'{"format": "journeymap", "format_version": 2' + b"0" * 5000 + b"}",
+                                 "a number far too long"),
+    "days waited of 5,000 digits": (_with(touchpoints__0__days_waited=0).replace(
+        b'"days_waited": 0', b'"days_waited": 1' + b"0" * 5000), "a number far too long"),
 }
 
 

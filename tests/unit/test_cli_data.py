@@ -108,8 +108,10 @@ def test_import_reads_stdin_and_a_byte_order_mark(runner, demo_view):
             }).encode(),
             "cannot be imported: touchpoints[0].agency: no agency 'a9' in this file",
         ),
+        (b'{"format": "journeymap", "format_version": 2' + b"0" * 5000 + b"}", "a number far too long"),
     ],
-    ids=["truncated", "empty", "not text", "deep", "a list", "future version", "bad reference"],
+    ids=["truncated", "empty", "not text", "deep", "a list", "future version", "bad reference",
+         "a 5,000-digit number"],
 )
 def test_import_of_a_bad_file_fails_cleanly(runner, tmp_path, content, message):
     path = tmp_path / "bad.json"
