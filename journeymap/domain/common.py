@@ -87,7 +87,7 @@ def recorded_values(kind: Kind, item, links: list[int] | None = None) -> dict:
     for field in kind.content:
         if field.type is Type.LINKS:
             if links is not None:
-                values[field.name] = [ref_name(field.ref, i) for i in sorted(set(links))]
+                values[field.name] = linked_names(field.ref, links)
         elif field.type is Type.REF:
             values[field.name] = ref_name(field.ref, getattr(item, field.name))
         else:
@@ -105,6 +105,13 @@ def ref_name(kind_name: str, item_id: int | None) -> str | None:
     if kind_name == "caseworker":
         return ", ".join(part for part in (row.name, row.role) if part)
     return row.action if kind_name == "touchpoint" else row.name
+
+
+def linked_names(kind_name: str, ids: list[int]) -> list[str]:
+    """The actions of a barrier's touchpoints, in id order, in one query (not one per link)."""
+    model = _REF_MODELS[kind_name]
+    rows = db.session.execute(select(model.id, model.action).where(model.id.in_(set(ids))).order_by(model.id))
+    return [action for _, action in rows]
 
 
 def summary_of(item) -> str:

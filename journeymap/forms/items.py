@@ -66,7 +66,7 @@ def _choice_field(kind: Kind, declared: Field, label: str, kw: dict):
 
 def declared_form(kind: Kind, *names: str, base: tuple = (Versioned, FlaskForm)) -> type:
     """A form class with the kind's fields typed in a form (or only `names`), in declared order."""
-    chosen = names or tuple(f.name for f in kind.content if f.name not in ("touchpoint_ids",))
+    chosen = names or tuple(f.name for f in kind.content)
     attrs = {name: form_field(kind, name) for name in chosen}
     attrs["kind"] = kind
     attrs["__doc__"] = f"The form for a {kind.noun}, made from its declaration."
@@ -209,9 +209,7 @@ class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
         return fields
 
 
-class BarrierForm(SameAgency, DeclaredFields, declared_form(BARRIER, *(
-    f.name for f in BARRIER.content
-))):
+class BarrierForm(SameAgency, DeclaredFields, declared_form(BARRIER)):
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
         self.view = view
