@@ -13,7 +13,7 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, StopValidation
 
 SHORT = 200
 LONG = 5000
@@ -87,6 +87,11 @@ class WholeNumberField(IntegerField):
             if not (raw.isascii() and raw.lstrip("-").isdigit()):
                 raise ValueError("Enter a whole number, such as 14, or leave it empty.")
             self.data = int(raw)
+
+    def pre_validate(self, form):
+        # Not a number at all: that one message says it; a range check of nothing would add a second.
+        if self.process_errors:
+            raise StopValidation()
 
 
 class Versioned:
