@@ -219,6 +219,12 @@ def test_everyone_sees_everyone_elses_changes_live_and_typing_is_never_lost(pers
     expect(touchpoint(rosa, "First call")).to_contain_text("Utility office", timeout=LIVE)
     expect(place).to_have_value("The customer line, on hold for an hour")  # still not lost
 
+    # The family's page has brought in Fran's change (its live refresh moves their open form into
+    # the new page); a person sees the map update before they press Save, and so does this test:
+    # a click sent while the form was being moved was lost once on a busy CI machine.
+    revision = fran.locator("#map-status").get_attribute("data-revision")
+    expect(family.locator("#map-status")).to_have_attribute("data-revision", revision, timeout=LIVE)
+
     # The family saves: they are shown both versions, their text kept, and choose theirs.
     family.problems.allow(409, r"/touchpoints/\d+/edit$")
     editing = family.locator(item)
