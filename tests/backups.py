@@ -8,13 +8,14 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from journeymap.backup.archive import open_archive
+from journeymap.backup.archive import TableRows, open_archive, write_archive
 from journeymap.extensions import db
 from tests.apps import TEST_SETTINGS, make_app
 
@@ -100,3 +101,19 @@ def postgres_database(server_url: str) -> Iterator[str]:
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def with_a_row_pointing_nowhere(good: Path, broken: Path) -> Path:
+    """A copy of the archive `good` (which has a touchpoint) whose first touchpoint is in a stage
+    that is not there, every checksum right: it passes every check on the file and is refused by
+    the database as the rows go in."""
+    rows = table_rows(good)
+    rows["touchpoint"][0]["stage_id"] = 999_999
+    with open_archive(good) as opened:
+        manifest = opened.manifest
+    write_archive(
+        broken, created_at=datetime.now(UTC), engine=manifest.engine, revision=manifest.alembic_revision,
+        tables=[TableRows(name, manifest.tables[name].columns, rows[name]) for name in manifest.tables],
+        id_counters=manifest.id_counters, left_out=manifest.left_out,
+    )
+    return broken

@@ -56,6 +56,8 @@ def backup_command(output: Path | None) -> None:
         manifest = make_backup(db.engine, path, taken_at=taken_at)
     except BackupProblem as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"Could not write the backup to {path}: {exc.strerror or exc}.") from exc
     click.echo(f"Wrote {path} ({path.stat().st_size:,} bytes, readable by its owner only).")
     click.echo(f"Database: {manifest.engine} at revision {manifest.alembic_revision}, "
                f"as of {manifest.created_at}.")
@@ -92,8 +94,10 @@ def restore_command(archive: Path, replace: bool, yes: bool, no_upgrade: bool) -
         raise click.ClickException(str(exc)) from exc
     except DBAPIError as exc:
         raise click.ClickException(
-            f"The database refused the backup's rows, so nothing was restored: {exc.orig}"
+            f"The database refused the restore, so nothing was restored: {exc.orig}"
         ) from exc
+    except OSError as exc:
+        raise click.ClickException(f"Nothing was restored: {exc}.") from exc
 
 
 def _report(archive: Path, manifest: Manifest, restored: Restored, where: str) -> None:

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.pool import NullPool
 
-from journeymap.backup.archive import TableRows, open_archive, write_archive
+from journeymap.backup.archive import open_archive
 from journeymap.backup.values import from_json, to_json
 from journeymap.domain import members
 from journeymap.domain.accounts import create_account
@@ -46,6 +46,7 @@ from tests.backups import (
     sqlite_contents,
     sqlite_file,
     table_rows,
+    with_a_row_pointing_nowhere,
 )
 
 ACTOR = Actor.command("test")
@@ -326,22 +327,11 @@ def test_replace_yes_puts_the_backup_in_place_of_what_was_there(archive, holding
 
 
 def test_a_restore_that_fails_part_way_leaves_the_database_as_it_was(archive, holding_data, tmp_path):
-    # An archive whose checksums are right but whose rows the database refuses (a touchpoint in a
-    # stage that is not there) gets past every check on the file and fails while the rows go in.
-    broken = tmp_path / "broken.zip"
-    rows = table_rows(archive)
-    rows["touchpoint"][0]["stage_id"] = 999
-    with open_archive(archive) as opened:
-        manifest = opened.manifest
-    write_archive(
-        broken, created_at=datetime.now(UTC), engine="sqlite", revision=manifest.alembic_revision,
-        tables=[TableRows(name, manifest.tables[name].columns, rows[name]) for name in manifest.tables],
-        id_counters=manifest.id_counters, left_out=manifest.left_out,
-    )
+    broken = with_a_row_pointing_nowhere(archive, tmp_path / "broken.zip")
     before = sqlite_contents(sqlite_file(holding_data))
     result = invoke(holding_data, "restore", "--replace", "--yes", broken)
     assert result.exit_code == 1
-    assert "The database refused the backup's rows, so nothing was restored" in result.output
+    assert "The database refused the restore, so nothing was restored" in result.output
     assert sqlite_contents(sqlite_file(holding_data)) == before
 
 
