@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import shutil
 import sqlite3
 import stat
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -40,6 +38,7 @@ from tests.backups import (
     backup,
     dispose,
     invoke,
+    loggers_kept,
     migrate,
     restore,
     sqlite_checks,
@@ -50,21 +49,6 @@ from tests.backups import (
 )
 
 ACTOR = Actor.command("test")
-
-
-@contextmanager
-def loggers_kept():
-    """tests/conftest.py's logging_kept, for the module's fixtures (which cannot use a test's):
-    the migrations' logging setup disables every existing logger; put them back."""
-    loggers = [logging.getLogger()] + [
-        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
-    ]
-    saved = {lg: (lg.disabled, lg.level, list(lg.handlers)) for lg in loggers}
-    try:
-        yield
-    finally:
-        for lg, (disabled, level, handlers) in saved.items():
-            lg.disabled, lg.level, lg.handlers = disabled, level, handlers
 
 
 def fill(app) -> None:
