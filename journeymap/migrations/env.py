@@ -1,4 +1,5 @@
 import logging
+from contextlib import nullcontext
 from logging.config import fileConfig
 
 from alembic import context
@@ -89,9 +90,11 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    # `flask restore` hands over its own connection (journeymap/backup/restore.py): on PostgreSQL
+    # the migrations then run inside its one transaction, so a failed restore changes nothing.
+    given = config.attributes.get('connection')
 
-    with connectable.connect() as connection:
+    with nullcontext(given) if given is not None else get_engine().connect() as connection:
         # SQLite changes a table by copying it and dropping the old one; with foreign keys
         # enforced, dropping a parent (journey_map) would cascade and delete every child row.
         # So they are off while migrating (the pragma only works outside a transaction), and
