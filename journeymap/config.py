@@ -34,6 +34,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ValueError(f"JOURNEYMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(environment, instance_path)
+    if environment == "production" and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        # A database error's message carries the statement's parameters (a family's text, an
+        # email) unless told not to; such messages reach the logs.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
     return config
 
 
@@ -55,7 +59,7 @@ def _defaults(default_db: str) -> dict:
     return {
         "ENVIRONMENT": os.environ.get("JOURNEYMAP_ENV", "production"),
         "SECRET_KEY": os.environ.get("JOURNEYMAP_SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")) or default_db,
         # Seconds one dot run may take before it is stopped; a stuck layout must never hang a worker.
         "DOT_TIMEOUT": float(os.environ.get("JOURNEYMAP_DOT_TIMEOUT", "10")),
         "DOT_BINARY": os.environ.get("JOURNEYMAP_DOT", "dot"),
@@ -89,7 +93,20 @@ def _defaults(default_db: str) -> dict:
         "LIVE_INTERVAL_SECONDS": 1,
         "PRESENCE_SECONDS": 10,
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
+        # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
+        # Production logs JSON unless told otherwise; development, text.
+        "LOG_FORMAT": os.environ.get("JOURNEYMAP_LOG_FORMAT", ""),
     }
+
+
+def database_url(url: str | None) -> str | None:
+    """DATABASE_URL as hosting platforms write it (postgres://, postgresql://) names no driver,
+    and SQLAlchemy would then look for psycopg2; the installed driver is psycopg (version 3)."""
+    if url:
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _flag(name: str) -> bool:

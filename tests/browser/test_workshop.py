@@ -88,7 +88,7 @@ def workshop(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
     ids = _seed(database_url, tmp_path / "seed-instance")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret",
+    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret-" + "w" * 32,
            "JOURNEYMAP_TEST_INSTANCE": str(tmp_path / "instance")}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
