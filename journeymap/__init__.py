@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, abort, render_template
 
 from journeymap import request_log, settings_check
-from journeymap.config import load_config
+from journeymap.config import instance_path_from_environment, load_config
 from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def create_app(config: dict | None = None) -> Flask:
     app = request_log.JourneymapFlask(
         __name__,
+        instance_path=instance_path_from_environment(),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

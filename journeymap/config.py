@@ -25,6 +25,16 @@ def _instance_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def instance_path_from_environment() -> str | None:
+    """JOURNEYMAP_INSTANCE_PATH: where the instance folder is (the SQLite file when DATABASE_URL is
+    not set, the demo accounts' password, a development key); by default <repository>/instance.
+    A server names it so a volume can be mounted there whatever the code's location."""
+    path = os.environ.get("JOURNEYMAP_INSTANCE_PATH")
+    if path and not os.path.isabs(path):
+        raise ValueError(f"JOURNEYMAP_INSTANCE_PATH must be an absolute path, not {path!r}")
+    return path or None
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """The defaults, then the environment, then `overrides` (a test's mapping); then the secret key."""
     instance_path.mkdir(parents=True, exist_ok=True)
