@@ -42,7 +42,7 @@ def refuse_unsafe_production(config: dict, *, debug: bool, mounts: str | None = 
     problems = production_problems(config, debug=debug, mounts=mounts)
     if problems:
         raise UnsafeProductionSettings(
-            "journeymap will not start in production (JOURNEYMAP_ENV=production) with these settings:\n- "
+            "refusing to start in production (JOURNEYMAP_ENV=production) with these settings:\n- "
             + "\n- ".join(problems)
         )
 

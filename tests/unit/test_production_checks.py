@@ -87,7 +87,7 @@ def test_every_problem_is_named_at_once():
             debug=True, mounts=SHARE_MOUNTS,
         )
     message = str(refused.value)
-    assert message.startswith("journeymap will not start in production (JOURNEYMAP_ENV=production)")
+    assert message.startswith("refusing to start in production (JOURNEYMAP_ENV=production)")
     for setting in ("JOURNEYMAP_SECRET_KEY", "FLASK_DEBUG", "DATABASE_URL"):
         assert f"\n- {setting}" in message
 
