@@ -45,9 +45,14 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(environment, instance_path)
     if environment == "production" and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
-        # A database error's message carries the statement's parameters (a family's text, an
-        # email) unless told not to; such messages reach the logs.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            # A database error's message carries the statement's parameters (a family's text, an
+            # email) unless told not to; such messages reach the logs.
+            "hide_parameters": True,
+            # A connection kept from before the database server restarted is found dead and
+            # replaced before use, rather than failing someone's request.
+            "pool_pre_ping": True,
+        }
     return config
 
 

@@ -122,7 +122,7 @@ def test_the_app_refuses_a_short_key_from_the_environment(production, tmp_path):
 
 def test_production_hides_statement_parameters_from_database_errors(production, tmp_path):
     production.setenv("JOURNEYMAP_SECRET_KEY", LONG_KEY)
-    assert load_config(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"] == {"hide_parameters": True}
+    assert load_config(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
     production.setenv("JOURNEYMAP_ENV", "development")
     assert "SQLALCHEMY_ENGINE_OPTIONS" not in load_config(tmp_path)
 
@@ -148,3 +148,25 @@ def test_the_instance_path_from_the_environment_must_be_absolute(production, tmp
     assert app.instance_path == str(tmp_path / "elsewhere")
     database = tmp_path / "elsewhere" / "journeymap.sqlite3"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
+
+
+def test_a_database_error_in_production_does_not_carry_what_was_written(production, tmp_path):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from journeymap.extensions import db
+    from journeymap.models import User
+
+    production.setenv("JOURNEYMAP_SECRET_KEY", LONG_KEY)
+    with instance_folder(tmp_path / "i"):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    row = {"email": "zeb@example.org", "display_name": "Zebediah Quarrington-Vost", "password_hash": "x"}
+    with app.app_context():
+        db.create_all()
+        db.session.execute(insert(User).values(**row))
+        with pytest.raises(IntegrityError) as failed:
+            db.session.execute(insert(User).values(**row))
+        db.session.rollback()
+        db.engine.dispose()
+    assert "SQL parameters hidden" in str(failed.value)
+    assert "zeb@example.org" not in str(failed.value) and "Zebediah" not in str(failed.value)
