@@ -56,7 +56,7 @@ def _free_port() -> int:
 
 def _seed(database_url: str, instance: Path) -> dict:
     """A small map whose members are the facilitator, a caseworker (Rosa) and the family."""
-    app = make_app(instance, {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
+    app = make_app(instance, {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
     with app.app_context():
         db.create_all()
         users = {}
