@@ -32,7 +32,8 @@ from tests.unit.test_journey_view import synthetic_view  # noqa: E402
 def demo_view():
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+            "SECRET_KEY": "bench-key-long-enough-for-production",
         })
         with app.app_context():
             db.create_all()

@@ -37,7 +37,7 @@ PASSWORD = "bench password 1"
 
 
 def seed(url: str, people: int) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-key-long-enough-for-production"})
     with app.app_context():
         db.create_all()
         journey_map = load_demo()
@@ -72,7 +72,8 @@ def main() -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        env = {**os.environ, "DATABASE_URL": url, "JOURNEYMAP_SECRET_KEY": "bench"}
+        env = {**os.environ, "DATABASE_URL": url,
+               "JOURNEYMAP_SECRET_KEY": "bench-key-long-enough-for-production"}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
                                    f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

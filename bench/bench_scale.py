@@ -115,7 +115,7 @@ class Counter:
 def make_app(tmp: Path):
     return create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": "bench-key-long-enough-for-production",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_PARAMS": CHEAP_HASHING,
     })

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask, abort, render_template
 
-from journeymap.config import load_config
+from journeymap import request_log, settings_check
+from journeymap.config import instance_path_from_environment, load_config
 from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,13 +16,16 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = request_log.JourneymapFlask(
         __name__,
+        instance_path=instance_path_from_environment(),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_config(Path(app.instance_path), config))
+    settings_check.refuse_unsafe_production(app.config, debug=app.debug)
+    request_log.init_app(app)  # first: its clock and request id cover every other hook
     register_extensions(app)
     register_access(app)
     register_blueprints(app)

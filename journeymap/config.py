@@ -25,6 +25,16 @@ def _instance_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def instance_path_from_environment() -> str | None:
+    """JOURNEYMAP_INSTANCE_PATH: where the instance folder is (the SQLite file when DATABASE_URL is
+    not set, the demo accounts' password, a development key); by default <repository>/instance.
+    A server names it so a volume can be mounted there whatever the code's location."""
+    path = os.environ.get("JOURNEYMAP_INSTANCE_PATH")
+    if path and not os.path.isabs(path):
+        raise ValueError(f"JOURNEYMAP_INSTANCE_PATH must be an absolute path, not {path!r}")
+    return path or None
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """The defaults, then the environment, then `overrides` (a test's mapping); then the secret key."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -34,6 +44,15 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ValueError(f"JOURNEYMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(environment, instance_path)
+    if environment == "production" and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            # A database error's message carries the statement's parameters (a family's text, an
+            # email) unless told not to; such messages reach the logs.
+            "hide_parameters": True,
+            # A connection kept from before the database server restarted is found dead and
+            # replaced before use, rather than failing someone's request.
+            "pool_pre_ping": True,
+        }
     return config
 
 
@@ -55,7 +74,7 @@ def _defaults(default_db: str) -> dict:
     return {
         "ENVIRONMENT": os.environ.get("JOURNEYMAP_ENV", "production"),
         "SECRET_KEY": os.environ.get("JOURNEYMAP_SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")) or default_db,
         # Seconds one dot run may take before it is stopped; a stuck layout must never hang a worker.
         "DOT_TIMEOUT": float(os.environ.get("JOURNEYMAP_DOT_TIMEOUT", "10")),
         "DOT_BINARY": os.environ.get("JOURNEYMAP_DOT", "dot"),
@@ -89,7 +108,20 @@ def _defaults(default_db: str) -> dict:
         "LIVE_INTERVAL_SECONDS": 1,
         "PRESENCE_SECONDS": 10,
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
+        # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
+        # Production logs JSON unless told otherwise; development, text.
+        "LOG_FORMAT": os.environ.get("JOURNEYMAP_LOG_FORMAT", ""),
     }
+
+
+def database_url(url: str | None) -> str | None:
+    """DATABASE_URL as hosting platforms write it (postgres://, postgresql://) names no driver,
+    and SQLAlchemy would then look for psycopg2; the installed driver is psycopg (version 3)."""
+    if url:
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _flag(name: str) -> bool:

@@ -15,9 +15,10 @@ from tests.conftest import INSTANCE_BEFORE
 
 def test_a_test_app_keeps_its_instance_folder_under_tmp(tmp_path):
     before = files_under(REPOSITORY_INSTANCE)
-    app = make_app(tmp_path / "instance", {"SECRET_KEY": "its own", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    key = "its own key, as long as production wants"
+    app = make_app(tmp_path / "instance", {"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert Path(app.instance_path) == tmp_path / "instance"
-    assert app.config["SECRET_KEY"] == "its own"
+    assert app.config["SECRET_KEY"] == key
     assert files_under(REPOSITORY_INSTANCE) == before
 
 

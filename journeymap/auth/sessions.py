@@ -51,8 +51,9 @@ def sign_out_everywhere(user: User) -> None:
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
 
 
-# Requests that are not the person doing something: an open page's background live check.
-BACKGROUND_ENDPOINTS = {"live.check", "static"}
+# Requests that are not the person doing something: an open page's background live check, and
+# the health probes (which must neither load a user nor write a session).
+BACKGROUND_ENDPOINTS = {"live.check", "static", "health.healthz", "health.readyz"}
 
 
 def note_activity(response):

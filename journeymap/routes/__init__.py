@@ -5,6 +5,7 @@ from journeymap.routes import (
     barriers,
     brief,
     data,
+    health,
     history,
     join,
     journey,
@@ -21,4 +22,5 @@ from journeymap.routes import (
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
     silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
+    health.bp,
 ]

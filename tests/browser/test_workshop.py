@@ -56,7 +56,7 @@ def _free_port() -> int:
 
 def _seed(database_url: str, instance: Path) -> dict:
     """A small map whose members are the facilitator, a caseworker (Rosa) and the family."""
-    app = make_app(instance, {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
+    app = make_app(instance, {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "seed"})
     with app.app_context():
         db.create_all()
         users = {}
@@ -88,7 +88,7 @@ def workshop(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
     ids = _seed(database_url, tmp_path / "seed-instance")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret",
+    env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret-" + "w" * 32,
            "JOURNEYMAP_TEST_INSTANCE": str(tmp_path / "instance")}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",

@@ -28,10 +28,10 @@ def test_production_without_a_key_refuses_to_start(environment, tmp_path):
 
 
 def test_production_with_a_key_starts(environment, tmp_path):
-    environment.setenv("JOURNEYMAP_SECRET_KEY", "from-the-environment")
+    environment.setenv("JOURNEYMAP_SECRET_KEY", "from-the-environment-and-long-enough-to-sign")
     with instance_folder(tmp_path / "instance"):
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == "from-the-environment-and-long-enough-to-sign"
     assert app.config["ENVIRONMENT"] == "production"
 
 

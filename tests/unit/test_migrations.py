@@ -87,7 +87,8 @@ def test_upgrading_keeps_every_row(tmp_path, logging_kept):
     from flask_migrate import upgrade
 
     path = tmp_path / "old.sqlite3"
-    app = make_app(tmp_path / "instance", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    app = make_app(tmp_path / "instance", {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                                           "SECRET_KEY": "x"})
     with app.app_context():
         upgrade(revision="d815acfb08ad")
         raw = sqlite3.connect(path)
