@@ -89,8 +89,30 @@ def _defaults(default_db: str) -> dict:
         "LIVE_INTERVAL_SECONDS": 1,
         "PRESENCE_SECONDS": 10,
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
+        # Retention (journeymap.domain.retention, run daily by `flask retention run`): a closed map
+        # is kept this long, then reduced to its de-identified copy or purged; an account unused
+        # this long is disabled.
+        "RETENTION_DAYS": _days("JOURNEYMAP_RETENTION_DAYS", 365),
+        "RETENTION_MODE": _choice("JOURNEYMAP_RETENTION_MODE", ("deidentify", "purge")),
+        "INACTIVE_ACCOUNT_DAYS": _days("JOURNEYMAP_INACTIVE_ACCOUNT_DAYS", 180),
     }
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _days(name: str, default: int) -> int:
+    """A number of days from the environment: a whole number of at least 1, or a clear refusal."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of days, 1 or more, not {raw!r}")
+    return int(raw)
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed` (the first when unset), or a clear refusal."""
+    value = os.environ.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value

@@ -1,0 +1,91 @@
+"""A closed map is read-only for everyone: what the access check knows about it, and its answer.
+
+The access check (journeymap.auth.access.enforce) finds the person's membership and whether the
+map is closed in one query, so an open map costs nothing more than before. On a closed map only
+the capabilities in access.CLOSED_MAP_ALLOWS pass; anything else is answered here:
+
+409 Conflict, not 403. The request is not wrong for the person's role (403 says "not for your
+role", and this app's 403 page tells them a facilitator can change their role, which would not
+help); it conflicts with the map's state, and would succeed once a facilitator reopens the map.
+htmx is configured to swap a 409 (templates/base.html), so a page that still shows an edit form
+gets the same words at the top of its content instead of a silent failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, request
+from htmx_flask import make_response
+from sqlalchemy import select
+
+from journeymap.extensions import db
+from journeymap.models import JourneyMap, Membership, User
+from journeymap.models.utctime import utcnow
+
+# What the retention rule does when a closed map's time is up, in words for the banner.
+THEN = {
+    "deidentify": "reduced to a de-identified copy: the family's story, names and dates go; "
+                  "the agencies, the journey's shape and the barriers stay",
+    "purge": "deleted, with its history",
+}
+
+
+@dataclass(frozen=True)
+class ClosedMap:
+    """A closed map as its pages describe it."""
+
+    map_id: int
+    closed_at: datetime
+    closed_by: str  # the display name of whoever closed it ("" if that account is gone)
+    reduced_at: datetime | None  # set on the de-identified copy the retention rule made
+    retention_days: int
+    mode: str
+
+    @property
+    def is_copy(self) -> bool:
+        return self.reduced_at is not None
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the retention rule removes or reduces it (a copy is kept: never)."""
+        return self.closed_at + timedelta(days=self.retention_days)
+
+    @property
+    def overdue(self) -> bool:
+        """Past its time and waiting for the next retention run."""
+        return utcnow() >= self.ends_at
+
+    @property
+    def then(self) -> str:
+        return THEN[self.mode]
+
+
+def membership_on(map_id: int, user_id: int) -> tuple[Membership | None, ClosedMap | None]:
+    """The person's membership of the map, and the map's closed state (None while it is open)."""
+    row = db.session.execute(
+        select(Membership, JourneyMap.closed_at, JourneyMap.reduced_at, User.display_name)
+        .join(JourneyMap, JourneyMap.id == Membership.map_id)
+        .outerjoin(User, User.id == JourneyMap.closed_by_id)
+        .where(Membership.map_id == map_id, Membership.user_id == user_id)
+    ).first()
+    if row is None:
+        return None, None
+    membership, closed_at, reduced_at, closed_by = row
+    if closed_at is None:
+        return membership, None
+    config = current_app.config
+    return membership, ClosedMap(
+        map_id=map_id, closed_at=closed_at, closed_by=closed_by or "", reduced_at=reduced_at,
+        retention_days=config["RETENTION_DAYS"], mode=config["RETENTION_MODE"],
+    )
+
+
+def refusal(closed: ClosedMap):
+    """The answer to a change asked of a closed map: a page, or for htmx the same words put at the
+    top of the page's content (wherever the request meant to swap, which may be a list item)."""
+    if request.htmx:
+        body = render_template("partials/closed_refusal.html", closed=closed)
+        return make_response(body, 409, retarget="#main", reswap="afterbegin")
+    return render_template("maps/closed_refusal.html", closed=closed), 409
