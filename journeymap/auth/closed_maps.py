@@ -87,5 +87,9 @@ def refusal(closed: ClosedMap):
     top of the page's content (wherever the request meant to swap, which may be a list item)."""
     if request.htmx:
         body = render_template("partials/closed_refusal.html", closed=closed)
-        return make_response(body, 409, retarget="#main", reswap="afterbegin")
+        response = make_response(body, 409, retarget="#main")
+        # Set by hand: htmx-flask's list of swap styles runs "beforebegin" "afterbegin" together
+        # (a missing comma), so it refuses "afterbegin".
+        response.headers["HX-Reswap"] = "afterbegin"
+        return response
     return render_template("maps/closed_refusal.html", closed=closed), 409

@@ -21,8 +21,7 @@ from journeymap.extensions import db
 from journeymap.models import RetentionRecord
 from journeymap.models.utctime import utcnow
 
-DONE = {"deidentify": "reduced to its de-identified copy", "purge": "purged"}
-WOULD = {"deidentify": "reduce to its de-identified copy", "purge": "purge"}
+RULE = {"deidentify": "reduced to a de-identified copy", "purge": "purged"}
 
 
 def _day(moment: datetime | None) -> str:
@@ -41,7 +40,7 @@ def run_command(dry_run: bool) -> None:
     """Reduce or purge closed maps past JOURNEYMAP_RETENTION_DAYS and disable accounts unused for
     JOURNEYMAP_INACTIVE_ACCOUNT_DAYS. Safe to run daily from cron."""
     rule, now = retention_rule(), utcnow()
-    click.echo(f"Retention rule: closed maps are {DONE[rule.mode]} {rule.days} days after closing; "
+    click.echo(f"Retention rule: closed maps are {RULE[rule.mode]} {rule.days} days after closing; "
                f"accounts unused for {rule.inactive_days} days are disabled."
                + (" Dry run: nothing is changed." if dry_run else ""))
     done = _closed_maps(rule, now, dry_run) + _inactive_accounts(rule, now, dry_run)
@@ -53,7 +52,8 @@ def _closed_maps(rule: Rule, now: datetime, dry_run: bool) -> int:
     due = maps_due(rule, now)
     for item in due:
         if dry_run:
-            click.echo(f"Would {WOULD[rule.mode]} map {item.map_id} (closed {_day(item.closed_at)}).")
+            then = "purge it" if rule.mode == "purge" else "reduce it to a de-identified copy"
+            click.echo(f"Would {then}: map {item.map_id} (closed {_day(item.closed_at)}).")
             continue
         record = apply_rule(item, rule, now)
         if record is None:
@@ -86,9 +86,9 @@ def describe(record: RetentionRecord) -> str:
     removed = ", ".join(f"{table} {count}" for table, count in sorted(record.counts.items()))
     if record.action == "deidentified":
         return (f"Map {record.map_id} (closed {_day(record.closed_at)}) reduced to its de-identified copy, "
-                f"map {record.copy_id}; removed: {removed}.")
+                f"map {record.copy_id}; deleted with the original: {removed}.")
     if record.action == "purged":
-        return f"Map {record.map_id} (closed {_day(record.closed_at)}) purged; removed: {removed}."
+        return f"Map {record.map_id} (closed {_day(record.closed_at)}) purged; deleted: {removed}."
     if record.action == "disabled":
         return f"Account {record.user_id} disabled after {record.counts.get('days_unused', '?')} days unused."
     return f"Account {record.user_id} {record.action}."
