@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template, request
 from htmx_flask import make_response
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from journeymap.extensions import db
 from journeymap.models import JourneyMap, Membership, User
@@ -39,6 +40,7 @@ class ClosedMap:
     map_id: int
     closed_at: datetime
     closed_by: str  # the display name of whoever closed it ("" if that account is gone)
+    closed_by_role: str  # their role on the map now ("" if they are no longer on it)
     reduced_at: datetime | None  # set on the de-identified copy the retention rule made
     retention_days: int
     mode: str
@@ -64,20 +66,23 @@ class ClosedMap:
 
 def membership_on(map_id: int, user_id: int) -> tuple[Membership | None, ClosedMap | None]:
     """The person's membership of the map, and the map's closed state (None while it is open)."""
+    closer = aliased(Membership)
     row = db.session.execute(
-        select(Membership, JourneyMap.closed_at, JourneyMap.reduced_at, User.display_name)
+        select(Membership, JourneyMap.closed_at, JourneyMap.reduced_at, User.display_name, closer.role)
         .join(JourneyMap, JourneyMap.id == Membership.map_id)
         .outerjoin(User, User.id == JourneyMap.closed_by_id)
+        .outerjoin(closer, (closer.map_id == JourneyMap.id) & (closer.user_id == JourneyMap.closed_by_id))
         .where(Membership.map_id == map_id, Membership.user_id == user_id)
     ).first()
     if row is None:
         return None, None
-    membership, closed_at, reduced_at, closed_by = row
+    membership, closed_at, reduced_at, closed_by, closed_by_role = row
     if closed_at is None:
         return membership, None
     config = current_app.config
     return membership, ClosedMap(
-        map_id=map_id, closed_at=closed_at, closed_by=closed_by or "", reduced_at=reduced_at,
+        map_id=map_id, closed_at=closed_at, closed_by=closed_by or "", closed_by_role=closed_by_role or "",
+        reduced_at=reduced_at,
         retention_days=config["RETENTION_DAYS"], mode=config["RETENTION_MODE"],
     )
 

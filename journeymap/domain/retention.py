@@ -88,15 +88,15 @@ def reduce_to_copy(map_id: int, rule: Rule, now: datetime) -> RetentionRecord | 
         return None
     view = load_map_view(db.session, map_id)
     document = map_to_json_dict(deidentify(view))
-    document["family"]["pseudonym"] = f"De-identified copy (closed {original.closed_at:%d %b %Y})"
+    document["family"]["pseudonym"] = f"De-identified copy (closed {_day(original.closed_at)})"
     copy = import_map(db.session, document)
     copy.closed_at, copy.closed_by_id, copy.reduced_at = original.closed_at, original.closed_by_id, now
     _give_members(original.id, copy.id, [c.id for c in view.caseworkers])
     removed = rows_of(map_id)
     history.record(
         copy.id, "reduced", "map", copy.id, actor=RETENTION_ACTOR,
-        summary=f"the de-identified copy of a map closed on {original.closed_at:%d %b %Y}, "
-                f"reduced on {now:%d %b %Y} by the retention rule",
+        summary=f"the de-identified copy of a map closed on {_day(original.closed_at)}, "
+                f"reduced on {_day(now)} by the retention rule",
         changes={"closed_at": original.closed_at.date(), "reduced_at": now.date(), "rule": "deidentify",
                  "history_entries": removed.get("history_entry", 0)},
     )
@@ -121,6 +121,10 @@ def purge(map_id: int, rule: Rule, now: datetime) -> RetentionRecord | None:
     record = RetentionRecord(at=now, action="purged", map_id=map_id, closed_at=closed_at, counts=removed)
     db.session.add(record)
     return record
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"  # "2 Nov 2025"
 
 
 def rows_of(map_id: int) -> dict[str, int]:

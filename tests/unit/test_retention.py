@@ -112,7 +112,7 @@ def test_a_closed_map_past_its_time_becomes_a_copy_without_a_word_of_the_family(
     assert family_words_in(every_text()) == []
     assert family_words_in(output) == []
     assert copy.closed_at == closed_at and copy.reduced_at is not None
-    assert copy.pseudonym == f"De-identified copy (closed {closed_at:%d %b %Y})"
+    assert copy.pseudonym == f"De-identified copy (closed {closed_at.day} {closed_at:%b %Y})"
     assert copy.situation == copy.hopes == ""
 
 
