@@ -17,6 +17,7 @@ from sqlalchemy import select
 from journeymap.domain import inactive_accounts
 from journeymap.domain.accounts import account_with
 from journeymap.domain.retention import Rule, apply_rule, maps_due, retention_rule
+from journeymap.exports.json_in import ImportProblem
 from journeymap.extensions import db
 from journeymap.models import RetentionRecord
 from journeymap.models.utctime import utcnow
@@ -43,19 +44,29 @@ def run_command(dry_run: bool) -> None:
     click.echo(f"Retention rule: closed maps are {RULE[rule.mode]} {rule.days} days after closing; "
                f"accounts unused for {rule.inactive_days} days are disabled."
                + (" Dry run: nothing is changed." if dry_run else ""))
-    done = _closed_maps(rule, now, dry_run) + _inactive_accounts(rule, now, dry_run)
+    failed: list[int] = []
+    done = _closed_maps(rule, now, dry_run, failed) + _inactive_accounts(rule, now, dry_run)
     if not done:
         click.echo("Nothing is due.")
+    if failed:  # a non-zero exit, so cron mails it
+        raise click.ClickException(f"{len(failed)} closed map(s) could not be reduced: {failed}.")
 
 
-def _closed_maps(rule: Rule, now: datetime, dry_run: bool) -> int:
+def _closed_maps(rule: Rule, now: datetime, dry_run: bool, failed: list[int]) -> int:
     due = maps_due(rule, now)
     for item in due:
         if dry_run:
             then = "purge it" if rule.mode == "purge" else "reduce it to a de-identified copy"
             click.echo(f"Would {then}: map {item.map_id} (closed {_day(item.closed_at)}).")
             continue
-        record = apply_rule(item, rule, now)
+        try:
+            record = apply_rule(item, rule, now)
+        except ImportProblem as problem:  # the copy could not be made: keep the map, say so, go on
+            db.session.rollback()
+            click.echo(f"Map {item.map_id} was left as it is: its de-identified copy could not be made "
+                       f"({problem}).", err=True)
+            failed.append(item.map_id)
+            continue
         if record is None:
             db.session.rollback()
             click.echo(f"Map {item.map_id} was reopened or is gone; left as it is.")

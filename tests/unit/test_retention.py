@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import JSON, String, Text, func, select, update
 
-from journeymap.domain import barriers, closing, family, journey, members, people
+from journeymap.config import load_config
+from journeymap.domain import barriers, closing, family, journey, members, people, retention
 from journeymap.domain.history import Actor
+from journeymap.exports.json_in import ImportProblem
 from journeymap.extensions import db
 from journeymap.models import (
     Caseworker,
@@ -237,3 +239,53 @@ def test_retention_on_postgresql(postgres_app, monkeypatch, mode):
     assert maps_left == (1 if mode == "deidentify" else 0)
     done = {"deidentify": "deidentified", "purge": "purged"}[mode]
     assert db.session.scalars(select(RetentionRecord.action)).all() == [done]
+
+
+def test_a_map_whose_copy_cannot_be_made_is_kept_and_the_run_goes_on(app, runner, monkeypatch):
+    first = family_map()
+    second = members.start_map("S.", actor=Actor.person(make_user("s@example.org"))).map_id
+    db.session.commit()
+    closing.close_map(db.session.get(JourneyMap, second), actor=Actor.command("test"))
+    db.session.commit()
+    closed_days_ago(first, 401)
+    closed_days_ago(second, 400)
+    real = retention.import_map
+    calls = []
+
+    def fails_once(session, document):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ImportProblem("touchpoints[0].action: too long")
+        return real(session, document)
+
+    monkeypatch.setattr(retention, "import_map", fails_once)
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 1 and "1 closed map(s) could not be reduced" in result.output
+    assert f"Map {first} was left as it is" in result.output
+    db.session.expire_all()
+    assert db.session.get(JourneyMap, first).reduced_at is None  # kept whole, to be tried again
+    assert db.session.get(JourneyMap, second) is None
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), [
+    ("JOURNEYMAP_RETENTION_DAYS", "a year", "JOURNEYMAP_RETENTION_DAYS must be a whole number of days"),
+    ("JOURNEYMAP_RETENTION_DAYS", "0", "JOURNEYMAP_RETENTION_DAYS must be a whole number of days"),
+    ("JOURNEYMAP_INACTIVE_ACCOUNT_DAYS", "-5", "JOURNEYMAP_INACTIVE_ACCOUNT_DAYS must be a whole number"),
+    ("JOURNEYMAP_RETENTION_MODE", "shred", "JOURNEYMAP_RETENTION_MODE must be one of deidentify, purge"),
+])
+def test_a_wrong_retention_setting_is_named_at_start(tmp_path, monkeypatch, name, value, problem):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=problem):
+        load_config(tmp_path, {"SECRET_KEY": "x"})
+
+
+def test_the_settings_and_their_defaults(tmp_path, monkeypatch):
+    for name in ("RETENTION_DAYS", "RETENTION_MODE", "INACTIVE_ACCOUNT_DAYS"):
+        monkeypatch.delenv(f"JOURNEYMAP_{name}", raising=False)
+    defaults = load_config(tmp_path, {"SECRET_KEY": "x"})
+    assert (defaults["RETENTION_DAYS"], defaults["RETENTION_MODE"], defaults["INACTIVE_ACCOUNT_DAYS"]) == (
+        365, "deidentify", 180)
+    monkeypatch.setenv("JOURNEYMAP_RETENTION_MODE", "Purge")
+    monkeypatch.setenv("JOURNEYMAP_RETENTION_DAYS", "30")
+    chosen = load_config(tmp_path, {"SECRET_KEY": "x"})
+    assert (chosen["RETENTION_DAYS"], chosen["RETENTION_MODE"]) == (30, "purge")
