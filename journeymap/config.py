@@ -111,6 +111,12 @@ def _defaults(default_db: str) -> dict:
         # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
         # Production logs JSON unless told otherwise; development, text.
         "LOG_FORMAT": os.environ.get("JOURNEYMAP_LOG_FORMAT", ""),
+        # Retention (journeymap.domain.retention, run daily by `flask retention run`): a closed map
+        # is kept this long, then reduced to its de-identified copy or purged; an account unused
+        # this long is disabled.
+        "RETENTION_DAYS": _days("JOURNEYMAP_RETENTION_DAYS", 365),
+        "RETENTION_MODE": _choice("JOURNEYMAP_RETENTION_MODE", ("deidentify", "purge")),
+        "INACTIVE_ACCOUNT_DAYS": _days("JOURNEYMAP_INACTIVE_ACCOUNT_DAYS", 180),
     }
 
 
@@ -126,3 +132,19 @@ def database_url(url: str | None) -> str | None:
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _days(name: str, default: int) -> int:
+    """A number of days from the environment: a whole number of at least 1, or a clear refusal."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of days, 1 or more, not {raw!r}")
+    return int(raw)
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed` (the first when unset), or a clear refusal."""
+    value = os.environ.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value

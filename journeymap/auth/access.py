@@ -7,6 +7,7 @@ enforces it, so a route cannot forget its check:
 - a capability on the map named by the URL's map_id: the user must be a member (else 404, the
   same answer as for a map that does not exist) whose role has that capability (else 403).
 A view with no declaration is refused. tests/routes/test_access_matrix.py walks the URL map.
+On a closed map only the capabilities in CLOSED_MAP_ALLOWS pass (journeymap.auth.closed_maps).
 Item-level rules (a caseworker changes only their own touchpoints) are `may_edit`/`may_delete`.
 
 Every other rule that depends on a role is a predicate here, named after the rule, and routes,
@@ -21,9 +22,9 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from journeymap.domain import members
-from journeymap.extensions import login_manager
-from journeymap.models import Membership
+from journeymap.auth import closed_maps
+from journeymap.extensions import db, login_manager
+from journeymap.models import JourneyMap, Membership
 
 ROLES: dict[str, tuple[str, str]] = {
     "facilitator": ("Facilitator", "Runs the map: members and invitations, history, and everything else."),
@@ -48,11 +49,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "change_touchpoint": _EDITORS | {"family", "caseworker"},  # then may_edit / may_delete per item
     "edit_barriers": _EDITORS | {"family"},
     "record_owner": _EDITORS | {"family", "caseworker"},  # caseworkers: themselves or their agency
-    "manage_members": frozenset({"facilitator"}),  # members, invitations, history, deleting the map
+    "manage_members": frozenset({"facilitator"}),  # roles, removing members, invitations
     # Exports are de-identified unless someone with this chooses full detail (names, the story):
     # the family, whose story it is, and the facilitator who runs the map.
     "export_full": frozenset({"facilitator", "family"}),
+    # The facilitator's reading: who is on the map, and its history.
+    "see_members": frozenset({"facilitator"}),
+    "see_history": frozenset({"facilitator"}),
+    # Closing a map (read-only from then on), reopening it, and deleting it.
+    "close_map": frozenset({"facilitator"}),
+    "reopen_map": frozenset({"facilitator"}),
+    "delete_map": frozenset({"facilitator"}),
 }
+# What a closed map still allows: reading (pages, fragments, drawings, downloads, the brief, the
+# live check that keeps open pages current), the facilitator's reading, reopening, and deleting.
+# Deleting stays because erasing a family's data must never wait for the map to be made writable
+# again, and the retention rule's de-identified copy cannot be reopened at all.
+# tests/routes/test_closed_maps.py walks the URL map: every other view answers "closed".
+CLOSED_MAP_ALLOWS = frozenset({
+    "read", "export_full", "see_members", "see_history", "reopen_map", "delete_map",
+})
 PUBLIC, SIGNED_IN = "public", "signed_in"
 # Whoever starts or imports a map runs it, until they make someone else a facilitator too.
 ROLE_OF_WHOEVER_STARTS_A_MAP = "facilitator"
@@ -68,9 +84,27 @@ def description(role: str) -> str:
     return ROLES.get(role, ("", ""))[1]
 
 
-def can(capability: str, membership: Membership | None = None) -> bool:
-    membership = membership or g.get("membership")
+def role_can(capability: str, membership: Membership | None) -> bool:
+    """The role's capability, whatever state the map is in."""
     return membership is not None and membership.role in CAPABILITIES[capability]
+
+
+def can(capability: str, membership: Membership | None = None) -> bool:
+    """The role has the capability, and the map allows it now (a closed map only reads)."""
+    membership = membership or g.get("membership")
+    if not role_can(capability, membership):
+        return False
+    return capability in CLOSED_MAP_ALLOWS or not map_is_closed(membership)
+
+
+def map_is_closed(membership: Membership) -> bool:
+    """Whether the membership's map is closed: known for the map of this request (enforce read it
+    with the membership), looked up for another (the "My touchpoints" page lists several)."""
+    current = g.get("membership")
+    if current is not None and current.map_id == membership.map_id:
+        return g.get("closed_map") is not None
+    journey_map = db.session.get(JourneyMap, membership.map_id)
+    return journey_map is not None and journey_map.closed_at is not None
 
 
 def works_as_caseworker(membership: Membership | None) -> bool:
@@ -96,6 +130,8 @@ def must_say_which_caseworker(membership: Membership | None, view=None) -> bool:
     counts as not said."""
     if not works_as_caseworker(membership):
         return False
+    if view is not None and view.closed_at is not None:
+        return False  # a closed map takes nothing new, so there is nothing to say it for
     if view is None:
         return membership.caseworker_id is None
     return view.caseworker(membership.caseworker_id) is None
@@ -110,7 +146,7 @@ def marks_from_family(membership: Membership | None) -> bool:
 def may_edit(record, membership: Membership | None = None) -> bool:
     """Caseworkers change only what they added; everyone else with the capability changes anything."""
     membership = membership or g.get("membership")
-    if membership is None:
+    if membership is None or map_is_closed(membership):
         return False
     if works_as_caseworker(membership):
         return getattr(record, "created_by_id", None) == membership.user_id
@@ -120,7 +156,9 @@ def may_edit(record, membership: Membership | None = None) -> bool:
 def may_delete(record, membership: Membership | None = None) -> bool:
     """The family corrects anything but deletes only what they added themselves."""
     membership = membership or g.get("membership")
-    if membership is not None and membership.role == "family" and hasattr(record, "created_by_id"):
+    if membership is None or map_is_closed(membership):
+        return False
+    if membership.role == "family" and hasattr(record, "created_by_id"):
         return record.created_by_id == membership.user_id
     return may_edit(record, membership)
 
@@ -156,12 +194,15 @@ def enforce():
     if access == SIGNED_IN:
         return None
     map_id = (request.view_args or {}).get("map_id")
-    membership = members.membership_of(map_id, current_user.id) if map_id is not None else None
+    # The membership and whether the map is closed, in one query.
+    membership, closed = closed_maps.membership_on(map_id, current_user.id) if map_id else (None, None)
     if membership is None:
         abort(404)  # not a member: the map does not exist, as far as they can tell
     if membership.role not in CAPABILITIES[access]:
         abort(403)
-    g.membership = membership
+    g.membership, g.closed_map = membership, closed
+    if closed is not None and access not in CLOSED_MAP_ALLOWS:
+        return closed_maps.refusal(closed)
     return None
 
 

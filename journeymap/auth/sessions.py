@@ -3,7 +3,8 @@
 The session cookie (Flask's signed cookie, via Flask-Login) holds only a random token; the
 database holds its hash. Signing out deletes the row, so a copied cookie stops working at once.
 Idle time is measured from the last request that was not a background live check, so an open
-tab does not keep a session alive forever.
+tab does not keep a session alive forever. The account's last_seen_at (for the inactive-account
+rule, journeymap.domain.inactive_accounts) is written at sign-in and once a day of use.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import timedelta
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from journeymap.extensions import db, login_manager
 from journeymap.models import AuthSession, User
@@ -35,6 +36,7 @@ def sign_in(user: User) -> None:
     db.session.add(AuthSession(token_hash=_digest(token), user_id=user.id))
     session.clear()
     user.session_token = token
+    user.last_seen_at = utcnow()  # committed with the new session row
     login_user(user)
     session[ACTIVE_KEY] = int(time.time())
 
@@ -111,6 +113,27 @@ def load_user(token: str) -> User | None:
         db.session.commit()
         return None
     user = db.session.get(User, row.user_id)
-    if user is not None:
-        user.session_token = token
+    if user is None or user.disabled_at is not None:  # the retention rule ends its sessions too
+        return None
+    user.session_token = token
+    _note_seen(user)
     return user
+
+
+# How often a person's use of a session is written to their account: the inactive-account rule
+# counts days, and a write per request would cost every request a commit.
+SEEN_EVERY = timedelta(days=1)
+
+
+def _note_seen(user: User) -> None:
+    """The account was used today: written once a day at most, by a conditional UPDATE committed
+    by itself (as above: before any view's own transaction)."""
+    now = utcnow()
+    if user.last_seen_at is not None and now - user.last_seen_at < SEEN_EVERY:
+        return
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.last_seen_at.is_(None), User.last_seen_at < now - SEEN_EVERY))
+        .values(last_seen_at=now).execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -167,7 +167,7 @@ def facilitator_count(map_id: int) -> int:
 
 def is_last_facilitator(membership: Membership) -> bool:
     """A map always keeps someone who can manage it. Call it after `members_held`."""
-    return access.can("manage_members", membership) and facilitator_count(membership.map_id) == 1
+    return access.role_can("manage_members", membership) and facilitator_count(membership.map_id) == 1
 
 
 def members_held(map_id: int) -> None:
@@ -305,6 +305,9 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
         return "This invitation has expired. Ask the facilitator for a new code."
     if invitation.max_uses is not None and invitation.uses >= invitation.max_uses:
         return "This invitation has been used as many times as it allows. Ask the facilitator for a new code."
+    journey_map = db.session.get(JourneyMap, invitation.map_id)  # a page listing invitations has it already
+    if journey_map is not None and journey_map.closed_at is not None:
+        return "This map is closed, so no one can join it. Ask the facilitator."
     return None
 
 

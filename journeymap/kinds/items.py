@@ -45,6 +45,10 @@ FAMILY = Kind(
         structure("updated_at", Type.TIME, REMOVED),
         VERSION,
         FROM_FAMILY,
+        # Closing and retention (journeymap.domain.closing, .retention): the database's, never typed.
+        structure("closed_at", Type.TIME, REMOVED),
+        structure("closed_by_id", Type.REF, REMOVED),  # an account on this server, like created_by_id
+        structure("reduced_at", Type.TIME, REMOVED),
     ),
 )
 

@@ -25,6 +25,13 @@ LABELS = {
     "expires_at": "Expires",
     "max_uses": "Uses allowed",
     "caseworker_id": "Is caseworker",
+    # Closing and retention (journeymap.domain.closing, .retention).
+    "kept_until": "Can be reopened until",
+    "then": "After that",
+    "closed_at": "Closed",
+    "reduced_at": "Reduced",
+    "rule": "By the retention rule",
+    "history_entries": "History entries removed with the original",
 }
 
 # Stored values of those names, as words.
@@ -47,6 +54,14 @@ VALUES = {
         "full": "Full detail (names, the family's story, dates)",
     },
     "max_uses": {None: "any"},
+    "then": {
+        "deidentify": "reduced to a de-identified copy (the family's story, names and dates removed)",
+        "purge": "deleted, with its history",
+    },
+    "rule": {
+        "deidentify": "the family's story, every name, date and typed word about the family removed; "
+                      "agencies, caseworker roles, the journey's shape and the barriers kept",
+    },
 }
 
 # History kinds that are not kinds of item, and the kind whose fields their names are.

@@ -7,6 +7,7 @@ from journeymap.models.history import HistoryEntry
 from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.members import Invitation, Membership, Presence
 from journeymap.models.people import Agency, Caseworker
+from journeymap.models.retention import RetentionRecord
 
 __all__ = [
     "Agency",
@@ -15,6 +16,7 @@ __all__ = [
     "Invitation",
     "Membership",
     "Presence",
+    "RetentionRecord",
     "SignInThrottle",
     "User",
     "Barrier",

@@ -26,6 +26,12 @@ class User(UserMixin, db.Model):
     # their own at first sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The last sign-in, or the last day the person used a session (written at most once a day:
+    # see auth.sessions). Session rows go at sign-out, so they cannot say this alone.
+    last_seen_at: Mapped[datetime | None]
+    # Set by the retention rule after JOURNEYMAP_INACTIVE_ACCOUNT_DAYS without use: the account
+    # cannot sign in until `flask accounts enable` clears it. Nothing of it is deleted.
+    disabled_at: Mapped[datetime | None]
 
     # The raw token of the browser session this object was loaded for (see auth.sessions):
     # Flask-Login stores get_id() in the cookie, and the cookie must hold a revocable session

@@ -28,6 +28,17 @@ class JourneyMap(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The family entered or last corrected these details themselves.
     from_family: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Closed by a facilitator: read-only from then on, and removed or reduced to its de-identified
+    # copy once the installation's retention period has passed (journeymap.domain.retention).
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Set on the de-identified copy the retention rule made of a closed map: the copy stays closed,
+    # is never reduced again and cannot be reopened.
+    reduced_at: Mapped[datetime | None]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def touch(self) -> None:
         # Incremented by the database, not from the value read: two saves at the same moment

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from journeymap.auth import passwords, sessions, throttle
 from journeymap.auth.access import PUBLIC, SIGNED_IN, requires
-from journeymap.domain import accounts
+from journeymap.domain import accounts, inactive_accounts
+from journeymap.domain.retention import retention_rule
 from journeymap.extensions import db
 from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
 
@@ -39,6 +40,10 @@ def sign_in():
             user = accounts.account_with(email)
             if passwords.verify_password(user.password_hash if user else None, form.password.data):
                 throttle.record_success(email)
+                if user.disabled_at is not None:  # said only to someone who knows the password
+                    db.session.commit()
+                    form.password.errors.append(inactive_accounts.disabled_message(user, retention_rule()))
+                    return render_template("auth/sign_in.html", form=form), 403
                 accounts.upgrade_hash(user, form.password.data)
                 sessions.sign_in(user)
                 db.session.commit()

@@ -17,7 +17,7 @@ PER_PAGE = 50
 
 
 @bp.get("/maps/<int:map_id>/history")
-@requires("manage_members")
+@requires("see_history")
 def page(map_id: int):
     view = view_or_404(map_id)
     newest_first = select(HistoryEntry).where(HistoryEntry.map_id == map_id).order_by(HistoryEntry.id.desc())

@@ -1,19 +1,22 @@
-"""Maps and the family at their centre: start a map, see its overview, edit the family."""
+"""Maps and the family at their centre: start a map, see its overview, edit the family, close,
+reopen or delete the map."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from htmx_flask import make_response
 from sqlalchemy import func, select
 
-from journeymap.auth import access
+from journeymap.auth import access, closed_maps
 from journeymap.auth.access import SIGNED_IN, requires
-from journeymap.domain import family, members
+from journeymap.domain import closing, family, members
 from journeymap.domain.common import claim
+from journeymap.domain.retention import retention_rule
 from journeymap.extensions import db
 from journeymap.forms import FamilyForm, MemberForm
 from journeymap.models import Barrier, HouseholdMember, JourneyMap, Membership
+from journeymap.models.utctime import utcnow
 from journeymap.routes import conflicts
 from journeymap.routes.common import acting, changed, form_response, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
@@ -102,8 +105,35 @@ def edit_family(map_id: int):
     return body, status
 
 
+@bp.route("/maps/<int:map_id>/close", methods=["GET", "POST"])
+@requires("close_map")
+def close(map_id: int):
+    """A page that says what closing means and until when it can be undone, then the close itself."""
+    journey_map = map_or_404(map_id)
+    if request.method == "GET":
+        return render_template("maps/close.html", view=view_or_404(map_id), rule=retention_rule(),
+                               now=utcnow())
+    if closing.close_map(journey_map, actor=acting()):
+        db.session.commit()
+        flash("The map is closed. Everyone on it can still read, download and present it; "
+              "nobody can change it.")
+    return redirect(url_for("maps.overview", map_id=map_id), code=303)
+
+
+@bp.post("/maps/<int:map_id>/reopen")
+@requires("reopen_map")
+def reopen(map_id: int):
+    journey_map = map_or_404(map_id)
+    if not closing.may_reopen(journey_map) and journey_map.closed_at is not None:
+        return closed_maps.refusal(g.closed_map)  # the de-identified copy: closed for good
+    if closing.reopen_map(journey_map, actor=acting()):
+        db.session.commit()
+        flash("The map is open again: its members can change it as before.")
+    return redirect(url_for("maps.overview", map_id=map_id), code=303)
+
+
 @bp.route("/maps/<int:map_id>/delete", methods=["GET", "POST"])
-@requires("manage_members")
+@requires("delete_map")
 def delete(map_id: int):
     """A page that says what will be lost, then the delete itself (CSRF-checked like every POST).
 

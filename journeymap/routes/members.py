@@ -38,7 +38,7 @@ def _page(map_id: int, *, invitation_form=None, account_form=None, new_account=N
 
 
 @bp.get("/maps/<int:map_id>/members")
-@requires("manage_members")
+@requires("see_members")
 def page(map_id: int):
     return _page(map_id)
 

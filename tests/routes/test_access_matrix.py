@@ -128,6 +128,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "maps.show_family": {"GET": members(*READERS)},
     "maps.edit_family": {"GET": members(*EDITORS, "family"), "POST": members(*EDITORS, "family")},
     "maps.delete": {"GET": members("facilitator"), "POST": members("facilitator")},
+    "maps.close": {"GET": members("facilitator"), "POST": members("facilitator")},
+    "maps.reopen": {"POST": members("facilitator")},  # on a closed map: tests/routes/test_closed_maps.py
     "maps.add_member": {"POST": members(*EDITORS, "family")},
     "maps.show_member": {"GET": members(*READERS)},
     "maps.edit_member": {"GET": members(*EDITORS, "family"), "POST": members(*EDITORS, "family")},
@@ -270,10 +272,11 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "data.import_file": lambda w: {"file": (io.BytesIO(IMPORTABLE), "map.json")},
 }
 # POSTs that need no form: the button is the whole request.
-NO_BODY = {"auth.sign_out", "maps.delete", "members.remove", "members.revoke"}
+NO_BODY = {"auth.sign_out", "maps.delete", "maps.close", "maps.reopen", "members.remove", "members.revoke"}
 
-# Map writes that leave no trace in the history: the live check notes who is here, nothing more.
-RECORDS_NOTHING = {"live.check"}
+# Map writes that leave no trace in the history: the live check notes who is here, nothing more;
+# reopening the (open) small map has nothing to do.
+RECORDS_NOTHING = {"live.check", "maps.reopen"}
 
 # The item an <item_id> names, by the URL segment before it.
 ITEM_OF = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -42,10 +43,16 @@ def test_no_membership_has_no_rules():
 def test_a_caseworker_who_said_who_they_are_need_not_say_again_unless_that_record_went():
     said = member("caseworker", caseworker_id=7)
     assert not access.must_say_which_caseworker(said)
-    view_with_them = SimpleNamespace(caseworker=lambda i: object() if i == 7 else None)
-    view_without = SimpleNamespace(caseworker=lambda i: None)
+    view_with_them = SimpleNamespace(caseworker=lambda i: object() if i == 7 else None, closed_at=None)
+    view_without = SimpleNamespace(caseworker=lambda i: None, closed_at=None)
     assert not access.must_say_which_caseworker(said, view_with_them)
     assert access.must_say_which_caseworker(said, view_without)
+
+
+def test_a_caseworker_on_a_closed_map_is_not_asked_who_they_are():
+    """A closed map takes nothing new: nothing is added in their name, so the question is not put."""
+    closed_view = SimpleNamespace(caseworker=lambda i: None, closed_at=datetime(2026, 1, 2, tzinfo=UTC))
+    assert not access.must_say_which_caseworker(member("caseworker"), closed_view)
 
 
 def test_the_named_roles_are_roles():
