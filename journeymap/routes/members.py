@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from journeymap.auth.access import ROLE_CHOICES, requires
+from journeymap.bidi import isolate
 from journeymap.domain import accounts, members
 from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
@@ -79,7 +80,7 @@ def remove(map_id: int, membership_id: int):
         flash(str(refused))
         return redirect(url_for("members.page", map_id=map_id), code=303)
     db.session.commit()
-    flash(f"{user.display_name} is no longer a member of this map.")
+    flash(f"{isolate(user.display_name)} is no longer a member of this map.")
     if user.id == current_user.id:
         return redirect(url_for("maps.index"), code=303)
     return redirect(url_for("members.page", map_id=map_id), code=303)
