@@ -15,35 +15,13 @@ from journeymap.models import Agency, Barrier, Caseworker, JourneyMap, Stage, To
 from journeymap.render import brief as brief_module
 from journeymap.render.silo import build_silo_graph
 from tests import markup
+from tests.isolation import isolated
 from tests.routes.conftest import HX, add_to_map, html, with_seen_version
 
 FSI, PDI = "\u2068", "\u2069"
 OVERRIDE = "\u202eevil"  # RIGHT-TO-LEFT OVERRIDE, then letters it would turn around
 HEBREW = "משפחה כהן"
 ARABIC = "مكتب الإسكان"
-_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
-
-
-def right_to_left(ch: str) -> bool:
-    return "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefe"
-
-
-def isolated(text: str) -> bool:
-    """Every bidi control and right-to-left letter of `text` is inside an isolate that is closed
-    within `text`, and no PDI closes an isolate `text` did not open."""
-    depth = 0
-    for ch in text:
-        if ch in "\u2066\u2067\u2068":
-            depth += 1
-        elif ch == PDI:
-            if depth == 0:
-                return False
-            depth -= 1
-        elif (ch in _CONTROLS or right_to_left(ch)) and depth == 0:
-            return False
-    return depth == 0
-
-
 # A form control is a box of its own: its value cannot reorder the text outside it (and WTForms
 # renders it as Markup, which is not isolated). Everything else must be.
 _OWN_BOXES = {"option", "textarea"}

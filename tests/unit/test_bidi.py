@@ -10,7 +10,7 @@ from markupsafe import Markup
 from journeymap.bidi import FSI, PDI, balanced, finalize, isolate, isolated_markup, unwrap
 from journeymap.render.labels import label, plain, typed
 from journeymap.render.text import fit, wrap
-from tests.routes.test_bidi import isolated
+from tests.isolation import isolated
 
 RLO = "\u202e"
 
