@@ -9,10 +9,13 @@ the text outside treats the whole isolate as one neutral character.
 
 Pages: every `{{ value }}` that is a plain str goes through `finalize` (registered as the Jinja
 environment's finalize in journeymap.register_template_helpers); Markup (our own markup, and the
-form fields WTForms renders, which are boxes of their own) is left alone. Drawings: the silo map
-and the journey view call `isolate` where a line is made, after journeymap.render.labels.plain.
-Forms: `unwrap` undoes what `isolate` added to a value that went out in an attribute and came
-back, so saving never makes stored text grow.
+form fields WTForms renders, which are boxes of their own) is left alone. Where a template or a
+route puts typed text inside a longer string of ours, it isolates that part itself (`|isolate`,
+`isolate`). Drawings (the silo map's DOT, the journey view's SVG): journeymap.render.labels.typed
+is `plain` (overrides become spaces) then `isolate`; a label wrapped onto several lines keeps each
+line isolated (`lines_balanced`). Forms: `unwrap` undoes what `isolate` added to a value that went
+out in an attribute and came back, so saving never makes stored text grow. Exports (CSV, JSON)
+are data, not display: never isolated.
 
 Only text that needs it is wrapped: text with a bidirectional control or a right-to-left letter.
 One precompiled regular expression decides, so a page of 500 touchpoints stays fast.
