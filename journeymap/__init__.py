@@ -110,6 +110,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from journeymap import bidi
     from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
@@ -126,8 +127,12 @@ def register_template_helpers(app: Flask) -> None:
         must_say_which_caseworker=access.must_say_which_caseworker,
         marks_from_family=access.marks_from_family,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
-        history_lines=wording.lines, history_kind=wording.kind_word,
+        history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
     )
+    # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
+    # isolated (journeymap/bidi.py); `|isolate` does it for a part of a longer string.
+    app.jinja_env.finalize = bidi.finalize
+    app.jinja_env.filters["isolate"] = bidi.isolated_markup
 
 
 def register_headers(app: Flask) -> None:

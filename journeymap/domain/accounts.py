@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from journeymap.auth import passwords
 from journeymap.extensions import db
@@ -49,6 +50,21 @@ def create_account(email: str, display_name: str, password: str, *, must_change_
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def sign_up(email: str, display_name: str, password: str) -> None:
+    """Someone signs up: an account is made unless the email already has one, and nothing tells
+    them which happened (the caller answers the same either way), so sign-up cannot be used to
+    learn who has an account. Both ways hash the password once with the same parameters, so
+    they also take about as long: the hash is nearly all of the time."""
+    if account_with(email) is not None:
+        passwords.hash_password(password)  # the work of making one, thrown away: see above
+        return
+    try:
+        with db.session.begin_nested():
+            create_account(email, display_name, password)
+    except IntegrityError:
+        pass  # the same email signed up a moment ago, in another request: it has its account
 
 
 def set_password(user: User, password: str, *, must_change_password: bool = False) -> None:

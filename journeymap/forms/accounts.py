@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from journeymap.auth.passwords import MIN_LENGTH
@@ -52,15 +52,9 @@ class SignUpForm(FlaskForm):
                         description="How others on a map will see you. A first name is enough.")
     email = email_field()
     password = new_password_field()
+    # No check that the email is free: sign-up answers the same whether or not it has an account
+    # (journeymap.domain.accounts.sign_up), so the page never tells anyone who has one.
     next = HiddenField()
-
-    def __init__(self, *args, taken_email=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._taken = taken_email
-
-    def validate_email(self, field):
-        if self._taken is not None and self._taken(field.data):
-            raise ValidationError("There is already an account with this email. Sign in instead.")
 
 
 class ChangePasswordForm(FlaskForm):

@@ -15,12 +15,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, StopValidation
 
+from journeymap.bidi import unwrap
+
 SHORT = 200
 LONG = 5000
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # A value shown in an attribute went out isolated (journeymap.bidi) and may come back so:
+    # what was typed is stored, never the wrapper, so a save cannot make the text grow.
+    return unwrap(value.strip()).strip() if isinstance(value, str) else value
 
 
 def small_int(raw) -> int | None:

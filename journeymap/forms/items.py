@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
+from journeymap.bidi import isolate
 from journeymap.forms.fields import (
     MultiCheckboxField,
     Versioned,
@@ -174,7 +175,7 @@ class SameAgency:
         if worker and agency_field.data and worker.agency_id not in (None, agency_field.data):
             agency = self.view.agency(worker.agency_id)
             raise ValidationError(
-                f"This caseworker is recorded at {agency.name}; choose that agency or none."
+                f"This caseworker is recorded at {isolate(agency.name)}; choose that agency or none."
             )
 
 
@@ -222,7 +223,7 @@ class BarrierForm(SameAgency, DeclaredFields, declared_form(BARRIER)):
 def caseworker_choice(view: MapView):
     def text_of(worker):
         agency = view.agency(worker.agency_id)
-        return f"{worker.display_name} ({agency.name})" if agency else worker.display_name
+        return f"{isolate(worker.display_name)} ({isolate(agency.name)})" if agency else worker.display_name
 
     return text_of
 

@@ -212,12 +212,14 @@ class _Map:
         owned = (b for b in self.barriers if not b.is_unowned)
         return _grouped(owned, self.barrier_owner_agency_id)
 
-    def owner_text(self, barrier) -> str:
+    def owner_text(self, barrier, each=str) -> str:
+        """"Dana, school social worker at Lincoln School". `each` is applied to each name: for a
+        page, journeymap.bidi.isolate, so a name cannot turn the "at" around."""
         parts = []
         if (cw := self.caseworker(barrier.owner_caseworker_id)) is not None:
-            parts.append(cw.display_name)
+            parts.append(each(cw.display_name))
         if (agency := self.agency(self.barrier_owner_agency_id(barrier))) is not None:
-            parts.append(agency.name)
+            parts.append(each(agency.name))
         return " at ".join(parts)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.snapshot import BarrierView, MapView
@@ -154,7 +155,7 @@ def build_brief(view: MapView, recorded_at: Mapping[int, datetime], *, full: boo
     for a page the browser prints on A4 or Letter, A4_PAPER for the PDF."""
     unowned = [_row(view, b, full=full) for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = [
-        _row(view, b, full=full, owner=view.owner_text(b) or "An owner",
+        _row(view, b, full=full, owner=view.owner_text(b, isolate) or "An owner",
              since=recorded_at[b.id] if full else None)
         for b in sorted(view.barriers, key=_severity_first)
         if not b.is_unowned and b.id in recorded_at
@@ -226,8 +227,9 @@ def where_hit(view: MapView, barrier: BarrierView) -> list[str]:
         if tp is None:
             continue
         agency = view.agency(tp.agency_id)
-        stage = stage_name.get(tp.stage_id, "Not in a stage")
-        text = f"{stage} · {agency.name if agency else 'agency not recorded'}"
+        stage = isolate(stage_name[tp.stage_id]) if tp.stage_id in stage_name else "Not in a stage"
+        # Each name isolated, so that neither can turn the " · " between them around.
+        text = f"{stage} · {isolate(agency.name) if agency else 'agency not recorded'}"
         if text not in seen:
             seen.append(text)
     return seen

@@ -39,7 +39,7 @@ from journeymap.render.journey_layout import (
     layout_journey,
 )
 from journeymap.render.journey_marks import diamond, feeling_mark, flag
-from journeymap.render.labels import plain
+from journeymap.render.labels import typed
 from journeymap.render.palette import (
     CARD_BORDER,
     HEADER_TINT,
@@ -80,7 +80,8 @@ _KEY_TEXT = dict(KEY_ITEMS)
 
 
 def _x(text: str) -> str:
-    return escape(plain(text))
+    """Typed text for the SVG: one line, isolated when it is right to left, escaped."""
+    return escape(typed(text))
 
 
 def build_journey_svg(
@@ -145,7 +146,7 @@ def _count(n: int, noun: str) -> str:
 
 def _draw_heading(out: list[str], view: MapView, layout: JourneyLayout) -> None:
     room = layout.width - 2 * MARGIN
-    title = fit(f"Journey view: {plain(view.pseudonym)}", room, SIZE_TITLE, max_chars=100, bold=True)
+    title = fit(f"Journey view: {typed(view.pseudonym)}", room, SIZE_TITLE, max_chars=100, bold=True)
     out.append(
         f'<g id="jv-heading"><text x="{MARGIN}" y="{MARGIN + 22}" font-size="{SIZE_TITLE}" '
         f'font-weight="bold">{escape(title)}</text>'
@@ -208,7 +209,7 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
         f'fill="{STRIP_TINT}"/>'
     )
     for c, column in enumerate(layout.columns):
-        lines = wrap(column.name, column.width - 16, SIZE_HEAD, lines=2, bold=True)
+        lines = wrap(typed(column.name), column.width - 16, SIZE_HEAD, lines=2, bold=True)
         n = len(column.touchpoint_ids)
         out.append(f'<g id="jv-stage-{c}">')
         for i, line in enumerate(lines):
@@ -229,7 +230,7 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
             f'fill="{HEADER_TINT}"/>'
             f'<line x1="{MARGIN}" y1="{lane.y}" x2="{right}" y2="{lane.y}" stroke="{RULE}"/>'
         )
-        lines = wrap(lane.name, HEADER_W - 16, SIZE_HEAD, lines=2, bold=True)
+        lines = wrap(typed(lane.name), HEADER_W - 16, SIZE_HEAD, lines=2, bold=True)
         for j, line in enumerate(lines):
             out.append(
                 f'<text x="{MARGIN + 8}" y="{lane.y + 18 + j * 16}" font-weight="bold" '
@@ -319,9 +320,9 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
             f'<text x="{x + CARD_PAD}" y="{y + 19}"><tspan font-weight="bold">{head}</tspan>'
             f'{rest if details else ""}</text>'
             f'<text x="{x + CARD_PAD}" y="{y + 36}" font-size="{SIZE_ACTION}">'
-            f"{escape(fit(tp.action, inner, SIZE_ACTION, max_chars=max_label))}</text>"
+            f"{escape(fit(typed(tp.action), inner, SIZE_ACTION, max_chars=max_label))}</text>"
             f'<text x="{x + CARD_PAD}" y="{y + 52}" fill="{MUTED}">'
-            f"{escape(fit(who, inner, SIZE_TEXT, max_chars=max_label))}</text>"
+            f"{escape(fit(typed(who), inner, SIZE_TEXT, max_chars=max_label))}</text>"
             f"{feeling_mark(tp.feeling, x + CARD_PAD + 5, y + 63)}"
             f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">Felt: {tp.feeling_label}</text>'
         )
@@ -357,7 +358,7 @@ def _barrier_line(barrier: BarrierView, x: int, y: int, card_w: int, max_label: 
     else:
         head, room = "", inner - 20
         tint, marker = OWNED_TINT, diamond(x + CARD_PAD + 8, y + 8)
-    title = fit(barrier.title, room, SIZE_TEXT, max_chars=max_label)
+    title = fit(typed(barrier.title), room, SIZE_TEXT, max_chars=max_label)
     return (
         f'<rect x="{x + CARD_PAD - 2}" y="{y}" width="{inner + 4}" height="{BARRIER_LINE_H - 2}" rx="2" '
         f'fill="{tint}"/>{marker}<text x="{x + CARD_PAD + 18}" y="{y + 12}">{head}{escape(title)}</text>'
@@ -367,13 +368,13 @@ def _barrier_line(barrier: BarrierView, x: int, y: int, card_w: int, max_label: 
 def _card_tooltip(view: MapView, tp: TouchpointView, step: int, barriers: list[BarrierView]) -> str:
     agency = view.agency(tp.agency_id)
     caseworker = view.caseworker(tp.caseworker_id)
-    lines = [f"Step {step}: {plain(tp.action)}"]
-    lines.append(f"Agency: {plain(agency.name) if agency else NO_AGENCY_NAME}")
+    lines = [f"Step {step}: {typed(tp.action)}"]
+    lines.append(f"Agency: {typed(agency.name) if agency else NO_AGENCY_NAME}")
     if caseworker:
         left = " (has left)" if caseworker.has_left else ""
-        lines.append(f"Who: {plain(caseworker.display_name)}{left}")
-    if plain(tp.place):
-        lines.append(f"Where: {plain(tp.place)}")
+        lines.append(f"Who: {typed(caseworker.display_name)}{left}")
+    if typed(tp.place):
+        lines.append(f"Where: {typed(tp.place)}")
     if tp.channel:
         lines.append(f"How: {tp.channel_label}")
     if tp.days_waited:
@@ -382,6 +383,6 @@ def _card_tooltip(view: MapView, tp: TouchpointView, step: int, barriers: list[B
         lines.append("Had to tell the story again")
     lines.append(f"Felt: {tp.feeling_label}")
     for barrier in barriers:
-        owner = "NO OWNER" if barrier.is_unowned else f"owner: {plain(view.owner_text(barrier))}"
-        lines.append(f"Barrier ({barrier.severity_label}, {owner}): {plain(barrier.title)}")
+        owner = "NO OWNER" if barrier.is_unowned else f"owner: {view.owner_text(barrier, typed)}"
+        lines.append(f"Barrier ({barrier.severity_label}, {owner}): {typed(barrier.title)}")
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import graphviz
 
 from journeymap.readmodel.snapshot import AgencyView, BarrierView, MapView
-from journeymap.render.labels import label
+from journeymap.render.labels import label, typed
 from journeymap.render.palette import (
     CASEWORKER_FILL,
     EDGE,
@@ -72,8 +72,8 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         pad="0.3",
         labelloc="t",
         fontsize="28",
-        label=label(f"{title}: {view.pseudonym}", f"Stage: {stage.name}" if stage else "", width=80,
-                    max_lines=2),
+        label=label(f"{title}: {typed(view.pseudonym)}", f"Stage: {typed(stage.name)}" if stage else "",
+                    width=80, max_lines=2),
     )
     graph.attr("node", fontname=FONT, fontsize="14", fontcolor=INK, color=INK, penwidth="1.2")
     graph.attr("edge", fontname=FONT, fontsize="13", fontcolor=INK, color=EDGE)

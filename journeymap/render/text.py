@@ -21,6 +21,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from journeymap.bidi import balanced, lines_balanced
 from journeymap.render.labels import plain
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -98,8 +99,9 @@ def fit(text: str, width: float, size: float, *, max_chars: int = 10_000, bold: 
             break
         end += 1
     cut = text[:end].rstrip(" \u200d")
-    # In right-to-left text a right-to-left mark keeps the ellipsis at the end people read last.
-    return cut + ("…\u200f" if right_to_left(cut) else "…")
+    # In right-to-left text a right-to-left mark keeps the ellipsis at the end people read last;
+    # an isolate (journeymap.bidi) the cut left open is closed after it.
+    return balanced(cut + ("…\u200f" if right_to_left(cut) else "…"))
 
 
 def right_to_left(text: str) -> bool:
@@ -128,7 +130,7 @@ def wrap(text: str, width: float, size: float, *, lines: int, bold: bool = False
         current = word
     if current:
         out.append(current)
-    return [fit(line, width, size, bold=bold) for line in out[:lines]]
+    return [fit(line, width, size, bold=bold) for line in lines_balanced(out[:lines])]
 
 
 # A browser's column is a percentage of the page less padding, so the brief's widths in ems are

@@ -57,13 +57,22 @@ def sign_in():
 def sign_up():
     if current_user.is_authenticated:
         return _onward(request.args.get("next"))
-    form = SignUpForm(next=request.args.get("next"), taken_email=accounts.account_with)
+    form = SignUpForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        user = accounts.create_account(form.email.data, form.display_name.data, form.password.data)
-        sessions.sign_in(user)
+        accounts.sign_up(form.email.data, form.display_name.data, form.password.data)
         db.session.commit()
-        return _onward(form.next.data)
+        return signed_up(form.email.data, form.next.data)
     return render_template("auth/sign_up.html", form=form), 422 if form.errors else 200
+
+
+def signed_up(email: str, form_next: str | None, *, joining=None):
+    """The one answer to a sign-up, whether it made an account or the email already had one:
+    the sign-in page, with the email filled in and a notice that covers both cases. Nobody is
+    signed in by it (that would tell the two apart), and it sets no cookie.
+
+    `joining` is the map whose invitation the person is using, named in the notice."""
+    form = SignInForm(formdata=None, email=email, next=form_next)
+    return render_template("auth/sign_in.html", form=form, signed_up=True, joining=joining), 200
 
 
 @bp.post("/sign-out")

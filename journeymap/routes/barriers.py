@@ -7,6 +7,7 @@ from htmx_flask import make_response
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
+from journeymap.bidi import isolate
 from journeymap.domain import barriers
 from journeymap.domain.common import claim
 from journeymap.extensions import db
@@ -126,7 +127,7 @@ def _card_changed_meanwhile(view, item_id: int, *, status: int):
 
 def _owner_question(item) -> str:
     """The title of the owner form's own page (without JavaScript): which barrier it is about."""
-    return f"Whose job is it to fix “{item.title}”?"
+    return f"Whose job is it to fix “{isolate(item.title)}”?"
 
 
 def _whole_card(response, item_id: int):

@@ -1,6 +1,7 @@
 """Joining a map with an invitation: type the code from the screen, or open the link / QR code.
 
-From a phone it is one page: the code, then name, email and password, and you are on the map.
+From a phone: the code; then name, email and password; then sign in with them (sign-up never
+says whether an email already had an account, so it cannot sign anyone in); then "Join this map".
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from journeymap.auth import sessions
 from journeymap.auth.access import PUBLIC, must_say_which_caseworker, requires
 from journeymap.domain import accounts, members
 from journeymap.extensions import db
 from journeymap.forms.accounts import SignUpForm
 from journeymap.forms.members import CodeForm
 from journeymap.models import Invitation, JourneyMap
+from journeymap.routes.auth import signed_up
 from journeymap.routes.common import acting
 
 bp = Blueprint("join", __name__)
@@ -52,14 +53,15 @@ def invitation(code: str):
         if request.method == "POST":
             return _join(found)
     else:
-        sign_up = SignUpForm(taken_email=accounts.account_with)
+        sign_up = SignUpForm()
         if sign_up.validate_on_submit():
-            # The account first, then it joins: the person joining is the actor of the join, so
-            # they must exist (and be signed in) before it. A join refused below rolls back both.
-            user = accounts.create_account(
-                sign_up.email.data, sign_up.display_name.data, sign_up.password.data)
-            sessions.sign_in(user)
-            return _join(found)
+            # As at sign-up, the same answer whether or not the email had an account: the account
+            # (if it is new) is made, nobody is signed in, and nothing is joined or used up yet.
+            # The person signs in and comes back here, to this page's "Join this map".
+            accounts.sign_up(sign_up.email.data, sign_up.display_name.data, sign_up.password.data)
+            db.session.commit()
+            return signed_up(sign_up.email.data, url_for("join.invitation", code=found.code),
+                             joining=journey_map)
     status = 422 if sign_up is not None and sign_up.errors else 200
     return render_template("join/invitation.html", invitation=found, journey_map=journey_map,
                            form=sign_up, code=found.code), status

@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
+from journeymap.bidi import isolate
 from journeymap.domain import journey, people
 from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
@@ -37,7 +38,7 @@ def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
     agency = people.add_agency(journey_map, actor=acting(), note={"via": "touchpoint_form"},
                                name=sub.name.data, sector=sub.sector.data)
     form.created_id = agency.id
-    return f"Added the agency “{agency.name}” and chose it below."
+    return f"Added the agency “{isolate(agency.name)}” and chose it below."
 
 
 def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
@@ -50,7 +51,7 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
         name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
     )
     form.created_id = worker.id
-    return f"Added the caseworker “{worker.name or worker.role}” and chose them below."
+    return f"Added the caseworker “{isolate(worker.name or worker.role)}” and chose them below."
 
 
 def touchpoint_fields(form) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
+from journeymap.bidi import isolate
 from journeymap.domain import journey, members
 from journeymap.extensions import db
 from journeymap.forms import TouchpointForm
@@ -81,7 +82,7 @@ def add_touchpoint(map_id: int):
     created = journey.add_touchpoint(journey_map, actor=acting(), note={"via": "my_touchpoints"},
                                      created_by_id=current_user.id, **fields)
     db.session.commit()
-    flash(f"Added to {view.pseudonym}'s journey: “{created.action}”.")
+    flash(f"Added to {isolate(view.pseudonym)}'s journey: “{isolate(created.action)}”.")
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from journeymap.auth.access import ROLE_CHOICES, requires
+from journeymap.bidi import isolate
 from journeymap.domain import accounts, members
 from journeymap.extensions import db
 from journeymap.forms.members import InvitationForm, NewAccountForm, RoleForm
@@ -79,7 +80,7 @@ def remove(map_id: int, membership_id: int):
         flash(str(refused))
         return redirect(url_for("members.page", map_id=map_id), code=303)
     db.session.commit()
-    flash(f"{user.display_name} is no longer a member of this map.")
+    flash(f"{isolate(user.display_name)} is no longer a member of this map.")
     if user.id == current_user.id:
         return redirect(url_for("maps.index"), code=303)
     return redirect(url_for("members.page", map_id=map_id), code=303)
@@ -95,6 +96,11 @@ def create_account(map_id: int):
         return _page(map_id, account_form=form, status=422)
     if accounts.account_with(form.email.data) is not None:
         # Never put someone's existing account on a map without them: they join with an invitation.
+        # Saying so tells a facilitator that the email has an account, which sign-up no longer
+        # does. Kept on purpose: what this form gives back is a working one-time password, so the
+        # two outcomes cannot look alike without handing out cards that silently do not work; and
+        # it tells a signed-in, named facilitator no more than signing up and then signing in with
+        # the password chosen (an account made, or "does not match") tells anyone.
         form.email.errors.append(
             "There is already an account with this email. Make an invitation and give them the code instead."
         )

@@ -216,7 +216,16 @@ class UI:
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Make my account").click()
+        # Sign-up never signs anyone in (it would tell who already had an account): sign in.
+        self.sign_in_after_sign_up(password)
         page.get_by_role("heading", name="Start from one family").wait_for()
+
+    def sign_in_after_sign_up(self, password: str) -> None:
+        """On the page that answers a sign-up: the email is filled in; type the password again."""
+        page = self.page
+        page.get_by_role("status").filter(has_text="If you already had an account").wait_for()
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
 
     def start_map(self, pseudonym: str = "Family R.", situation: str = "", hopes: str = "") -> str:
         """Start a map from the front page; returns the family page's URL."""

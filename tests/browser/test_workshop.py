@@ -29,7 +29,7 @@ from journeymap.extensions import db
 from journeymap.models import Membership, User
 from tests.actors import SETUP
 from tests.apps import make_app
-from tests.browser.conftest import BrowserProblems, set_timeouts, until
+from tests.browser.conftest import UI, BrowserProblems, set_timeouts, until
 
 pytestmark = pytest.mark.browser
 
@@ -333,6 +333,8 @@ def test_joining_from_a_phone_with_the_code_on_the_projector(person, browser, wo
         page.get_by_label("Email").fill("dana@example.org")
         page.get_by_label("Password").fill("the school is on fire")
         page.get_by_role("button", name="Make my account and join").click()
+        UI(page, base).sign_in_after_sign_up("the school is on fire")
+        page.get_by_role("button", name="Join this map").click()
         # A caseworker says who they are on the map, then adds a touchpoint, all on the phone.
         identity = page.locator("form.identity")
         identity.get_by_label("Which of these is you?").select_option(label="I am not listed: add me")

@@ -28,6 +28,7 @@ from tests.routes.conftest import (
     post_change,
     user_id,
 )
+from tests.routes.test_invitations import join_as_newcomer
 
 
 def entries(map_id: int) -> list[HistoryEntry]:
@@ -259,7 +260,7 @@ def test_invitations_and_joining_are_recorded(app, client, small):
                                 data={"role": "caseworker", "hours": "2", "max_uses": "4"}))
     invitation = db.session.scalar(select(Invitation))
     joiner = app.test_client()
-    assert_redirect(joiner.post(f"/join/{invitation.code}", data={
+    assert_redirect(join_as_newcomer(joiner, invitation.code, {
         "display_name": "Casey Caseworker", "email": "casey@example.org", "password": "a long passphrase"}))
     assert_redirect(client.post(f"/maps/{small.id}/invitations/{invitation.id}/revoke"))
     made, joined, revoked = new_entries(small.id, before)
@@ -310,7 +311,7 @@ def test_no_password_or_invitation_code_is_ever_recorded(app, client, small):
     codes = list(db.session.scalars(select(Invitation.code)))
     secrets += codes + [code.replace("-", "") for code in codes]
     joiner = app.test_client()
-    joiner.post(f"/join/{codes[0]}", data={
+    join_as_newcomer(joiner, codes[0], {
         "display_name": "Jo Joiner", "email": "jo@example.org", "password": "jo's secret sentence"})
     secrets.append("jo's secret sentence")
     client.post(f"/join/{codes[1]}")  # already a member: nothing to join

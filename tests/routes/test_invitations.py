@@ -32,6 +32,7 @@ from tests.routes.conftest import (
     sign_in,
     user_id,
 )
+from tests.routes.test_accounts import page_for_anyone
 
 NEWCOMER = {"display_name": "Nadia Newcomer", "email": "nadia@example.org", "password": "tea with lemon"}
 CODE = re.compile(r"^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$")
@@ -56,6 +57,20 @@ def membership(map_id: int, email: str) -> Membership | None:
 def uses(invitation: Invitation) -> int:
     db.session.expire_all()
     return db.session.get(Invitation, invitation.id).uses
+
+
+def join_as_newcomer(browser, code: str, person: dict = NEWCOMER):
+    """A newcomer's three steps from the invitation's page: make the account there, sign in on the
+    page that answers (it comes back to the invitation), press "Join this map". The join's answer."""
+    answer = browser.post(f"/join/{code}", data=person)
+    assert answer.status_code == 200, html(answer)[:2000]
+    back_to = select_one(html(answer), 'input[name="next"]').get("value")
+    assert back_to == f"/join/{code}"
+    signed_in = browser.post("/sign-in", data={"email": person["email"], "password": person["password"],
+                                               "next": back_to})
+    assert_redirect(signed_in, back_to)
+    assert "Join this map" in html(browser.get(back_to))
+    return browser.post(back_to)
 
 
 def user_count() -> int:
@@ -165,10 +180,10 @@ def test_join_by_link_in_any_case(client, anonymous, small):
         assert "You will join as <strong>viewer</strong>" in html(page)
 
 
-def test_join_with_sign_up_in_one_post(client, anonymous, small):
+def test_join_with_sign_up_then_sign_in(client, anonymous, small):
     invitation = invite(client, small.id, role="family")
     assert anonymous.get(f"/maps/{small.id}").status_code == 302
-    response = anonymous.post(f"/join/{invitation.code}", data=NEWCOMER)
+    response = join_as_newcomer(anonymous, invitation.code)
     assert_redirect(response)
     assert response.headers["Location"] == f"/maps/{small.id}"
     user = db.session.scalar(select(User).where(User.email == NEWCOMER["email"]))
@@ -180,12 +195,34 @@ def test_join_with_sign_up_in_one_post(client, anonymous, small):
     page = anonymous.get(f"/maps/{small.id}")
     assert page.status_code == 200
     assert "Nadia Newcomer" in html(page)
-    # And the account is a real one: it signs in again later with its own password.
-    sign_in(client.application.test_client(), NEWCOMER["email"], NEWCOMER["password"])
+
+
+NINA_OR_FRAN = "nina@example.org"
+assert len(NINA_OR_FRAN) == len(FACILITATOR)
+
+
+def test_joining_with_sign_up_answers_the_same_whether_or_not_the_email_has_an_account(app, client, small):
+    """Nobody is signed in, nothing is joined and no use is taken until they sign in: a new account
+    and an existing one get the same page, and the invitation's uses say nothing either."""
+    invitation = invite(client, small.id, role="viewer", max_uses="1")
+    answers = []
+    for email in (NINA_OR_FRAN, FACILITATOR):
+        browser = app.test_client()
+        browser.get(f"/join/{invitation.code}")
+        response = browser.post(f"/join/{invitation.code}", data={**NEWCOMER, "email": email})
+        answers.append((response.status_code, sorted(response.headers.items()),
+                        page_for_anyone(html(response), email)))
+        assert browser.get(f"/maps/{small.id}").status_code == 302
+    assert answers[0] == answers[1]
+    status, headers, page = answers[0]
+    assert status == 200 and "Set-Cookie" not in dict(headers)
+    assert "join the map of Family T. (test)" in page
+    assert uses(invitation) == 0
+    assert membership(small.id, NINA_OR_FRAN) is None
 
 
 @pytest.mark.parametrize(("field", "value"), [
-    ("display_name", ""), ("email", "nadia"), ("password", "short"), ("email", FACILITATOR),
+    ("display_name", ""), ("email", "nadia"), ("password", "short"),
 ])
 def test_join_with_sign_up_errors_keep_the_page(client, anonymous, small, field, value):
     invitation = invite(client, small.id)
@@ -241,7 +278,7 @@ def test_an_existing_member_joining_again_adds_nothing_to_the_history(app, clien
 
 def test_a_caseworker_who_joins_is_asked_which_caseworker_they_are(client, anonymous, small):
     invitation = invite(client, small.id, role="caseworker")
-    response = anonymous.post(f"/join/{invitation.code}", data=NEWCOMER)
+    response = join_as_newcomer(anonymous, invitation.code)
     assert_redirect(response)
     assert response.headers["Location"] == f"/me/touchpoints#map-{small.id}"
     page = html(anonymous.get("/me/touchpoints"))
@@ -356,7 +393,7 @@ def test_an_empty_code_is_asked_for(anonymous):
 
 def test_the_invitation_code_never_goes_into_the_history(app, client, anonymous, small):
     invitation = invite(client, small.id, role="caseworker", max_uses="5")
-    anonymous.post(f"/join/{invitation.code}", data=NEWCOMER)
+    join_as_newcomer(anonymous, invitation.code)
     client.post(f"/maps/{small.id}/invitations/{invitation.id}/revoke")
     entries = db.session.scalars(select(HistoryEntry).where(HistoryEntry.map_id == small.id)).all()
     assert {(e.action, e.kind) for e in entries} >= {
