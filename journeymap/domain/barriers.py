@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select
 
+from journeymap.domain import commitments
 from journeymap.domain.common import add, apply, remove
 from journeymap.domain.history import Actor
 from journeymap.extensions import db
@@ -59,13 +60,22 @@ def add_barrier(journey_map: JourneyMap, touchpoint_ids: list[int], *, actor: Ac
     return barrier
 
 
+def _owner_changes(journey_map: JourneyMap, barrier: Barrier, fields: dict, *, actor: Actor) -> dict:
+    """The owner's answer and moment for a change of owner; a next step the old owner set ends."""
+    moment = _owner_moment(barrier, fields)
+    if "owner_answer" in moment:
+        commitments.end_open_commitment(journey_map, barrier, actor=actor)
+    return moment
+
+
 def update_barrier(
     journey_map: JourneyMap, barrier: Barrier, touchpoint_ids: list[int], *, actor: Actor, **fields
 ) -> None:
+    moment = _owner_changes(journey_map, barrier, fields, actor=actor)
     before = _linked(barrier)
     _link(barrier, touchpoint_ids)
     apply(barrier, journey_map, kind=BARRIER, actor=actor, links_before=before, links_after=touchpoint_ids,
-          **fields, **_owner_moment(barrier, fields))
+          **fields, **moment)
 
 
 def set_owner(
@@ -73,7 +83,8 @@ def set_owner(
     actor: Actor,
 ) -> None:
     fields = {"owner_agency_id": agency_id, "owner_caseworker_id": caseworker_id}
-    apply(barrier, journey_map, kind=BARRIER, actor=actor, **fields, **_owner_moment(barrier, fields))
+    apply(barrier, journey_map, kind=BARRIER, actor=actor, **fields,
+          **_owner_changes(journey_map, barrier, fields, actor=actor))
 
 
 def delete_barrier(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:

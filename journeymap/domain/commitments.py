@@ -36,6 +36,7 @@ def decline(journey_map: JourneyMap, barrier: Barrier, reason: str, *, actor: Ac
     if barrier.is_unowned:
         raise NotNow
     owner = _owner_words(barrier)
+    end_open_commitment(journey_map, barrier, actor=actor)  # accepted before: it is not theirs now
     barrier.owner_agency_id = barrier.owner_caseworker_id = None
     barrier.owner_recorded_at = None
     barrier.decline_reason = reason
@@ -104,10 +105,7 @@ def hand_on(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:
     owner (no one owns it until the next one is recorded and answers)."""
     if barrier.is_unowned:
         raise NotNow
-    now = utcnow()
-    if (commitment := open_commitment(barrier)) is not None:
-        apply(commitment, journey_map, kind=COMMITMENT, actor=actor, status="handed_on", closed_at=now,
-              updated_at=now)
+    end_open_commitment(journey_map, barrier, actor=actor)
     owner = _owner_words(barrier)
     barrier.owner_agency_id = barrier.owner_caseworker_id = None
     barrier.owner_recorded_at = barrier.owner_answer = barrier.owner_answered_at = None
@@ -115,6 +113,15 @@ def hand_on(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:
     journey_map.touch()
     history.record(journey_map.id, "handed-on", BARRIER.name, barrier.id, actor=actor, summary=barrier.title,
                    changes={"owner": owner})
+
+
+def end_open_commitment(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:
+    """The barrier's open next step ends, handed on, when its owner no longer holds it (handed on,
+    declined, or another owner recorded in the barrier's edit form)."""
+    if (commitment := open_commitment(barrier)) is not None:
+        now = utcnow()
+        apply(commitment, journey_map, kind=COMMITMENT, actor=actor, status="handed_on", closed_at=now,
+              updated_at=now)
 
 
 def _barrier_title(commitment: Commitment) -> str:

@@ -16,10 +16,13 @@ def is_overdue(commitment, today: date) -> bool:
 
 def overdue_first(commitments, today: date) -> list:
     """Overdue first (longest overdue first), then the rest by date (no date last), then oldest."""
-    def key(c):
-        late = is_overdue(c, today)
-        return (not late, c.due_on is None, c.due_on or date.max, c.id)
-    return sorted(commitments, key=key)
+    return sorted(commitments, key=lambda c: order_key(c, today))
+
+
+def order_key(commitment, today: date) -> tuple:
+    """The sort key of overdue_first, for lists that hold a commitment beside other things."""
+    late = is_overdue(commitment, today)
+    return (not late, commitment.due_on is None, commitment.due_on or date.max, commitment.id)
 
 
 def age_in_days(created_at, today: date) -> int:

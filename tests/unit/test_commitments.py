@@ -156,3 +156,16 @@ def test_overdue_is_counted_on_the_map(owned, view_of):
     view = view_of(journey_map.id)
     assert len(view.overdue_commitments(date(2026, 12, 1))) == 0
     assert len(view.overdue_commitments(date(2026, 12, 2))) == 1
+
+
+@pytest.mark.parametrize("how", ["decline", "another owner"])
+def test_a_next_step_ends_when_its_owner_no_longer_holds_the_barrier(owned, view_of, how):
+    journey_map, barrier, worker_id = owned
+    committed(owned)
+    if how == "decline":
+        commitments.decline(journey_map, barrier, "We cannot after all", actor=DANA)
+    else:
+        set_owner(journey_map, barrier, None, worker_id, actor=SETUP)
+    db.session.commit()
+    view = view_of(journey_map.id)
+    assert view.commitment_of(barrier.id).status == "handed_on" and view.open_commitments == []
