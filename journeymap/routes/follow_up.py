@@ -58,7 +58,8 @@ def _card(map_id: int, item_id: int, *, status: int = 200, **context):
     compact = request.values.get("from") == "me"  # the phone page's card
     template = "partials/barrier_compact.html" if compact else "partials/barrier.html"
     card = render_template(template, view=view, item=view.barrier(item_id), **context)
-    header = render_template("partials/map_status.html", view=view, oob=True)
+    # The phone page has no map header to update (and htmx reports an out-of-band swap with no target).
+    header = "" if compact else render_template("partials/map_status.html", view=view, oob=True)
     return make_response(Markup(card) + Markup(header), status, retarget=f"#barrier-{item_id}",
                          reswap="outerHTML")
 

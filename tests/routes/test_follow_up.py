@@ -198,3 +198,10 @@ def test_what_i_said_i_would_do_lists_only_mine(app, owned, client):
     accepted_with_step(owned, date(2026, 12, 18))  # names Casey's caseworker record
     assert "Fix the boiler" in html(client_as(app, CASEY).get("/me/commitments"))
     assert "Fix the boiler" not in html(client.get("/me/commitments"))  # the facilitator's is empty
+
+
+def test_the_phone_page_answer_brings_no_map_header_it_has_none_to_update(app, owned):
+    casey = client_as(app, CASEY)
+    body = assert_fragment(casey.post(url(owned, "accept"), headers=HX,
+                                      data={"version": barrier(owned).version, "from": "me"}))
+    assert 'id="map-status"' not in body
