@@ -205,3 +205,12 @@ def test_the_phone_page_answer_brings_no_map_header_it_has_none_to_update(app, o
     body = assert_fragment(casey.post(url(owned, "accept"), headers=HX,
                                       data={"version": barrier(owned).version, "from": "me"}))
     assert 'id="map-status"' not in body
+
+
+@pytest.mark.parametrize("detail", ["deidentified", "full"])
+def test_the_brief_counts_the_overdue_next_steps(app, owned, client, monkeypatch, detail):
+    accepted_with_step(owned, date(2026, 12, 10))
+    query = "?detail=full" if detail == "full" else ""
+    assert "overdue" not in html(client.get(f"/maps/{owned.id}/brief{query}"))
+    monkeypatch.setitem(app.config, "TODAY", date(2026, 12, 11))
+    assert "1 next step overdue" in html(client.get(f"/maps/{owned.id}/brief{query}"))
