@@ -6,6 +6,7 @@ list and "What I said I would do". "Today" is set in the app's settings (TODAY),
 from __future__ import annotations
 
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -214,3 +215,33 @@ def test_the_brief_counts_the_overdue_next_steps(app, owned, client, monkeypatch
     assert "overdue" not in html(client.get(f"/maps/{owned.id}/brief{query}"))
     monkeypatch.setitem(app.config, "TODAY", date(2026, 12, 11))
     assert "1 next step overdue" in html(client.get(f"/maps/{owned.id}/brief{query}"))
+
+
+def test_the_history_says_each_step_in_words(app, owned, client):
+    step = accepted_with_step(owned, date(2026, 12, 18))
+    journey_map = db.session.get(JourneyMap, owned.id)
+    commitments.record_progress(journey_map, step, actor=SETUP, on_date=date(2026, 12, 8),
+                                what_was_done="Rang them", what_is_blocking="")
+    commitments.hand_on(journey_map, barrier(owned), actor=SETUP)
+    db.session.commit()
+    page = unescape(html(client.get(f"/maps/{owned.id}/history")))
+    for words in ("Owner's answer", "Accepted", "Next step", "Fix the boiler", "By when", "2026-12-18",
+                  "What was done", "Rang them", "handed-on", "Handed on", "Test Housing Office"):
+        assert words in page, words
+
+
+@pytest.mark.parametrize(("what", "data", "message"), [
+    ("decline", {"reason": "x" * 10_000}, "Please keep this to 1,000 characters; it has 10,000."),
+    ("progress", {"on_date": "2026-12-07", "what_was_done": "x" * 10_000},
+     "Please keep this to 2,000 characters; it has 10,000."),
+    ("progress", {"on_date": "2026-13-01", "what_was_done": "Rang"}, "is not a day of the calendar"),
+    ("progress", {"on_date": "", "what_was_done": "Rang"}, "Please give the day."),
+    ("done", {"what_changed": "x" * 10_000}, "Please keep this to 2,000 characters; it has 10,000."),
+    ("done", {"what_changed": ""}, "Please fill this in."),
+])
+def test_every_follow_up_form_answers_bad_input_beside_the_field(app, owned, client, what, data, message):
+    step = accepted_with_step(owned, None)
+    version = barrier(owned).version if what == "decline" else step.version
+    response = client.post(url(owned, what), data={**data, "version": version}, headers=HX)
+    assert response.status_code == 422 and message in html(response)
+    assert not barrier(owned).is_unowned and db.session.get(Commitment, step.id).status == "open"
