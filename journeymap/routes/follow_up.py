@@ -65,17 +65,21 @@ def _card(map_id: int, item_id: int, *, status: int = 200, **context):
 
 
 def _changed_meanwhile(map_id: int, item_id: int, form=None, *, fragment=None, title=""):
-    """Someone else answered or changed this a moment ago: the card as it is now (htmx), or the
-    form again, saying so (a plain browser)."""
+    """Someone else answered or changed this a moment ago. A form comes back with its text kept
+    and the version there is now, saying so (send it again to save over their change); a button
+    (accept, hand on) shows the card as it is now (htmx) or goes back to it (a plain browser)."""
     who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
-    message = f"{who or 'Someone'} changed this barrier a moment ago; this is how it is now."
+    who = who or "Someone"
+    if form is not None:
+        form.version.data = None  # the template shows the version there is now
+        message = (f"{who} changed this barrier a moment ago. What you typed is kept here; check the "
+                   "barrier and save again to replace their change.")
+        return _form(fragment, form, map_id, item_id, title=title, status=409, conflict=message)
+    message = f"{who} changed this barrier a moment ago; this is how it is now."
     if request.htmx:
         return _card(map_id, item_id, status=409, follow_up_conflict=message)
-    if form is None:  # a button (accept, hand on): back to the card, which shows how it is now
-        flash(message)
-        return redirect(_back_url(map_id, item_id), code=303)
-    form.version.data = None  # the form shows the version there is now, to be sent again
-    return _form(fragment, form, map_id, item_id, title=title, status=409, conflict=message)
+    flash(message)
+    return redirect(_back_url(map_id, item_id), code=303)
 
 
 def _form(fragment: str, form, map_id: int, item_id: int, *, title: str, status: int = 200, **context):

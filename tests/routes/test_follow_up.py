@@ -5,6 +5,7 @@ list and "What I said I would do". "Today" is set in the app's settings (TODAY),
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import unescape
 
@@ -153,7 +154,13 @@ def test_a_stale_next_step_form_is_a_conflict_not_an_overwrite(app, owned, clien
     stale = client.post(url(owned, "next-step"), data={**fresh, "next_step": "Theirs", "version": seen},
                         headers=HX)
     assert stale.status_code == 409 and "changed this barrier a moment ago" in html(stale)
+    assert "Theirs" in html(stale)  # what they typed is kept
     assert db.session.get(Commitment, step.id, populate_existing=True).next_step == "Mine"
+    now = re.search(r'name="version" value="(\d+)"', html(stale))[1]  # the form carries it
+    again = client.post(url(owned, "next-step"), headers=HX,
+                        data={**fresh, "next_step": "Theirs", "version": now})
+    assert again.status_code == 200
+    assert db.session.get(Commitment, step.id, populate_existing=True).next_step == "Theirs"
 
 
 def test_progress_done_and_hand_on_without_javascript(app, owned):
