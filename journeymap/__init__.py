@@ -110,10 +110,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from journeymap import bidi
+    from journeymap import bidi, clock
     from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
+    from journeymap.readmodel import follow_up
     from journeymap.readmodel.metrics import family_figures
     from journeymap.routes.live import live_page
 
@@ -125,7 +126,8 @@ def register_template_helpers(app: Flask) -> None:
         touchpoints_are_pinned_to_self=access.touchpoints_are_pinned_to_self,
         owner_choices_limited_to_self=access.owner_choices_limited_to_self,
         must_say_which_caseworker=access.must_say_which_caseworker,
-        marks_from_family=access.marks_from_family,
+        marks_from_family=access.marks_from_family, may_follow_up=access.may_follow_up, today=clock.today,
+        follow_up_age=follow_up.age_in_days,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
     )

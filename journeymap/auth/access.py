@@ -49,6 +49,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "change_touchpoint": _EDITORS | {"family", "caseworker"},  # then may_edit / may_delete per item
     "edit_barriers": _EDITORS | {"family"},
     "record_owner": _EDITORS | {"family", "caseworker"},  # caseworkers: themselves or their agency
+    # An owner's answer (accept, decline) and their commitment (next step, progress, done, hand on):
+    # caseworkers for barriers their agency or they themselves own (may_follow_up).
+    "answer_ownership": _EDITORS | {"caseworker"},
+    "keep_commitments": _EDITORS | {"caseworker"},
     "manage_members": frozenset({"facilitator"}),  # roles, removing members, invitations
     # Exports are de-identified unless someone with this chooses full detail (names, the story):
     # the family, whose story it is, and the facilitator who runs the map.
@@ -122,6 +126,23 @@ def owner_choices_limited_to_self(membership: Membership | None) -> bool:
     """A caseworker may record only themselves or their own agency as a barrier's owner: taking on
     a barrier is a promise only its owner can make."""
     return works_as_caseworker(membership)
+
+
+def may_follow_up(barrier, view, membership: Membership | None = None) -> bool:
+    """Who answers for a barrier's owner and keeps its commitment: facilitators and contributors
+    for any barrier; a caseworker for barriers owned by themselves or by their own agency (a promise
+    only its owner can make or keep). `barrier` and `view` are the map view's."""
+    membership = membership or g.get("membership")
+    if membership is None or map_is_closed(membership):
+        return False
+    if not works_as_caseworker(membership):
+        return role_can("keep_commitments", membership)
+    me = view.caseworker(membership.caseworker_id)
+    if me is None or barrier.is_unowned:
+        return False
+    return barrier.owner_caseworker_id == me.id or (
+        me.agency_id is not None and view.barrier_owner_agency_id(barrier) == me.agency_id
+    )
 
 
 def must_say_which_caseworker(membership: Membership | None, view=None) -> bool:

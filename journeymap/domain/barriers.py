@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select
 
+from journeymap.domain import commitments
 from journeymap.domain.common import add, apply, remove
 from journeymap.domain.history import Actor
 from journeymap.extensions import db
@@ -31,32 +32,50 @@ def _owned(agency_id: int | None, caseworker_id: int | None) -> bool:
     return agency_id is not None or caseworker_id is not None
 
 
+# A newly recorded owner is asked to accept or decline (journeymap.domain.commitments).
+_ASKED = {"owner_answer": "pending", "owner_answered_at": None, "owner_answered_by": "", "decline_reason": ""}
+
+
 def _owner_moment(barrier: Barrier, fields: dict) -> dict:
     """`owner_recorded_at` for a change of owner: now, when no one owned it and someone does now;
-    cleared when it goes back to no one; kept when one owner follows another."""
+    cleared when it goes back to no one; kept when one owner follows another. A different owner
+    is asked for their answer afresh; a declined barrier keeps who declined and why until then."""
     agency = fields.get("owner_agency_id", barrier.owner_agency_id)
     worker = fields.get("owner_caseworker_id", barrier.owner_caseworker_id)
     if not _owned(agency, worker):
-        return {"owner_recorded_at": None}
+        return {"owner_recorded_at": None} | ({} if barrier.is_unowned else {"owner_answer": None})
     if barrier.is_unowned:
-        return {"owner_recorded_at": utcnow()}
+        return {"owner_recorded_at": utcnow(), **_ASKED}
+    if (agency, worker) != (barrier.owner_agency_id, barrier.owner_caseworker_id):
+        return dict(_ASKED)
     return {}
 
 
 def add_barrier(journey_map: JourneyMap, touchpoint_ids: list[int], *, actor: Actor, **fields) -> Barrier:
     # A barrier added with its owner never stood without one: no "owner recorded since" for it.
+    if _owned(fields.get("owner_agency_id"), fields.get("owner_caseworker_id")):
+        fields = {**fields, "owner_answer": "pending"}
     barrier = add(journey_map, Barrier(**fields), kind=BARRIER, actor=actor, links=touchpoint_ids)
     _link(barrier, touchpoint_ids)
     return barrier
 
 
+def _owner_changes(journey_map: JourneyMap, barrier: Barrier, fields: dict, *, actor: Actor) -> dict:
+    """The owner's answer and moment for a change of owner; a next step the old owner set ends."""
+    moment = _owner_moment(barrier, fields)
+    if "owner_answer" in moment:
+        commitments.end_open_commitment(journey_map, barrier, actor=actor)
+    return moment
+
+
 def update_barrier(
     journey_map: JourneyMap, barrier: Barrier, touchpoint_ids: list[int], *, actor: Actor, **fields
 ) -> None:
+    moment = _owner_changes(journey_map, barrier, fields, actor=actor)
     before = _linked(barrier)
     _link(barrier, touchpoint_ids)
     apply(barrier, journey_map, kind=BARRIER, actor=actor, links_before=before, links_after=touchpoint_ids,
-          **fields, **_owner_moment(barrier, fields))
+          **fields, **moment)
 
 
 def set_owner(
@@ -64,7 +83,8 @@ def set_owner(
     actor: Actor,
 ) -> None:
     fields = {"owner_agency_id": agency_id, "owner_caseworker_id": caseworker_id}
-    apply(barrier, journey_map, kind=BARRIER, actor=actor, **fields, **_owner_moment(barrier, fields))
+    apply(barrier, journey_map, kind=BARRIER, actor=actor, **fields,
+          **_owner_changes(journey_map, barrier, fields, actor=actor))
 
 
 def delete_barrier(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:

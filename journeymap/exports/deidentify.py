@@ -53,7 +53,7 @@ import dataclasses
 import re
 
 from journeymap.kinds.fields import Kind, Privacy
-from journeymap.kinds.items import BARRIER, CASEWORKER, FAMILY, MEMBER, TOUCHPOINT
+from journeymap.kinds.items import BARRIER, CASEWORKER, COMMITMENT, FAMILY, MEMBER, PROGRESS, TOUCHPOINT
 from journeymap.readmodel.snapshot import MapView
 
 DEFAULT_CASEWORKER_ROLE = "Caseworker"
@@ -120,6 +120,12 @@ def deidentify(view: MapView) -> MapView:
         named_stages=tuple(by_id.get(s.id) or restage(s) for s in view.named_stages),
         caseworkers=tuple(clean(CASEWORKER, c, made) for c in view.caseworkers),
         barriers=tuple(clean(BARRIER, b, made) for b in view.barriers),
+        # Next steps and progress (issue 9): as their fields' privacy classes say, like every item.
+        commitments=tuple(
+            dataclasses.replace(clean(COMMITMENT, c, made),
+                                progress=tuple(clean(PROGRESS, p, made) for p in c.progress))
+            for c in view.commitments
+        ),
     )
 
 

@@ -9,7 +9,7 @@ wording are made from these declarations, or checked against them by tests
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ class Type(StrEnum):
     CHOICE = "choice"  # one value of `vocabulary`
     FLAG = "flag"  # true or false
     NUMBER = "number"  # a whole number from `low` to `high`, or not known
+    DATE = "date"  # a calendar day (a commitment's due date), or not known
     REF = "ref"  # the id of another item on the map (`ref` names its kind), or not known
     LINKS = "links"  # ids of several items of kind `ref` (a barrier's touchpoints)
     # Structure the database keeps, never typed by anyone: ids, versions, positions, times.
@@ -80,7 +81,7 @@ class Field:
 
     @property
     def nullable(self) -> bool:
-        return self.type in (Type.REF, Type.NUMBER, Type.TIME) or (
+        return self.type in (Type.REF, Type.NUMBER, Type.TIME, Type.DATE) or (
             self.type is Type.CHOICE and self.default is None
         )
 
@@ -95,6 +96,8 @@ class Field:
             return tuple
         if self.type is Type.TIME:
             return datetime | None
+        if self.type is Type.DATE:
+            return date | None
         if self.type is Type.ID:
             return int | None
         if self.type is Type.COUNTER:

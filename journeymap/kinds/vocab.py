@@ -77,6 +77,20 @@ SEVERITIES = [
 ]
 
 
+# An owner's answer to being asked to own a barrier (None: no owner, nothing asked).
+OWNER_ANSWERS = [
+    ("pending", "Waiting for the owner's answer"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+]
+
+COMMITMENT_STATUSES = [
+    ("open", "Open"),
+    ("done", "Done"),
+    ("handed_on", "Handed on"),
+]
+
+
 def label(vocabulary: list[tuple], value, default: str = "Not recorded") -> str:
     """The human label for a stored value; unknown or empty values read as `default`."""
     for stored, text in vocabulary:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeymap.kinds.items import KINDS
+from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
 
 # Names the history stores that are not fields of a kind: how an item came, what an export was.
 LABELS = {
@@ -32,6 +32,9 @@ LABELS = {
     "reduced_at": "Reduced",
     "rule": "By the retention rule",
     "history_entries": "History entries removed with the original",
+    # An owner's answer and a commitment's end (journeymap.domain.commitments).
+    "owner": "Owner",
+    "barrier": "Barrier",
 }
 
 # Stored values of those names, as words.
@@ -114,5 +117,6 @@ def lines(kind: str, action: str, changes: dict) -> list[Line]:
 
 
 def _field(kind: str, name: str):
-    found = KINDS.get(ALIASES.get(kind, kind))
+    kind = ALIASES.get(kind, kind)
+    found = KINDS.get(kind) or FOLLOW_UP_KINDS.get(kind)
     return found.field(name) if found is not None and found.has(name) else None

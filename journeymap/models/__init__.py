@@ -2,6 +2,7 @@
 
 from journeymap.models.accounts import AuthSession, SignInThrottle, User
 from journeymap.models.barriers import Barrier, barrier_touchpoint
+from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
 from journeymap.models.history import HistoryEntry
 from journeymap.models.journey import Stage, Touchpoint
@@ -21,6 +22,8 @@ __all__ = [
     "User",
     "Barrier",
     "Caseworker",
+    "Commitment",
+    "ProgressEntry",
     "HouseholdMember",
     "JourneyMap",
     "Stage",

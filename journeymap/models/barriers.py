@@ -39,6 +39,14 @@ class Barrier(db.Model):
     # When it last went from no one's to someone's: what a steering meeting's "owner recorded since"
     # lists. None while no one owns it, and for a barrier that had an owner from the start.
     owner_recorded_at: Mapped[datetime | None]
+    # The owner's answer to being asked: None while no one owns it (or for an owner recorded before
+    # owners were asked, shown as waiting), then pending, accepted or declined. A declined barrier
+    # has no owner again, and keeps who declined and why until the next owner is recorded.
+    owner_answer: Mapped[str | None] = mapped_column(String(10))
+    owner_answered_at: Mapped[datetime | None]
+    # Nullable so that adding them copies no table (rows from before read as None: not asked).
+    owner_answered_by: Mapped[str | None] = mapped_column(String(120), default="")
+    decline_reason: Mapped[str | None] = mapped_column(Text, default="")
     # Bumped by every edit of this item's content; an edit form carries the version its author saw.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Who added it: a caseworker may change only the barriers they added themselves.

@@ -14,13 +14,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from journeymap.kinds.fields import Kind
-from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+from journeymap.kinds.items import (
+    AGENCY,
+    BARRIER,
+    CASEWORKER,
+    COMMITMENT,
+    FAMILY,
+    MEMBER,
+    PROGRESS,
+    STAGE,
+    TOUCHPOINT,
+)
 from journeymap.models import (
     Agency,
     Barrier,
     Caseworker,
+    Commitment,
     HouseholdMember,
     JourneyMap,
+    ProgressEntry,
     Stage,
     Touchpoint,
     barrier_touchpoint,
@@ -31,8 +43,10 @@ from journeymap.readmodel.views import (
     AgencyView,
     BarrierView,
     CaseworkerView,
+    CommitmentView,
     MapView,
     MemberView,
+    ProgressView,
     StageView,
     TouchpointView,
 )
@@ -51,7 +65,7 @@ def stored_fields(kind: Kind) -> tuple[str, ...]:
 
 
 def load_map_view(session: Session, map_id: int) -> MapView | None:
-    """The whole map in eight queries, whatever its size; None when there is no such map."""
+    """The whole map in ten queries, whatever its size; None when there is no such map."""
     journey_map = session.get(JourneyMap, map_id)
     if journey_map is None:
         return None
@@ -92,10 +106,17 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         BarrierView(**b, touchpoint_ids=tuple(tps_of_barrier.get(b["id"], ())))
         for b in rows(BARRIER, Barrier.id)
     )
+    progress_of: dict[int, list] = defaultdict(list)
+    for p in rows(PROGRESS, ProgressEntry.on_date, ProgressEntry.id):
+        progress_of[p["commitment_id"]].append(ProgressView(**p))
+    commitments = tuple(
+        CommitmentView(**c, progress=tuple(progress_of.get(c["id"], ())))
+        for c in rows(COMMITMENT, Commitment.id)
+    )
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
-        caseworkers=caseworkers, barriers=barriers,
+        caseworkers=caseworkers, barriers=barriers, commitments=commitments,
     )
 
 

@@ -15,7 +15,18 @@ from functools import cached_property
 
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Kind
-from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+from journeymap.kinds.items import (
+    AGENCY,
+    BARRIER,
+    CASEWORKER,
+    COMMITMENT,
+    FAMILY,
+    MEMBER,
+    PROGRESS,
+    STAGE,
+    TOUCHPOINT,
+)
+from journeymap.readmodel import follow_up
 
 UNSTAGED_NAME = "Not in a stage yet"
 
@@ -99,8 +110,30 @@ class _Barrier:
         return vocab.label(vocab.BARRIER_CATEGORIES, self.category)
 
     @property
+    def answer(self) -> str | None:
+        """The owner's answer: an owner recorded before owners were asked is waiting for one too."""
+        if self.is_unowned:
+            return "declined" if self.owner_answer == "declined" else None
+        return self.owner_answer if self.owner_answer in ("pending", "accepted") else "pending"
+
+    @property
     def severity_label(self) -> str:
         return vocab.label(vocab.SEVERITIES, self.severity)
+
+
+class _Commitment:
+    """What an owner said they would do about a barrier, with its progress entries oldest first."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def is_overdue(self, today) -> bool:
+        return follow_up.is_overdue(self, today)
+
+
+class _Progress:
+    """One dated line of follow-up on a commitment."""
 
 
 MemberView = view_class("MemberView", MEMBER, _Member)
@@ -109,6 +142,8 @@ CaseworkerView = view_class("CaseworkerView", CASEWORKER, _Caseworker)
 StageView = view_class("StageView", STAGE, _Stage)
 TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
 BarrierView = view_class("BarrierView", BARRIER, _Barrier)
+ProgressView = view_class("ProgressView", PROGRESS, _Progress)
+CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
     cls.kind.name: cls
@@ -165,6 +200,24 @@ class _Map:
     @cached_property
     def unowned_barriers(self) -> list:
         return [b for b in self.barriers if b.is_unowned]
+
+    # Commitments (journeymap.readmodel.follow_up has the rules; these are the map's lookups).
+    def commitment_of(self, barrier_id: int):
+        """The barrier's open commitment, else its latest one (done or handed on), else None."""
+        mine = self._commitments_by_barrier.get(barrier_id, ())
+        return next((c for c in reversed(mine) if c.is_open), mine[-1] if mine else None)
+
+    @cached_property
+    def _commitments_by_barrier(self) -> dict:
+        return _grouped(self.commitments, lambda c: c.barrier_id)
+
+    @cached_property
+    def open_commitments(self) -> list:
+        """Open commitments of barriers that still have an owner, oldest first."""
+        return [c for c in self.commitments if c.is_open and self.barrier(c.barrier_id) is not None]
+
+    def overdue_commitments(self, today) -> list:
+        return [c for c in self.open_commitments if c.is_overdue(today)]
 
     def caseworkers_of(self, agency_id: int | None) -> list:
         return list(self._caseworkers_by_agency.get(agency_id, ()))
@@ -230,6 +283,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("agencies", tuple, ()),
     ("caseworkers", tuple, ()),
     ("barriers", tuple, ()),
+    ("commitments", tuple, ()),  # every barrier's, oldest first, each with its progress
 ))
 
 

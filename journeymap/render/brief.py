@@ -99,6 +99,8 @@ class Brief:
     recorded: tuple[BriefRow, ...]
     recorded_more: int
     barrier_count: int
+    # Next steps past their date on the day the brief is made (journeymap.readmodel.follow_up).
+    overdue_total: int = 0
     map_height: int = 125  # mm of paper for the silo map; brief.css has a class per 5 mm step
 
     @property
@@ -177,6 +179,7 @@ def build_brief(view: MapView, recorded_at: Mapping[int, datetime], *, full: boo
         recorded=tuple(shown_recorded),
         recorded_more=len(recorded) - len(shown_recorded),
         barrier_count=len(view.barriers),
+        overdue_total=len(view.overdue_commitments(made_on)),
         map_height=paper.map_height(),
     )
 

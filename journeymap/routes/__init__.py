@@ -5,6 +5,7 @@ from journeymap.routes import (
     barriers,
     brief,
     data,
+    follow_up,
     health,
     history,
     join,
@@ -21,6 +22,6 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
+    follow_up.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
     health.bp,
 ]

@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
+from journeymap import clock
 from journeymap.auth.access import requires
 from journeymap.extensions import db
 from journeymap.models import Barrier
-from journeymap.models.utctime import utcnow
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.brief import Brief, SiloPicture, brief_pdf, build_brief, silo_options
 from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
@@ -56,7 +56,7 @@ def pdf(map_id: int):
 
 
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
-    brief = build_brief(view, _owners_recorded(view.id), full=full, made_on=utcnow().date(),
+    brief = build_brief(view, _owners_recorded(view.id), full=full, made_on=clock.today(),
                         page_height=page_height)
     return brief, _silo(view, full)
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from htmx_flask import make_response
 from sqlalchemy import func, select
 
+from journeymap import clock
 from journeymap.auth import access, closed_maps
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import closing, family, members
@@ -20,6 +21,7 @@ from journeymap.models.utctime import utcnow
 from journeymap.routes import conflicts
 from journeymap.routes.common import acting, changed, form_response, map_or_404, view_or_404
 from journeymap.routes.crud import ItemKind
+from journeymap.routes.follow_up import overdue_count
 
 bp = Blueprint("maps", __name__)
 
@@ -37,7 +39,7 @@ def index():
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(JourneyMap, Membership.role, unowned)
+        select(JourneyMap, Membership.role, unowned, overdue_count(clock.today()))
         .join(Membership, (Membership.map_id == JourneyMap.id) & (Membership.user_id == current_user.id))
         .order_by(JourneyMap.updated_at.desc())
     ).all()

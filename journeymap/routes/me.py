@@ -1,5 +1,7 @@
 """“My touchpoints”: a caseworker's own page, made for a phone. The maps they are on, a short form
-to add what they did with the family, and the touchpoints they have added."""
+to add what they did with the family, the touchpoints they have added, and the barriers their
+agency owns (to accept, decline and follow up there). And “What I said I would do”: one person's
+next steps across all their maps, overdue first."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from journeymap import clock
 from journeymap.auth import access
 from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.bidi import isolate
@@ -15,6 +18,7 @@ from journeymap.extensions import db
 from journeymap.forms import TouchpointForm
 from journeymap.forms.members import IdentityForm
 from journeymap.models import Membership
+from journeymap.readmodel import follow_up
 from journeymap.routes.common import acting, map_or_404, view_or_404
 from journeymap.routes.journey import touchpoint_fields
 
@@ -38,16 +42,50 @@ def _section(membership: Membership, *, form=None, identity_form=None) -> dict:
         "view": view,
         "me": view.caseworker(membership.caseworker_id),
         "mine": [tp for tp in view.touchpoints if tp.created_by_id == current_user.id],
+        # Barriers this member may answer for (their own or their agency's), on the phone too.
+        "owned": [b for b in view.barriers if not b.is_unowned and access.may_follow_up(b, view, membership)]
+        if access.works_as_caseworker(membership) else [],
         "form": form or TouchpointForm(view=view, formdata=None),
         "identity_form": (identity_form or IdentityForm(view=view, taken_ids=_linked_elsewhere(view.id),
                                                         formdata=None)) if needs_identity else None,
     }
 
 
-def _page(replaced: dict | None = None, status: int = 200):
-    memberships = db.session.scalars(
+def _memberships() -> list[Membership]:
+    return list(db.session.scalars(
         select(Membership).where(Membership.user_id == current_user.id).order_by(Membership.joined_at)
-    ).all()
+    ))
+
+
+def said_i_would(commitment, membership: Membership) -> bool:
+    """Whose promise a next step is: the caseworker it names, when it names one of the map's
+    caseworkers (a member linked to that caseworker record); otherwise whoever recorded it."""
+    if commitment.who_caseworker_id is not None:
+        return commitment.who_caseworker_id == membership.caseworker_id
+    return commitment.created_by_id == membership.user_id
+
+
+@bp.get("/me/commitments")
+@requires(SIGNED_IN)
+def commitments():
+    """“What I said I would do”: open next steps across all my maps, overdue first, then the
+    ones done lately."""
+    today = clock.today()
+    open_rows, done_rows = [], []
+    for membership in _memberships():
+        view = view_or_404(membership.map_id)
+        for commitment in view.commitments:
+            if not said_i_would(commitment, membership):
+                continue
+            (open_rows if commitment.is_open else done_rows).append((view, commitment))
+    ordered = sorted(open_rows, key=lambda row: follow_up.order_key(row[1], today))
+    done_rows = [(v, c) for v, c in done_rows if c.status == "done"]
+    done_rows.sort(key=lambda row: row[1].closed_at, reverse=True)
+    return render_template("me/commitments.html", rows=ordered, done=done_rows[:10], on_day=today)
+
+
+def _page(replaced: dict | None = None, status: int = 200):
+    memberships = _memberships()
     sections = []
     for membership in memberships:
         if not access.can("add_touchpoint", membership):

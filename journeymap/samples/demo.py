@@ -11,12 +11,16 @@ builds the map through the domain functions only, and never commits (the caller 
 
 from __future__ import annotations
 
-from journeymap.domain.barriers import add_barrier
+from datetime import timedelta
+
+from journeymap.domain import commitments
+from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.models import JourneyMap
+from journeymap.models.utctime import utcnow
 
 DEMO_ACTOR = Actor.command("flask demo (command line)")
 
@@ -254,6 +258,40 @@ BARRIERS = {
 }
 
 
+# What owners said about their barriers (journeymap.domain.commitments), relative to the day the
+# demo is loaded, so a fresh demo always has one next step overdue, one ahead and one done.
+# barrier key -> who answered (a CASEWORKERS key) and what followed.
+FOLLOW_UP = {
+    "energy_waitlist": {
+        "by": "energy_intake",
+        "next_step": "Ask the programme manager to move households with a shut-off notice to the front "
+        "of the list",
+        "who": "energy_intake", "due_in_days": -5, "set_days_ago": 19,
+        "progress": [(-12, "Raised it at the programme's staff meeting", "Needs the state's sign-off on "
+                      "the order of the list")],
+    },
+    "absences": {
+        "by": "ssw",
+        "next_step": "Meet the family with the attendance officer; record the absences as caused by the "
+        "power cut",
+        "who": "ssw", "due_in_days": -10, "set_days_ago": 24,
+        "progress": [(-16, "Met the parents at home with the attendance officer", "")],
+        "done": "The truancy referral was withdrawn; the children are back at school and in the "
+        "breakfast club.",
+    },
+    "housing_waitlist": {
+        "by": "housing_intake",
+        "next_step": "Check whether the family qualifies for the emergency priority list",
+        "who": "housing_intake", "due_in_days": 12, "set_days_ago": 3, "progress": [],
+    },
+}
+# A barrier once given an owner who declined, with their reason: back to no one's.
+DECLINED = {
+    "documents": ("snap", "state", "We can only take documents for our own programmes; one shared set of "
+                  "documents for every agency needs the county to agree to it."),
+}
+
+
 def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
     """Build the demo map in the current session and return it; the caller commits. Each item is
     in the map's history, added by `actor`."""
@@ -283,12 +321,42 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
             **{"reported_by": "family", **fields},
         )
 
-    for _, (owner, at, fields) in _split(BARRIERS, "owner", "at"):
+    barriers = {}
+    for key, (owner, at, fields) in _split(BARRIERS, "owner", "at"):
         # Owners recorded with the barrier: the demo's owned barriers never stood without one.
         owner_agency_id, owner_caseworker_id = _who(owner, agencies, caseworkers)
-        add_barrier(journey_map, [touchpoints[k].id for k in at], actor=actor,
-                    owner_agency_id=owner_agency_id, owner_caseworker_id=owner_caseworker_id, **fields)
+        barriers[key] = add_barrier(journey_map, [touchpoints[k].id for k in at], actor=actor,
+                                    owner_agency_id=owner_agency_id, owner_caseworker_id=owner_caseworker_id,
+                                    **fields)
+    _follow_up(journey_map, barriers, caseworkers, agencies, recorder=actor)
     return journey_map
+
+
+def _follow_up(journey_map: JourneyMap, barriers: dict, caseworkers: dict, agencies: dict, *,
+               recorder: Actor) -> None:
+    """Answers, next steps and progress, by the caseworkers who gave them (see FOLLOW_UP); the
+    owner the decliner was asked as is recorded by `recorder`, like the rest of the demo."""
+    today = utcnow().date()
+
+    def by(key: str) -> Actor:
+        worker = caseworkers[key]
+        return Actor(None, ", ".join(p for p in (worker.name, worker.role) if p), "caseworker")
+
+    for key, plan in FOLLOW_UP.items():
+        barrier, actor = barriers[key], by(plan["by"])
+        commitments.accept(journey_map, barrier, actor=actor)
+        step = commitments.commit_to(journey_map, barrier, actor=actor, next_step=plan["next_step"],
+                                     who_caseworker_id=caseworkers[plan["who"]].id, who_text="",
+                                     due_on=today + timedelta(days=plan["due_in_days"]))
+        step.created_at = step.updated_at = utcnow() - timedelta(days=plan["set_days_ago"])
+        for days, done_text, blocking in plan["progress"]:
+            commitments.record_progress(journey_map, step, actor=actor, on_date=today + timedelta(days=days),
+                                        what_was_done=done_text, what_is_blocking=blocking)
+        if "done" in plan:
+            commitments.mark_done(journey_map, step, plan["done"], actor=actor)
+    for key, (worker, agency, reason) in DECLINED.items():
+        set_owner(journey_map, barriers[key], agencies[agency].id, None, actor=recorder)
+        commitments.decline(journey_map, barriers[key], reason, actor=by(worker))
 
 
 def _split(specs: dict[str, dict], *refs: str):

@@ -32,7 +32,8 @@ import pytest
 from flask import Flask, current_app, url_for
 from sqlalchemy import func, select
 
-from journeymap.domain.barriers import add_barrier
+from journeymap.domain import commitments
+from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_touchpoint
@@ -42,6 +43,7 @@ from journeymap.extensions import db
 from journeymap.models import (
     Agency,
     Barrier,
+    Commitment,
     HistoryEntry,
     Invitation,
     JourneyMap,
@@ -123,6 +125,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "maps.index": {"GET": signed_in()},
     "maps.new": {"GET": signed_in(), "POST": signed_in()},
     "me.touchpoints": {"GET": signed_in()},
+    "me.commitments": {"GET": signed_in()},  # "What I said I would do", across one's maps
     # The map and the family at its centre.
     "maps.overview": {"GET": members(*READERS)},
     "maps.show_family": {"GET": members(*READERS)},
@@ -178,6 +181,16 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "barriers.delete_barrier": {"POST": members(*EDITORS)},  # family: only barriers they added
     "barriers.record_owner": {"POST": members(*EDITORS, "family", "caseworker")},
     "barriers.choose_owner": {"GET": members(*EDITORS, "family", "caseworker")},
+    # The owner's answer and commitment: editors for any barrier, a caseworker for barriers their
+    # agency or they own (the matrix's barrier is owned by the caseworker's agency; the item tests
+    # below refuse another agency's). The family and viewers read them.
+    "follow_up.accept": {"POST": members(*EDITORS, "caseworker")},
+    "follow_up.decline": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
+    "follow_up.next_step": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
+    "follow_up.progress": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
+    "follow_up.done": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
+    "follow_up.hand_on": {"POST": members(*EDITORS, "caseworker")},
+    "follow_up.open_commitments": {"GET": members(*READERS)},  # every open next step, with its age
     # The silo map and downloads: reading.
     "silo.page": {"GET": members(*READERS)},
     "silo.image": {"GET": members(*READERS)},
@@ -218,6 +231,32 @@ class World:
         )
         db.session.commit()
         return created
+
+
+    @property
+    def barrier_version(self) -> int:
+        return db.session.get(Barrier, self.small.barrier, populate_existing=True).version
+
+    @property
+    def commitment_version(self) -> int:
+        """The open commitment's (an edit), or the barrier's when there is none (a first next step)."""
+        found = db.session.scalar(select(Commitment).where(Commitment.barrier_id == self.small.barrier,
+                                                           Commitment.status == "open"))
+        return found.version if found is not None else self.barrier_version
+
+    def follow_up_state(self, endpoint: str) -> None:
+        """small's barrier as the follow-up routes need it: owned by small's agency (the caseworker's),
+        waiting for an answer (accept) or accepted with an open next step (the rest)."""
+        if not endpoint.startswith("follow_up."):
+            return
+        journey_map = db.session.get(JourneyMap, self.small.id)
+        barrier = db.session.get(Barrier, self.small.barrier)
+        set_owner(journey_map, barrier, self.small.agency, None, actor=SETUP)
+        if endpoint != "follow_up.accept":
+            commitments.accept(journey_map, barrier, actor=SETUP)
+            commitments.commit_to(journey_map, barrier, actor=SETUP, next_step="Fix the boiler",
+                                  who_caseworker_id=None, who_text="", due_on=None)
+        db.session.commit()
 
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -265,6 +304,16 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "barriers.edit_barrier": lambda w: {"title": "No heat at all", "category": "other", "severity": "high",
                                         "touchpoint_ids": [str(w.small.tp1)]},
     "barriers.record_owner": lambda w: {"owner": f"agency:{w.small.agency}"},
+    "follow_up.accept": lambda w: {"version": str(w.barrier_version)},
+    "follow_up.decline": lambda w: {"reason": "Not our service", "version": str(w.barrier_version)},
+    "follow_up.next_step": lambda w: {"next_step": "Ring the landlord", "who_caseworker_id": "",
+                                      "who_text": "", "due_on": "2026-12-18",
+                                      "version": str(w.commitment_version)},
+    "follow_up.progress": lambda w: {"on_date": "2026-12-07", "what_was_done": "Rang them",
+                                     "what_is_blocking": ""},
+    "follow_up.done": lambda w: {"what_changed": "The heating works",
+                                 "version": str(w.commitment_version)},
+    "follow_up.hand_on": lambda w: {"version": str(w.barrier_version)},
     "silo.export": lambda w: {"format": "dot"},
     "journey_view.export": lambda w: {"format": "svg"},
     "brief.pdf": lambda w: {},
@@ -287,6 +336,7 @@ ITEM_OF = {
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
 ID_ROUTE = re.compile(
     rf"\w+\.(show|edit|delete|move)_({'|'.join(ITEM_OF.values())})|barriers\.(record|choose)_owner"
+    r"|follow_up\.(accept|decline|next_step|progress|done|hand_on)"
     r"|members\.(change_role|remove|show_invitation|revoke)"
 )
 
@@ -474,6 +524,7 @@ def test_access(app, small, endpoint, method, principal, expected):
     """Each request as a browser sends it. A GET is sent again as htmx (a fragment, for the item
     routes), and neither changes anything: not the map's revision, not its history."""
     world, client = build_world(app, small, principal, linked=endpoint != "me.identity")
+    world.follow_up_state(endpoint)
     url = url_of(app, endpoint, world)
     before = map_state(small.id)
     if method == "POST":
@@ -510,6 +561,7 @@ def test_refused_htmx_posts(app, small, endpoint, method, principal, expected):
     """Someone not signed in gets a 401 (the page explains, and keeps the form's text); a stranger
     finds no map. Refused, nothing changes."""
     world, client = build_world(app, small, principal)
+    world.follow_up_state(endpoint)
     url = url_of(app, endpoint, world)
     before = map_state(small.id)
     response = client.post(url, data=body_of(endpoint, world), headers=HX)

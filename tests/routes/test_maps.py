@@ -55,8 +55,9 @@ def item_rules(app: Flask):
 
 def kind_of(endpoint: str) -> str:
     """The kind of item an endpoint's item_id names: 'people.edit_agency' -> 'agency'."""
-    name = endpoint.split(".")[1]
-    if name in ("record_owner", "choose_owner"):
+    blueprint, name = endpoint.split(".")
+    # A barrier's owner, and its answer and next step.
+    if name in ("record_owner", "choose_owner") or blueprint == "follow_up":
         return "barrier"
     return name.rsplit("_", 1)[1]
 
