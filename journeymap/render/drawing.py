@@ -31,6 +31,8 @@ from flask import current_app
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render import runner
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
+from journeymap.render.silo_one import only_agency
+from journeymap.render.silo_overview import shows_overview
 
 __all__ = ["Drawing", "SiloOptions", "cached_silo", "clear_cache", "draw_silo"]
 
@@ -103,30 +105,32 @@ def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     notice = None
     # Counted from the view, before anything is built: building the DOT of 500 people only to
     # throw it away took longer than dot takes to draw the simpler view.
-    if _draws_people(options) and _people_and_barriers(view) > current_app.config["DOT_MAX_NODES"]:
+    too_many = _people_and_barriers(view, options) > current_app.config["DOT_MAX_NODES"]
+    if _draws_people(view, options) and too_many:
         notice = (
             f"This map has {len(view.caseworkers)} caseworkers, too many to draw one by one, so each "
-            "agency is one box with its counts. Choose a stage to see the people in it."
+            "agency is one box with its counts. Choose a stage, or one silo, to see the people in it."
         )
         options = _counted(options)
     try:
         content_key, drawing = _draw(build_silo_graph(view, options).source, fmt, notice)
     except runner.RenderError:
-        if not _draws_people(options):
+        if not _draws_people(view, options):
             raise
         content_key, drawing = _draw(
             build_silo_graph(view, _counted(options)).source, fmt,
             "Drawing every caseworker took too long, so each agency is one box with its counts. "
-            "Choose a stage to see the people in it.",
+            "Choose a stage, or one silo, to see the people in it.",
         )
     _latest.put(asked, content_key, 200)  # about the size of an entry: a key and a hash
     return drawing
 
 
-def _draws_people(options: SiloOptions) -> bool:
+def _draws_people(view: MapView, options: SiloOptions) -> bool:
     """Whether the drawing has caseworkers one by one in it (the focus only those the family met
-    at a barrier no one owns, but there can be as many of those as there are touchpoints)."""
-    return options.show_caseworkers
+    at a barrier no one owns, but there can be as many of those as there are touchpoints); the
+    overview never has."""
+    return options.show_caseworkers and not shows_overview(view, options)
 
 
 def _counted(options: SiloOptions) -> SiloOptions:
@@ -152,6 +156,8 @@ def _draw(source: str, fmt: str, notice: str | None) -> tuple[str, Drawing]:
     return content_key, drawing
 
 
-def _people_and_barriers(view: MapView) -> int:
+def _people_and_barriers(view: MapView, options: SiloOptions) -> int:
     """About how many nodes a drawing of every caseworker has (plus a dozen fixed ones)."""
+    if options.agency_id is not None:
+        view = only_agency(view, options.agency_id)
     return len(view.agencies) + len(view.caseworkers) + len(view.barriers)

@@ -14,9 +14,9 @@ from journeymap.readmodel.snapshot import MapView
 
 
 def only_agency(view: MapView, agency_id: int) -> MapView:
-    """The map as one agency's silo. The caller checks the agency is on this map (KeyError if not)."""
-    if view.agency(agency_id) is None:
-        raise KeyError(agency_id)
+    """The map as one agency's silo. The caller checks the agency is on this map (a 404 if not);
+    a view already narrowed to a stage where the family never met the agency has none of it."""
+    agency = view.agency(agency_id)
     caseworkers = tuple(view.caseworkers_of(agency_id))
     worker_ids = {cw.id for cw in caseworkers}
     met_here = {
@@ -41,7 +41,7 @@ def only_agency(view: MapView, agency_id: int) -> MapView:
         view,
         stages=stages,
         named_stages=tuple(s for s in stages if s.id is not None),  # as the snapshot makes them
-        agencies=(view.agency(agency_id),),
+        agencies=(agency,) if agency is not None else (),
         caseworkers=caseworkers,
         barriers=barriers,
     )
