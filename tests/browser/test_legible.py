@@ -53,8 +53,8 @@ MEASURE = """async (selector) => {
 def measure(page, selector: str) -> dict:
     img = page.locator(selector)
     expect(img).to_be_visible()
-    assert until(page, "(s) => { const i = document.querySelector(s); return i.complete && i.naturalWidth > 0; }",
-                 selector, seconds=30)
+    loaded = "(s) => { const i = document.querySelector(s); return i.complete && i.naturalWidth > 0; }"
+    assert until(page, loaded, selector, seconds=30)
     found = page.evaluate(MEASURE, selector)
     assert found["texts"], "the drawing has no text"
     found["min_height"] = min(t["height"] for t in found["texts"])
@@ -71,8 +71,8 @@ def test_the_demo_presented_at_1920_by_1080_has_every_text_18_px_or_more(ui, app
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("overview")
     found = measure(page, ".present-figure img")
     smallest = min(found["texts"], key=lambda t: t["height"])
-    print(f"\npresent, demo: scale {found['scale']:.3f}, shown {found['shown']}, "
-          f"min text box {found['min_height']:.1f} px ({smallest['text']!r}), min font {found['min_font']:.1f} px")
+    print(f"\npresent, demo: scale {found['scale']:.3f}, shown {found['shown']}, min text box "
+          f"{found['min_height']:.1f} px ({smallest['text']!r}), min font {found['min_font']:.1f} px")
     assert found["min_height"] >= LEGIBLE_PX, smallest
     assert found["min_font"] >= LEGIBLE_PX
     # Nothing to scroll to: the whole drawing is on the screen.
@@ -80,7 +80,8 @@ def test_the_demo_presented_at_1920_by_1080_has_every_text_18_px_or_more(ui, app
     # The key is on the page, as big as the drawing's text.
     key = page.locator("#present-key")
     expect(key).to_contain_text("NO OWNER")
-    assert page.evaluate("parseFloat(getComputedStyle(document.getElementById('present-key')).fontSize)") >= LEGIBLE_PX
+    key_px = page.evaluate("parseFloat(getComputedStyle(document.getElementById('present-key')).fontSize)")
+    assert key_px >= LEGIBLE_PX
     problems.check()
 
 
