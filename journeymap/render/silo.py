@@ -146,7 +146,7 @@ def start_graph(view: MapView, options: SiloOptions, title: str) -> graphviz.Dig
         rankdir="TB",
         newrank="true",
         nodesep="0.15",
-        ranksep="0.25",
+        ranksep="0.2",
         fontname=FONT,
         fontcolor=INK,
         bgcolor="white",

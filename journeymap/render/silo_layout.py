@@ -50,13 +50,14 @@ class Silo:
 
 # Type sizes in points, dot's unit (the SVG's user unit; 1 pt = 4/3 CSS px at natural size).
 # Bigger than a page's text: a drawing shown whole on a 1920×1080 screen is scaled down to fit,
-# and its smallest text must still come out at 18 px (tests/browser/test_legible.py measures it).
+# and its smallest text must still come out at 18 px (tests/browser/test_legible.py measures it;
+# bench/bench_legible.py for the demo: 20 pt gave 18.0 px on a full-detail slide, 22 pt 18.7 px).
 # Larger type helps only so far: the boxes grow with it and the drawing is scaled down again; what
 # gained most was fewer lines (no "[holds a file]" on every box, no agency name repeated inside
 # its own silo, barriers in boxes with cut corners rather than octagons).
-TEXT_PT = "20"
-HEADING_PT = "22"
-FAMILY_PT = "24"
+TEXT_PT = "22"
+HEADING_PT = "24"
+FAMILY_PT = "26"
 TITLE_PT = "26"
 
 LEGEND_WIDTH = 3  # the key takes about three node columns in the row below the family

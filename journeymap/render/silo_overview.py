@@ -1,18 +1,22 @@
 """The silo map's overview: one box per agency with its counts, for maps too big to read whole.
 
-A projected slide holds only so much text at a size a room can read. Past that size, the whole
-map is drawn smaller than anyone can read, so the presentation view and the downloads open on
-this overview instead, and each silo can be opened on its own (journeymap.render.silo_one).
+A projected slide holds only so much text at a size a room can read. Past that, the whole map is
+drawn smaller than anyone can read, so the presentation view and the downloads open on this
+overview instead, and each silo can be opened on its own (journeymap.render.silo_one).
 
-The threshold, measured (bench/bench_legible.py; tests/browser/test_legible.py): the whole map's
-smallest text, fitted into the presentation view at 1920×1080, stays at 18 px or more up to about
-LEGIBLE_MAX_BOXES agencies, caseworkers and barriers together (the demo has 32); synthetic maps past it
-came out under 18 px.
+Where the threshold lies is measured, map by map, not guessed from a count: the map's size alone
+did not tell (bench/bench_legible.py: the demo, 32 agencies, caseworkers and barriers together,
+keeps 19.9 px in the presentation view; a synthetic map of 24 came out at 16.8 px, its names and
+lines laid out wider). So journeymap.render.drawing draws the whole map first and reads its
+smallest text as it would be shown at 1920×1080 (smallest_text_px); under LEGIBLE_PX it draws this
+overview. Past OVERVIEW_BOXES no whole map measured came near 18 px, so there the overview is
+chosen without drawing the whole first (and the pure builder, given "auto", uses that count alone).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import graphviz
 from graphviz import nohtml
@@ -26,15 +30,32 @@ from journeymap.render.palette import (
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
+from journeymap.render.silo_layout import FAMILY_PT
 
-LEGIBLE_MAX_BOXES = 40
+LEGIBLE_PX = 18  # the smallest text a room can read on a 1920×1080 projection (issue 9)
+# Where the drawing is shown at 1920×1080: the presentation view's frame below its bar and key
+# (measured by tests/browser/test_legible.py), or a whole slide (the downloads).
+FRAME = (1884, 903)
+SLIDE_SCREEN = (1920, 1080)
+OVERVIEW_BOXES = 50  # bench/bench_legible.py: the whole maps of 40 to 50 came out at 13 to 16 px
 BOX_W, BOX_H = 3.6, 1.5  # about the inches of an agency's box at 20 pt, four lines
 SLIDE = 16 / 9
 
 
 def too_big_to_read(view: MapView) -> bool:
-    """Whether the whole map, fitted to a 1920×1080 screen, would have text under 18 px."""
-    return len(view.agencies) + len(view.caseworkers) + len(view.barriers) > LEGIBLE_MAX_BOXES
+    """Whether the map is so big that its whole drawing cannot be legible at 1920×1080."""
+    return len(view.agencies) + len(view.caseworkers) + len(view.barriers) > OVERVIEW_BOXES
+
+
+def smallest_text_px(svg: bytes, screen: tuple[int, int]) -> float | None:
+    """The smallest text of a dot SVG in CSS px when the drawing is fitted into `screen` (px):
+    its font size (pt at natural size, 4/3 px each) times the fitting's scale."""
+    size = re.search(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg[:2000])
+    fonts = [float(f) for f in re.findall(rb'font-size="([0-9.]+)"', svg)]
+    if size is None or not fonts:
+        return None
+    width, height = float(size[1]) * 4 / 3, float(size[2]) * 4 / 3
+    return min(fonts) * 4 / 3 * min(screen[0] / width, screen[1] / height)
 
 
 def shows_overview(view: MapView, options) -> bool:
@@ -95,7 +116,7 @@ def build_overview_graph(view: MapView, options) -> graphviz.Digraph:
                                "to see its caseworkers and barriers.", width=90, max_lines=3))
     boxes = _agency_boxes(view, options)
     graph.node("family", label=label(view.pseudonym, "the family", width=24), shape="ellipse",
-               style="filled,bold", fillcolor=FAMILY_FILL, fontsize="24", penwidth="2.5")
+               style="filled,bold", fillcolor=FAMILY_FILL, fontsize=FAMILY_PT, penwidth="2.5")
     middle = ["family"]
     if unowned := view.unowned_barriers:
         graph.node("unowned", label=label(

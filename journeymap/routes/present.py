@@ -24,8 +24,10 @@ from flask import Blueprint, render_template, request, url_for
 from journeymap.auth.access import requires
 from journeymap.exports.deidentify import deidentify
 from journeymap.readmodel.snapshot import MapView, StageView
+from journeymap.render.drawing import draw_silo
+from journeymap.render.runner import RenderError
 from journeymap.render.silo import SiloOptions
-from journeymap.render.silo_overview import agency_counts, shows_overview
+from journeymap.render.silo_overview import agency_counts
 from journeymap.routes.common import choice_arg, only_stage_or_404, stage_or_404, view_or_404
 from journeymap.routes.silo import agency_or_404, option_args, options_from, silo_choices
 
@@ -68,6 +70,17 @@ class Options:
                        **option_args(in_page))
 
 
+def _draws_overview(shown: MapView, silo: SiloOptions) -> bool:
+    """Whether the picture is the overview: drawn here, as the picture's own request will ask for
+    it (which then finds it in the cache), because whether the whole map is legible is measured
+    on its drawing. A drawing that fails says so in the picture's place."""
+    try:
+        return draw_silo(shown, "svg", dataclasses.replace(silo, key_in_page=True),
+                         detail="deidentified").overview
+    except RenderError:
+        return False
+
+
 def options_or_404(view: MapView) -> Options:
     silo = options_from(request.args)  # the silo page's own options, checked the same way
     return Options(
@@ -88,7 +101,7 @@ def page(map_id: int):
     return render_template(
         "present/page.html", view=view, options=options, shows=SHOWS, sizes=SIZES,
         image_url=options.image_url(view), silo_choices=silo_choices(view),
-        overview=options.show == "silo" and shows_overview(shown, options.silo),
+        overview=options.show == "silo" and _draws_overview(shown, options.silo),
         counts={a.id: agency_counts(shown, a.id) for a in shown.agencies},
         one_silo=view.agency(options.silo.agency_id) if options.silo.agency_id else None,
     )

@@ -19,7 +19,7 @@ from journeymap.exports.downloads import SILO_FORMATS, export_map
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
 from journeymap.render.runner import RenderError
-from journeymap.render.silo_overview import agency_counts, shows_overview
+from journeymap.render.silo_layout import TEXT_PT
 from journeymap.routes.common import (
     choice_arg,
     format_requested,
@@ -89,9 +89,20 @@ def silo_choices(view: MapView) -> list[tuple[str, str]]:
     return choices + [(str(a.id), f"One silo: {a.name}") for a in view.agencies]
 
 
-def _counts(view: MapView) -> dict:
-    """Each agency's figures, for the list of silos to open beside an overview."""
-    return {agency.id: agency_counts(view, agency.id) for agency in view.agencies}
+# The drawing on the page opens at the size where its text (TEXT_PT, journeymap.render.silo_layout)
+# is the page's own 16 px, in a frame that scrolls: readable, where fitting it to the column made
+# the demo's text 4 to 10 px. "Fit to width" (static/js/silo.js) shows it whole instead.
+PAGE_TEXT_PX = 16
+DRAWING_TEXT_PX = float(TEXT_PT) * 4 / 3  # at the SVG's natural size
+
+
+def page_size(svg: bytes) -> tuple[int, int] | None:
+    """(width, height) in CSS px for the drawing on the page, from the size dot wrote in points."""
+    found = re.search(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg[:2000])
+    if found is None:
+        return None
+    scale = 4 / 3 * PAGE_TEXT_PX / DRAWING_TEXT_PX
+    return round(float(found[1]) * scale), round(float(found[2]) * scale)
 
 
 def _failure(view: MapView, exc: RenderError):
@@ -107,18 +118,20 @@ def page(map_id: int):
     options = options_from(request.args)
     # Drawn here rather than only by the <img> request: the page must say when a simpler view was
     # drawn, or that none could be. The image request then finds the drawing in the cache.
-    notice = problem = None
+    notice = problem = size = None
+    overview = False
     agency_or_404(view, options)
     shown = only_stage_or_404(view, options.stage_id)
     try:
         drawn = cached_silo(map_id, view.revision, FULL, options, "svg")
-        notice = (drawn or draw_silo(shown, "svg", options, detail=FULL)).notice
+        drawn = drawn or draw_silo(shown, "svg", options, detail=FULL)
+        notice, size, overview = drawn.notice, page_size(drawn.content), drawn.overview
     except RenderError as exc:
         problem = str(exc)
     return render_template(
         "silo/page.html", view=view, options=options, option_args=option_args(options),
         notice=notice, problem=problem, formats=SILO_FORMATS, silo_choices=silo_choices(view),
-        overview=shows_overview(shown, options), counts=_counts(view),
+        overview=overview, size=size,
     )
 
 
