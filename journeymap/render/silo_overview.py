@@ -156,8 +156,8 @@ def _draw_grid(graph, boxes: list[tuple[str, str]], middle: list[str]) -> None:
             rank.node(node)
     for side, is_above in ((above, True), (below, False)):
         nearer = middle[:1]
-        for row in side:
-            with graph.subgraph() as rank:
+        for number, row in enumerate(side):
+            with graph.subgraph(name=f"row_{'above' if is_above else 'below'}_{number}") as rank:
                 rank.attr(rank="same")
                 for node, text in row:
                     rank.node(node, label=text, shape="box", style="filled,rounded",
