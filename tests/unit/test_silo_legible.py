@@ -13,7 +13,7 @@ from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.render import runner
 from journeymap.render import silo_overview as overview_module
-from journeymap.render.silo import SiloOptions, build_silo_graph
+from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
 from journeymap.render.silo_layout import TEXT_PT
 from journeymap.render.silo_one import only_agency
 from journeymap.render.silo_overview import LEGIBLE_PX, shows_overview, smallest_text_px
@@ -28,7 +28,7 @@ def view(small):  # noqa: F811
     return small[0]
 
 
-def draw(view, options=SiloOptions()):
+def draw(view, options=EVERYTHING):
     return parse(build_silo_graph(view, options).source)
 
 
