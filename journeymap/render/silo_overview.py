@@ -24,9 +24,9 @@ from graphviz import nohtml
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.labels import label, typed
 from journeymap.render.palette import (
-    CASEWORKER_FILL,
     FAMILY_FILL,
     SILO_BORDER,
+    SILO_FILL,
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
@@ -160,8 +160,8 @@ def _draw_grid(graph, boxes: list[tuple[str, str]], middle: list[str]) -> None:
             with graph.subgraph(name=f"row_{'above' if is_above else 'below'}_{number}") as rank:
                 rank.attr(rank="same")
                 for node, text in row:
-                    rank.node(node, label=text, shape="box", style="filled,rounded",
-                              fillcolor=CASEWORKER_FILL, color=SILO_BORDER, penwidth="2")
+                    rank.node(node, label=text, shape="box", style="filled,rounded", margin="0.2,0.1",
+                              fillcolor=SILO_FILL, color=SILO_BORDER, penwidth="2")
             for i, (node, _) in enumerate(row):
                 near = nearer[i % len(nearer)]
                 tail, head = (node, near) if is_above else (near, node)
