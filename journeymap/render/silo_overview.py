@@ -6,7 +6,7 @@ overview instead, and each silo can be opened on its own (journeymap.render.silo
 
 Where the threshold lies is measured, map by map, not guessed from a count: the map's size alone
 did not tell (bench/bench_legible.py: the demo, 32 agencies, caseworkers and barriers together,
-keeps 19.9 px in the presentation view; a synthetic map of 24 came out at 16.8 px, its names and
+keeps 19.7 px in the presentation view; a synthetic map of 24 came out at 16.9 px, its names and
 lines laid out wider). So journeymap.render.drawing draws the whole map first and reads its
 smallest text as it would be shown at 1920×1080 (smallest_text_px); under LEGIBLE_PX it draws this
 overview. Past OVERVIEW_BOXES no whole map measured came near 18 px, so there the overview is
