@@ -10,6 +10,10 @@ DOT_MAX_NODES, or when dot runs past DOT_TIMEOUT, the map is drawn again as one 
 caller get a RenderError. dot always runs in a subprocess with a timeout (runner.render), so a
 worker is never held longer than two timeouts.
 
+"auto" (the pages' and downloads' default, SiloOptions.scope): the whole map if its smallest
+text is legible at 1920×1080, measured on its drawing, else the overview (_legible_scope and
+journeymap.render.silo_overview).
+
 Cache. Drawings are kept by the SHA-256 of the DOT source and format, so the same picture is
 never drawn twice, whatever changed in the map that does not show in it. In front of that, a
 small index from (map, revision, detail, options, format) to the content key lets an unchanged
@@ -31,6 +35,14 @@ from flask import current_app
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render import runner
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
+from journeymap.render.silo_one import only_agency
+from journeymap.render.silo_overview import (
+    FRAME,
+    LEGIBLE_PX,
+    SLIDE_SCREEN,
+    shows_overview,
+    smallest_text_px,
+)
 
 __all__ = ["Drawing", "SiloOptions", "cached_silo", "clear_cache", "draw_silo"]
 
@@ -40,6 +52,7 @@ class Drawing:
     content: bytes
     mimetype: str
     notice: str | None = None  # set when a simpler view was drawn instead of the one asked for
+    overview: bool = False  # one box per agency (journeymap.render.silo_overview)
 
 
 class _LRU:
@@ -101,32 +114,59 @@ def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     """
     asked = (view.id, view.revision, detail, options, fmt)
     notice = None
+    if options.scope == "auto" and options.agency_id is None:
+        options = _legible_scope(view, options, detail)
+        # The whole map's SVG was just drawn to be measured: that is the answer (not a second run
+        # of dot, which for a dot that times out would hold the worker for two more timeouts).
+        if (found := cached_silo(view.id, view.revision, detail, options, fmt)) is not None:
+            _latest.put(asked, _latest.get((view.id, view.revision, detail, options, fmt)), 200)
+            return found
     # Counted from the view, before anything is built: building the DOT of 500 people only to
     # throw it away took longer than dot takes to draw the simpler view.
-    if _draws_people(options) and _people_and_barriers(view) > current_app.config["DOT_MAX_NODES"]:
+    too_many = _people_and_barriers(view, options) > current_app.config["DOT_MAX_NODES"]
+    if _draws_people(view, options) and too_many:
         notice = (
             f"This map has {len(view.caseworkers)} caseworkers, too many to draw one by one, so each "
-            "agency is one box with its counts. Choose a stage to see the people in it."
+            "agency is one box with its counts. Choose a stage, or one silo, to see the people in it."
         )
         options = _counted(options)
+    overview = shows_overview(view, options)
     try:
-        content_key, drawing = _draw(build_silo_graph(view, options).source, fmt, notice)
+        content_key, drawing = _draw(build_silo_graph(view, options).source, fmt, notice, overview)
     except runner.RenderError:
-        if not _draws_people(options):
+        if not _draws_people(view, options):
             raise
         content_key, drawing = _draw(
             build_silo_graph(view, _counted(options)).source, fmt,
             "Drawing every caseworker took too long, so each agency is one box with its counts. "
-            "Choose a stage to see the people in it.",
+            "Choose a stage, or one silo, to see the people in it.",
         )
     _latest.put(asked, content_key, 200)  # about the size of an entry: a key and a hash
     return drawing
 
 
-def _draws_people(options: SiloOptions) -> bool:
+def _legible_scope(view: MapView, options: SiloOptions, detail: str) -> SiloOptions:
+    """"auto" made definite: the whole map when its drawing's smallest text comes out at LEGIBLE_PX
+    or more where it is shown at 1920×1080 (the presentation view's frame when the page gives the
+    key, else a slide), else the overview. The whole drawing is made (and kept in the cache) to
+    measure it, except for maps past the size where none measured legible."""
+    overview = dataclasses.replace(options, scope="overview")
+    if shows_overview(view, options):
+        return overview
+    whole = dataclasses.replace(options, scope="whole")
+    try:
+        drawn = draw_silo(view, "svg", whole, detail=detail)
+    except runner.RenderError:
+        return overview
+    px = smallest_text_px(drawn.content, FRAME if options.key_in_page else SLIDE_SCREEN)
+    return whole if px is None or px >= LEGIBLE_PX else overview
+
+
+def _draws_people(view: MapView, options: SiloOptions) -> bool:
     """Whether the drawing has caseworkers one by one in it (the focus only those the family met
-    at a barrier no one owns, but there can be as many of those as there are touchpoints)."""
-    return options.show_caseworkers
+    at a barrier no one owns, but there can be as many of those as there are touchpoints); the
+    overview never has."""
+    return options.show_caseworkers and not shows_overview(view, options)
 
 
 def _counted(options: SiloOptions) -> SiloOptions:
@@ -134,7 +174,7 @@ def _counted(options: SiloOptions) -> SiloOptions:
     return dataclasses.replace(options, show_caseworkers=False)
 
 
-def _draw(source: str, fmt: str, notice: str | None) -> tuple[str, Drawing]:
+def _draw(source: str, fmt: str, notice: str | None, overview: bool = False) -> tuple[str, Drawing]:
     """(its content key, the drawing) of DOT `source` in `fmt`, from the cache when it is there."""
     if fmt not in runner.FORMATS and fmt != "dot":
         raise ValueError(f"unsupported format {fmt!r}")
@@ -147,11 +187,13 @@ def _draw(source: str, fmt: str, notice: str | None) -> tuple[str, Drawing]:
         config = current_app.config
         content = runner.render(source, fmt, timeout=config["DOT_TIMEOUT"], dot=config["DOT_BINARY"])
         mimetype = runner.FORMATS[fmt]
-    drawing = Drawing(content, mimetype, notice)
+    drawing = Drawing(content, mimetype, notice, overview)
     _drawings.put(content_key, drawing, len(content))
     return content_key, drawing
 
 
-def _people_and_barriers(view: MapView) -> int:
+def _people_and_barriers(view: MapView, options: SiloOptions) -> int:
     """About how many nodes a drawing of every caseworker has (plus a dozen fixed ones)."""
+    if options.agency_id is not None:
+        view = only_agency(view, options.agency_id)
     return len(view.agencies) + len(view.caseworkers) + len(view.barriers)

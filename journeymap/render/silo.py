@@ -30,10 +30,24 @@ from journeymap.render.palette import (
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
-from journeymap.render.silo_layout import Silo, anchor_silos, draw_cluster, draw_legend, fit_to_slide
+from journeymap.render.silo_layout import (
+    FAMILY_PT,
+    HEADING_PT,
+    TEXT_PT,
+    TITLE_PT,
+    Silo,
+    anchor_silos,
+    draw_cluster,
+    draw_legend,
+    fit_to_slide,
+)
 
 FONT = "DejaVu Sans"  # journeymap.render.text measures it; colours from journeymap.render.palette
 UNOWNED_COLUMNS = 2  # at least; more for many barriers, so the area stays about square
+
+# Width over height of the presentation view's frame at 1920×1080 (1888 × 930 px measured), and
+# of a slide.
+SCREEN, SLIDE = 16 / 9, 16 / 9
 
 NO_AGENCY = "none"  # key for people and contacts whose agency was not recorded
 
@@ -47,36 +61,42 @@ class SiloOptions:
         for maps too big to draw person by person).
     stage_id: only one stage of the journey (the caller narrows the view with filters.only_stage;
         the id is here so it is part of the drawing's cache key and title).
+    scope: "whole" (everything), "overview" (one box per agency with its counts, no one drawn one
+        by one: journeymap.render.silo_overview), or "auto": the overview when the whole map is
+        too big to read on a projected slide (silo_overview.too_big_to_read), else the whole.
+    agency_id: one silo on its own (journeymap.render.silo_one narrows the view to it).
+    key_in_page: the page around the drawing gives its title and key, so the picture leaves them
+        out and its text can be bigger on screen (the presentation view).
     """
 
     focus_unowned: bool = False
     show_caseworkers: bool = True
     stage_id: int | None = None
+    scope: str = "whole"
+    agency_id: int | None = None
+    key_in_page: bool = False
 
 
 EVERYTHING = SiloOptions()
 
 
 def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphviz.Digraph:
+    # Imported here: both modules draw with this one's pieces.
+    from journeymap.render.silo_one import only_agency
+    from journeymap.render.silo_overview import build_overview_graph, shows_overview
+
+    agency = None
+    if options.agency_id is not None:
+        agency = view.agency(options.agency_id)
+        view = only_agency(view, options.agency_id)
+    elif shows_overview(view, options):
+        return build_overview_graph(view, options)
     title = "Silo map" + (": barriers no one owns" if options.focus_unowned else "")
-    stage = view.stage(options.stage_id) if options.stage_id is not None else None
-    graph = graphviz.Digraph("silo_map")
-    graph.attr(
-        rankdir="TB",
-        newrank="true",
-        nodesep="0.25",
-        ranksep="0.4",
-        fontname=FONT,
-        fontcolor=INK,
-        bgcolor="white",
-        pad="0.3",
-        labelloc="t",
-        fontsize="28",
-        label=label(f"{title}: {typed(view.pseudonym)}", f"Stage: {typed(stage.name)}" if stage else "",
-                    width=80, max_lines=2),
-    )
-    graph.attr("node", fontname=FONT, fontsize="14", fontcolor=INK, color=INK, penwidth="1.2")
-    graph.attr("edge", fontname=FONT, fontsize="13", fontcolor=INK, color=EDGE)
+    if agency is not None:
+        title = f"One silo, {typed(agency.name)}: {typed(view.pseudonym)}"
+    else:
+        title = f"{title}: {typed(view.pseudonym)}"
+    graph = start_graph(view, options, title)
 
     node_of = _contact_node if options.show_caseworkers else _agency_node(view)
     contacts = _contact_counts(view, node_of)
@@ -84,18 +104,19 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         silos = _focus_silos(view, node_of, options.show_caseworkers)
     else:
         silos = _silos(view, contacts, options.show_caseworkers)
-    top_rows, bottom_rows = fit_to_slide(silos)
+    top_rows, bottom_rows = fit_to_slide(silos, key=not options.key_in_page,
+                                          shape=SCREEN if options.key_in_page else SLIDE)
     top = [silo for row in top_rows for silo in row]
 
     graph.node(
         "family",
-        label=label(view.pseudonym, "the family", width=20),
+        label=label(view.pseudonym, "the family", width=24),
         shape="ellipse",
         style="filled,bold",
         fillcolor=FAMILY_FILL,
-        fontsize="20",
+        fontsize=FAMILY_PT,
         penwidth="2.5",
-        margin="0.25,0.12",
+        margin="0.05,0.05",
     )
     with graph.subgraph(name="middle") as middle:
         middle.attr(rank="same")
@@ -111,7 +132,32 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         anchored = _draw_contacts(graph, view, contacts, top)
     anchor_silos(graph, top_rows, bottom_rows, anchored)
     _draw_unowned(graph, view)
-    draw_legend(graph, options)
+
+    if not options.key_in_page:
+        draw_legend(graph, options)
+    return graph
+
+
+def start_graph(view: MapView, options: SiloOptions, title: str) -> graphviz.Digraph:
+    """A silo map's graph with its type sizes and, unless the page gives it, its title."""
+    stage = view.stage(options.stage_id) if options.stage_id is not None else None
+    graph = graphviz.Digraph("silo_map")
+    graph.attr(
+        rankdir="TB",
+        newrank="true",
+        nodesep="0.15",
+        ranksep="0.2",
+        fontname=FONT,
+        fontcolor=INK,
+        bgcolor="white",
+        pad="0.15",
+        labelloc="t",
+    )
+    if not options.key_in_page:
+        graph.attr(fontsize=TITLE_PT, label=label(
+            title, f"Stage: {typed(stage.name)}" if stage else "", width=80, max_lines=2))
+    graph.attr("node", fontname=FONT, fontsize=TEXT_PT, fontcolor=INK, color=INK, penwidth="1.2")
+    graph.attr("edge", fontname=FONT, fontsize=TEXT_PT, fontcolor=INK, color=EDGE)
     return graph
 
 
@@ -155,6 +201,12 @@ def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[Silo]) -> 
             shape="box",
             style="dashed,rounded",
         )
+        # Beside the family, in its row: the rows above and below are the silos' and were made
+        # wider by it (the widest row sets how small a projected drawing is shown).
+        with graph.subgraph(name="middle_unknown") as middle:
+            middle.attr(rank="same")
+            middle.node("family")
+            middle.node("unknown_contact")
     for node, count in sorted(contacts.items()):
         weight = f"{1.2 + 1.6 * math.log2(count):.1f}"
         attrs = {"label": f" {count}×" if count > 1 else "", "penwidth": weight}
@@ -201,11 +253,12 @@ def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> l
 
 
 def _caseworker_box(cw) -> tuple[str, dict]:
+    # Most caseworkers hold a file: saying so on every box took a line each, and a line is what a
+    # drawing must save to stay legible on a projector. The exceptions say so instead.
     lines = [cw.display_name]
-    if cw.holds_file:
-        lines.append("[holds a file]")
-    if cw.has_left:
-        lines.append("(has left)")
+    marks = [mark for mark, on in (("no file", not cw.holds_file), ("has left", cw.has_left)) if on]
+    if marks:
+        lines.append(f"({', '.join(marks)})")
     return (
         f"cw_{cw.id}",
         {
@@ -218,10 +271,12 @@ def _caseworker_box(cw) -> tuple[str, dict]:
 
 
 def _agency_itself(agency: AgencyView) -> tuple[str, dict]:
-    """The agency as a contact of its own: the family met its front desk, its line, its letter."""
+    """The agency as a contact of its own: the family met its front desk, its line, its letter.
+    A square box where a person's is rounded; its name in two lines at most ("(the agency)" below
+    a long name took four lines in a projected drawing)."""
     return (
         f"agency_{agency.id}",
-        {"label": label(agency.name, "(the agency)"), "shape": "box", "style": "filled",
+        {"label": label(agency.name, width=20, max_lines=3), "shape": "box", "style": "filled",
          "fillcolor": CASEWORKER_FILL},
     )
 
@@ -295,10 +350,12 @@ def _draw_where_hit(graph, view: MapView, node_of, top: list[Silo]) -> set[str]:
 def _barrier_attrs(barrier: BarrierView, *, owned: bool) -> dict:
     heading = "Barrier" if owned else "NO OWNER"
     return {
-        "label": label(f"{heading} · {barrier.severity_label}", barrier.title, width=20),
-        "margin": "0.05,0.03",
-        "shape": "octagon",
-        "style": "filled" if owned else "filled,bold",
+        "label": label(f"{heading} · {barrier.severity_label}", barrier.title, width=26),
+        "margin": "0.12,0.06",
+        # A box with its corners cut: marked as a barrier by its shape, never by colour alone,
+        # and as compact as a box (an octagon round the same text took twice the room).
+        "shape": "box",
+        "style": "filled,diagonals" if owned else "filled,bold,diagonals",
         "fillcolor": OWNED_FILL if owned else UNOWNED_FILL,
         "color": OWNED_BORDER if owned else UNOWNED_BORDER,
         "penwidth": "1.2" if owned else "3",
@@ -317,7 +374,7 @@ def _draw_unowned(graph, view: MapView) -> None:
             style="dashed,bold",
             color=UNOWNED_BORDER,
             penwidth="3",
-            fontsize="18",
+            fontsize=HEADING_PT,
             fontcolor=UNOWNED_BORDER,
             labelloc="t",
         )

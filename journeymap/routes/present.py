@@ -6,12 +6,17 @@ page itself is drawn from the de-identified view, and its pictures are asked for
 detail=deidentified, so nothing typed about the family can reach the screen from here.
 
 Options come in the query string (a GET form), so a setting can be bookmarked before the meeting:
-show=silo|journey, size=fit|full, focus=unowned, caseworkers=hide, stage=<id>. Anything else is a 404, as an
-unknown id would be.
+show=silo|journey, size=fit|full, focus=unowned, caseworkers=hide, stage=<id>,
+silo=overview|whole|<agency id>. Anything else is a 404, as an unknown id would be.
+
+Legible in the room: at 1920×1080 the silo map of a map the size of the demo is shown whole with
+its smallest text at 18 px or more (tests/browser/test_legible.py measures it); a bigger map opens
+on the overview, one box per agency, and each silo can be opened on its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
@@ -19,9 +24,12 @@ from flask import Blueprint, render_template, request, url_for
 from journeymap.auth.access import requires
 from journeymap.exports.deidentify import deidentify
 from journeymap.readmodel.snapshot import MapView, StageView
+from journeymap.render.drawing import draw_silo
+from journeymap.render.runner import RenderError
 from journeymap.render.silo import SiloOptions
-from journeymap.routes.common import choice_arg, stage_or_404, view_or_404
-from journeymap.routes.silo import option_args, options_from
+from journeymap.render.silo_overview import agency_counts
+from journeymap.routes.common import choice_arg, only_stage_or_404, stage_or_404, view_or_404
+from journeymap.routes.silo import agency_or_404, option_args, options_from, silo_choices
 
 bp = Blueprint("present", __name__)
 
@@ -55,8 +63,22 @@ class Options:
         if self.show == "journey":
             return url_for("journey_view.image", map_id=view.id, detail="deidentified",
                            stage=self.silo.stage_id, v=view.revision)
+        # The page says what the drawing is and gives its key, in type as big as the drawing's, so
+        # the drawing leaves both out and is shown bigger (journeymap.render.silo, key_in_page).
+        in_page = dataclasses.replace(self.silo, key_in_page=True)
         return url_for("silo.image", map_id=view.id, detail="deidentified", v=view.revision,
-                       **option_args(self.silo))
+                       **option_args(in_page))
+
+
+def _draws_overview(shown: MapView, silo: SiloOptions) -> bool:
+    """Whether the picture is the overview: drawn here, as the picture's own request will ask for
+    it (which then finds it in the cache), because whether the whole map is legible is measured
+    on its drawing. A drawing that fails says so in the picture's place."""
+    try:
+        return draw_silo(shown, "svg", dataclasses.replace(silo, key_in_page=True),
+                         detail="deidentified").overview
+    except RenderError:
+        return False
 
 
 def options_or_404(view: MapView) -> Options:
@@ -74,7 +96,12 @@ def options_or_404(view: MapView) -> Options:
 def page(map_id: int):
     view = deidentify(view_or_404(map_id))
     options = options_or_404(view)
+    agency_or_404(view, options.silo)
+    shown = only_stage_or_404(view, options.silo.stage_id)
     return render_template(
         "present/page.html", view=view, options=options, shows=SHOWS, sizes=SIZES,
-        image_url=options.image_url(view),
+        image_url=options.image_url(view), silo_choices=silo_choices(view),
+        overview=options.show == "silo" and _draws_overview(shown, options.silo),
+        counts={a.id: agency_counts(shown, a.id) for a in shown.agencies},
+        one_silo=view.agency(options.silo.agency_id) if options.silo.agency_id else None,
     )

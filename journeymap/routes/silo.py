@@ -8,7 +8,9 @@ one stage) are query parameters, so a view can be bookmarked and shared within t
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+import re
+
+from flask import Blueprint, Response, abort, render_template, request
 
 from journeymap.auth.access import requires
 from journeymap.domain import live
@@ -17,6 +19,7 @@ from journeymap.exports.downloads import SILO_FORMATS, export_map
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
 from journeymap.render.runner import RenderError
+from journeymap.render.silo_layout import TEXT_PT
 from journeymap.routes.common import (
     choice_arg,
     format_requested,
@@ -32,13 +35,33 @@ bp = Blueprint("silo", __name__)
 
 
 def options_from(values) -> SiloOptions:
-    """The drawing's options from a query string or form (whether the stage is on this map is
-    checked against the view, by only_stage_or_404); an unknown value is 404."""
+    """The drawing's options from a query string or form (whether the stage and the agency are on
+    this map is checked against the view, by only_stage_or_404 and agency_or_404); an unknown
+    value is 404.
+
+    `silo`: missing for the whole map or, when that is too big to read on a projected slide, the
+    overview (scope "auto"); "overview"; "whole"; or an agency's id for that one silo on its own.
+    """
+    silo = values.get("silo", "")
+    agency_id = None
+    if re.fullmatch(r"[0-9]{1,9}", silo):
+        agency_id, silo = int(silo), ""
+    elif silo not in ("", "overview", "whole"):
+        abort(404)
     return SiloOptions(
         focus_unowned=choice_arg(values, "focus", ("", "unowned")) == "unowned",
         show_caseworkers=choice_arg(values, "caseworkers", ("show", "hide", "")) != "hide",
         stage_id=stage_id_arg(values),
+        scope=silo or ("whole" if agency_id is not None else "auto"),
+        agency_id=agency_id,
+        key_in_page=choice_arg(values, "key", ("", "page")) == "page",
     )
+
+
+def agency_or_404(view: MapView, options: SiloOptions) -> None:
+    """A silo asked for on its own must be one of this map's agencies."""
+    if options.agency_id is not None and view.agency(options.agency_id) is None:
+        abort(404)
 
 
 def option_args(options: SiloOptions) -> dict:
@@ -50,7 +73,36 @@ def option_args(options: SiloOptions) -> dict:
         args["caseworkers"] = "hide"
     if options.stage_id is not None:
         args["stage"] = options.stage_id
+    if options.agency_id is not None:
+        args["silo"] = options.agency_id
+    elif options.scope != "auto":
+        args["silo"] = options.scope
+    if options.key_in_page:
+        args["key"] = "page"
     return args
+
+
+def silo_choices(view: MapView) -> list[tuple[str, str]]:
+    """(value of `silo`, words) for the choice of what the drawing holds, agencies by name."""
+    choices = [("", "Best for this map"), ("overview", "Overview: one box per agency"),
+               ("whole", "The whole map")]
+    return choices + [(str(a.id), f"One silo: {a.name}") for a in view.agencies]
+
+
+# The drawing on the page opens at the size where its text (TEXT_PT, journeymap.render.silo_layout)
+# is the page's own 16 px, in a frame that scrolls: readable, where fitting it to the column made
+# the demo's text 4 to 10 px. "Fit to width" (static/js/silo.js) shows it whole instead.
+PAGE_TEXT_PX = 16
+DRAWING_TEXT_PX = float(TEXT_PT) * 4 / 3  # at the SVG's natural size
+
+
+def page_size(svg: bytes) -> tuple[int, int] | None:
+    """(width, height) in CSS px for the drawing on the page, from the size dot wrote in points."""
+    found = re.search(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg[:2000])
+    if found is None:
+        return None
+    scale = 4 / 3 * PAGE_TEXT_PX / DRAWING_TEXT_PX
+    return round(float(found[1]) * scale), round(float(found[2]) * scale)
 
 
 def _failure(view: MapView, exc: RenderError):
@@ -66,16 +118,20 @@ def page(map_id: int):
     options = options_from(request.args)
     # Drawn here rather than only by the <img> request: the page must say when a simpler view was
     # drawn, or that none could be. The image request then finds the drawing in the cache.
-    notice = problem = None
+    notice = problem = size = None
+    overview = False
+    agency_or_404(view, options)
     shown = only_stage_or_404(view, options.stage_id)
     try:
         drawn = cached_silo(map_id, view.revision, FULL, options, "svg")
-        notice = (drawn or draw_silo(shown, "svg", options, detail=FULL)).notice
+        drawn = drawn or draw_silo(shown, "svg", options, detail=FULL)
+        notice, size, overview = drawn.notice, page_size(drawn.content), drawn.overview
     except RenderError as exc:
         problem = str(exc)
     return render_template(
         "silo/page.html", view=view, options=options, option_args=option_args(options),
-        notice=notice, problem=problem, formats=SILO_FORMATS,
+        notice=notice, problem=problem, formats=SILO_FORMATS, silo_choices=silo_choices(view),
+        overview=overview, size=size,
     )
 
 
@@ -93,13 +149,15 @@ def image(map_id: int):
     revision = live.revision(map_id)
     etag = "-".join(str(part) for part in (
         map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
-        options.stage_id or "all", "svg",
+        options.stage_id or "all", options.scope, options.agency_id or "any",
+        int(options.key_in_page), "svg",
     ))
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)
     drawing = cached_silo(map_id, revision, detail, options, "svg") if revision is not None else None
     if drawing is None:
         view = view_or_404(map_id)
+        agency_or_404(view, options)
         # De-identified before narrowing, so a stage keeps its number ("Stage 3") and barriers
         # theirs, as in the presentation view's text beside the picture.
         shown = only_stage_or_404(view if detail == FULL else deidentify(view), options.stage_id)
@@ -118,7 +176,9 @@ def export(map_id: int):
     fmt = format_requested(SILO_FORMATS)
     full = full_detail_requested()
     options = options_from(request.form)
-    view = only_stage_or_404(export_view(map_id, full), options.stage_id)
+    view = export_view(map_id, full)
+    agency_or_404(view, options)
+    view = only_stage_or_404(view, options.stage_id)
     try:
         result = export_map(view, fmt, options, full=full)
     except RenderError as exc:
