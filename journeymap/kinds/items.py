@@ -23,6 +23,7 @@ from journeymap.kinds.fields import (
 from journeymap.models import Agency, Barrier, Caseworker, HouseholdMember, JourneyMap, Stage, Touchpoint
 
 KEPT, SERVICE, REPLACED, REMOVED = Privacy.KEPT, Privacy.SERVICE, Privacy.REPLACED, Privacy.REMOVED
+CHECKED = Privacy.CHECKED
 LONG = 5000  # characters of a story or a description: a few paragraphs
 
 ID = structure("id", Type.ID)
@@ -94,7 +95,7 @@ STAGE = Kind(
     name="stage", noun="stage", model=Stage, json_list="stages", json_key_prefix="s",
     fields=(
         ID,
-        text("name", "Stage name", 120, REPLACED, required=True,
+        text("name", "Stage name", 120, CHECKED, required=True,
              hint="For example: crisis, asking for help, intake, waiting, follow-up."),
         POSITION,
         structure("touchpoints", Type.CHILDREN),
@@ -108,7 +109,7 @@ TOUCHPOINT = Kind(
         ID,
         ref("stage_id", "Stage", "stage", blank="Not in a stage yet", json="stage", csv=None),
         POSITION,
-        text("action", "What the family had to do", 300, REPLACED, required=True),
+        text("action", "What the family had to do", 300, CHECKED, required=True),
         text("place", "Where they had to go", 300, REPLACED, csv=("Where",)),
         ref("agency_id", "Agency", "agency", blank="Not known", json="agency", csv=("Agency", "Sector")),
         ref("caseworker_id", "Caseworker", "caseworker", blank="Not known", json="caseworker"),
@@ -132,7 +133,7 @@ BARRIER = Kind(
     name="barrier", noun="barrier", model=Barrier, json_list="barriers", json_key_prefix="b",
     fields=(
         ID,
-        text("title", "Barrier", 200, REPLACED, required=True, hint="A short name, such as “Power shut off”.",
+        text("title", "Barrier", 200, CHECKED, required=True, hint="A short name, such as “Power shut off”.",
              csv=("Title",)),
         long_text("description", "What happened", LONG, REMOVED),
         choice("category", "Category", vocab.BARRIER_CATEGORIES, default="other"),

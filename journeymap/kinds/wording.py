@@ -32,6 +32,10 @@ LABELS = {
     "reduced_at": "Reduced",
     "rule": "By the retention rule",
     "history_entries": "History entries removed with the original",
+    # Check before sharing (journeymap.domain.sharing): how many texts got each choice.
+    "shared": "Texts shared as written (names replaced)",
+    "reworded": "Texts shared in other words",
+    "withheld": "Texts withheld",
 }
 
 # Stored values of those names, as words.
@@ -67,7 +71,7 @@ VALUES = {
 # History kinds that are not kinds of item, and the kind whose fields their names are.
 ALIASES = {"map": "family"}
 # History kinds shown in other words ("added member: Olu" for a membership).
-KIND_WORDS = {"membership": "member"}
+KIND_WORDS = {"membership": "member", "sharing": "texts for sharing"}
 
 
 def kind_word(kind: str) -> str:

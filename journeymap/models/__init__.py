@@ -8,6 +8,7 @@ from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.members import Invitation, Membership, Presence
 from journeymap.models.people import Agency, Caseworker
 from journeymap.models.retention import RetentionRecord
+from journeymap.models.sharing import SharingChoice
 
 __all__ = [
     "Agency",
@@ -17,6 +18,7 @@ __all__ = [
     "Membership",
     "Presence",
     "RetentionRecord",
+    "SharingChoice",
     "SignInThrottle",
     "User",
     "Barrier",

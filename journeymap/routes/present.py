@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 
 from journeymap.auth.access import requires
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.readmodel.snapshot import MapView, StageView
 from journeymap.render.silo import SiloOptions
 from journeymap.routes.common import choice_arg, stage_or_404, view_or_404
@@ -72,7 +72,7 @@ def options_or_404(view: MapView) -> Options:
 @bp.get("/maps/<int:map_id>/present")
 @requires("read")
 def page(map_id: int):
-    view = deidentify(view_or_404(map_id))
+    view = deidentified(view_or_404(map_id))
     options = options_or_404(view)
     return render_template(
         "present/page.html", view=view, options=options, shows=SHOWS, sizes=SIZES,
