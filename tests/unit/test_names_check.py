@@ -73,7 +73,9 @@ def test_contact_details_and_dates_are_replaced(text, expected):
 
 def test_pieces_mark_each_suspect_with_its_kind_and_keep_the_rest():
     found = pieces("Dana called 555-123-4567", NAMES)
-    assert [(p.text, p.kind) for p in found] == [("Dana", "name"), (" called ", ""), ("555-123-4567", "phone")]
+    assert [(p.text, p.kind) for p in found] == [
+        ("Dana", "name"), (" called ", ""), ("555-123-4567", "phone"),
+    ]
     assert found[2].kind_word == "phone number"
 
 
