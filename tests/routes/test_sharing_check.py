@@ -44,7 +44,8 @@ def named(small):
     and HTML in a step."""
     db.session.execute(update(Barrier).where(Barrier.id == small.barrier)
                        .values(title="No heat; Ada's team said call 555-123-4567"))
-    db.session.execute(update(Caseworker).where(Caseworker.id == small.caseworker).values(name="Ada Lovelace"))
+    db.session.execute(update(Caseworker).where(Caseworker.id == small.caseworker)
+                       .values(name="Ada Lovelace"))
     db.session.commit()
     return small
 
@@ -55,8 +56,8 @@ def test_the_page_lists_every_text_with_suspects_marked_in_words(client, named):
     assert page.count('<li class="sharing-text') == 6  # two stages, three steps, one barrier
     mark = '<mark class="suspect">Ada<span class="suspect-tag"> [suspected name]</span></mark>'
     assert mark in page
-    assert '<mark class="suspect">555-123-4567<span class="suspect-tag"> [suspected phone number]</span></mark>' \
-        in page
+    phone = '<mark class="suspect">555-123-4567<span class="suspect-tag"> [suspected phone number]</span></mark>'
+    assert phone in page
     assert "The room sees: <q>No heat; [name]&#39;s team said call [phone]</q>" in page
     assert "Barrier 1: Other" in page  # what withholding it shows
 
@@ -135,7 +136,8 @@ def test_html_and_dot_special_text_is_shown_escaped(client, named):
 def test_an_edited_text_is_new_since_the_last_check_and_generated_until_checked(client, named):
     check_everything(client, named.id)
     db.session.execute(update(Barrier).where(Barrier.id == named.barrier).values(title="No heat, still"))
-    db.session.execute(update(JourneyMap).where(JourneyMap.id == named.id).values(revision=JourneyMap.revision + 1))
+    db.session.execute(update(JourneyMap).where(JourneyMap.id == named.id)
+                       .values(revision=JourneyMap.revision + 1))
     db.session.commit()
     page = html(client.get(check_url(named.id)))
     assert "1 text new since your last check" in page
