@@ -56,7 +56,8 @@ def test_the_page_lists_every_text_with_suspects_marked_in_words(client, named):
     assert page.count('<li class="sharing-text') == 6  # two stages, three steps, one barrier
     mark = '<mark class="suspect">Ada<span class="suspect-tag"> [suspected name]</span></mark>'
     assert mark in page
-    phone = '<mark class="suspect">555-123-4567<span class="suspect-tag"> [suspected phone number]</span></mark>'
+    phone = ("<mark class=\"suspect\">555-123-4567"
+             "<span class=\"suspect-tag\"> [suspected phone number]</span></mark>")
     assert phone in page
     assert "The room sees: <q>No heat; [name]&#39;s team said call [phone]</q>" in page
     assert "Barrier 1: Other" in page  # what withholding it shows
