@@ -173,3 +173,16 @@ def test_the_silo_drawing_is_drawn_again_after_the_check(client, named):
     assert "No heat" not in client.get(url).get_data(as_text=True)
     check_everything(client, named.id)
     assert "No heat" in client.get(url).get_data(as_text=True)
+
+
+def test_the_brief_tells_the_facilitator_what_is_not_checked_and_no_one_else(app, client, named):
+    brief_url = f"/maps/{named.id}/brief"
+    assert "Not checked before sharing yet" in html(client.get(brief_url))
+    add_to_map(named.id, "viewer@example.org", "viewer")
+    viewer = client_as(app, "viewer@example.org")
+    assert "sharing-notice" not in html(viewer.get(brief_url))
+    check_everything(client, named.id)
+    assert "sharing-notice" not in html(client.get(brief_url))
+    db.session.execute(update(Barrier).where(Barrier.id == named.barrier).values(title="No heat, still"))
+    db.session.commit()
+    assert "1 text new since your last check" in html(client.get(brief_url))
