@@ -14,6 +14,7 @@ import re
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from journeymap.auth.access import requires
+from journeymap.bidi import unwrap
 from journeymap.domain.sharing import CheckState, Decision, check_state, record_check
 from journeymap.exports.sharing import DECISIONS, REWORD, SHARE, SharedText
 from journeymap.extensions import db
@@ -55,7 +56,7 @@ def parse(form, texts: list[SharedText]) -> tuple[list[Decision], dict[str, str]
         seen = form.get(f"seen-{text.form_key}", "")
         if chosen is None or not _FINGERPRINT.fullmatch(seen):
             continue
-        wording = form.get(f"wording-{text.form_key}", "").strip()
+        wording = unwrap(form.get(f"wording-{text.form_key}", "")).strip()
         if chosen not in DECISIONS:
             errors[text.form_key] = "Choose one of the three."
         elif chosen == REWORD and not wording:

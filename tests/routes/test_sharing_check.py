@@ -3,6 +3,7 @@ outputs show before and after. (Who may open it: tests/routes/test_access_matrix
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 
@@ -19,10 +20,12 @@ def check_url(map_id: int) -> str:
 
 
 def form_of(page: str) -> dict[str, str]:
-    """The check page's form as a browser would send it untouched: each text's fingerprint and
-    its checked choice."""
+    """The check page's form as a browser would send it untouched: each text's fingerprint, its
+    checked choice and its wording box."""
     data = dict(re.findall(r'name="(seen-[^"]+)" value="([0-9a-f]{64})"', page))
     data.update(re.findall(r'name="(decision-[^"]+)" value="(\w+)" checked', page))
+    data.update({name: html_lib.unescape(text)
+                 for name, text in re.findall(r'name="(wording-[^"]+)"[^>]*>([^<]*)</textarea>', page)})
     return data
 
 
@@ -186,3 +189,15 @@ def test_the_brief_tells_the_facilitator_what_is_not_checked_and_no_one_else(app
     db.session.execute(update(Barrier).where(Barrier.id == named.barrier).values(title="No heat, still"))
     db.session.commit()
     assert "1 text new since your last check" in html(client.get(brief_url))
+
+
+def test_a_right_to_left_rewording_is_shown_isolated_and_saved_as_typed(client, named):
+    key = f"barrier-{named.barrier}-title"
+    typed = "אין חימום בבית"  # "no heating at home"
+    check_everything(client, named.id, **{f"decision-{key}": "reword", f"wording-{key}": typed})
+    page = html(client.get(check_url(named.id)))
+    assert f">{typed}</textarea>" in page  # in the box as typed, so saving again changes nothing
+    assert f"<q>\u2068{typed}\u2069</q>" in page  # beside our words, isolated
+    check_everything(client, named.id)
+    assert db.session.scalars(select(SharingChoice.shared_text).where(
+        SharingChoice.kind == "barrier")).one() == typed
