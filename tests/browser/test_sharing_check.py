@@ -30,7 +30,8 @@ def test_a_facilitator_checks_and_rewords_on_a_phone(ui, app_page, live_server, 
     marks = step.locator("mark.suspect")
     expect(marks).to_have_count(1)  # "Hope" the name, not "hope" the word
     expect(marks.first).to_have_text("Hope [suspected name]")
-    expect(step.locator(".sharing-preview q").first).to_have_text("[name]'s office lost the form; no hope of a reply")
+    shared_as = step.locator(".sharing-preview q").first
+    expect(shared_as).to_have_text("[name]'s office lost the form; no hope of a reply")
     box = step.get_by_label(re.compile("^Wording to share"))
     expect(box).to_be_hidden()  # only for a rewording
     step.get_by_label("Share my wording instead").check()
