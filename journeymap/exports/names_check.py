@@ -68,7 +68,7 @@ COMMON_WORD_NAMES = _word_set("""
 
 # Words that appear in names and pseudonyms without being names.
 NOT_NAMES = _word_set("""
-    family the household familia famille mr mrs ms miss mx dr sir madam and of de la le van von der
+    family the household familia famille pseudonym mr mrs ms miss mx dr sir madam and of de la le van von der
 """)
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -79,6 +79,7 @@ _STREET = (r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Cou
 PATTERNS = (
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("date", re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")),
+    ("date", re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b")),  # 2019-2020: not a phone number
     ("date", re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b\.?(?:,?\s+\d{{4}})?", re.I)),
     ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?", re.I)),
     ("date", re.compile(rf"\b{_MONTHS}\.?\s+\d{{4}}\b", re.I)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from journeymap.exports.names_check import Names, fingerprint, normalised, pieces, scrubbed
 from journeymap.kinds.fields import Privacy
@@ -100,7 +101,7 @@ class SharedText:
     def fingerprint(self) -> str:
         return fingerprint(self.text)
 
-    @property
+    @cached_property  # read three times per text by the check page
     def pieces(self):
         return pieces(self.text, self.names)
 

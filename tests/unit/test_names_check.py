@@ -63,6 +63,7 @@ def test_a_name_that_is_a_common_word_is_found_when_capitalised(text, expected):
     ("Seen on 3 March 2019", "Seen on [date]"),
     ("Seen on March 3rd, 2019 at the office", "Seen on [date] at the office"),
     ("Moved out in May 2020", "Moved out in [date]"),
+    ("Waitlist 2019-2021, then nothing", "Waitlist [date], then nothing"),
     ("Lives at 42 Elm Street, Apt 3", "Lives at [address]"),
     ("Went to 7 North Main Rd for the form", "Went to [address] for the form"),
     ("Postcode SW1A 1AA on the letter", "Postcode [address] on the letter"),
