@@ -42,8 +42,8 @@ def test_a_facilitator_checks_and_rewords_on_a_phone(ui, app_page, live_server, 
     expect(step.get_by_text("Checked: share my wording instead")).to_be_visible()
 
     # The journey view's de-identified picture: the rewording and the stage's own name.
-    page.goto(map_url + "/journey-view.svg")
-    content = page.content()
+    # Fetched, not opened: a bare SVG document makes the browser ask for /favicon.ico.
+    content = page.request.get(map_url + "/journey-view.svg").text()
     assert "The intake office lost the form" in content and "After the eviction" in content
     assert "Hope" not in content
     problems.check()
