@@ -38,7 +38,8 @@ The group's words, after a check (CHECKED)
     SharingCheck (journeymap.domain.sharing.deidentified loads the map's), each keeps its words
     (or the facilitator's rewording) with every suspected name, phone number, e-mail, address and
     date replaced by a marker (journeymap.exports.names_check), once a facilitator has checked that
-    very text; withheld, unchecked or edited since, it is generated as below. Without a check
+    very text; withheld, unchecked or edited since, it is generated as below (emptied, like a
+    removed field, when REPLACEMENTS has nothing for it: a next step, a progress note). Without a check
     (the retention rule's copy, kept long after anyone could read it) all are generated.
 
 Replaced with generated text
@@ -153,6 +154,8 @@ def _cleaned_fields(kind: Kind, item, made: _Replacements) -> dict:
             changes[field.name] = words
         elif (replace := REPLACEMENTS.get((kind.name, field.name))) is not None:
             changes[field.name] = replace(made, item)
+        elif field.privacy is Privacy.CHECKED:  # not shared, and no generated text: emptied
+            changes[field.name] = field.empty()
     return changes
 
 

@@ -121,9 +121,15 @@ def test_the_check_page_lists_every_checked_text_with_its_suspects(view):
     assert texts[2].shared_as == "No heat; [name] had to wait <b>&\"{}|"
 
 
-def test_every_checked_field_has_generated_text_and_a_place_on_the_check_page():
+def test_every_kind_with_a_checked_field_has_a_place_on_the_check_page():
     for kind in KINDS.values():
-        for f in kind.fields:
-            if f.privacy is Privacy.CHECKED:
-                assert (kind.name, f.name) in REPLACEMENTS, f"{kind.name}.{f.name} has no generated text"
-                assert kind.name in ITEMS_OF, f"{kind.name}: say where a view holds its items"
+        if any(f.privacy is Privacy.CHECKED for f in kind.fields):
+            assert kind.name in ITEMS_OF, f"{kind.name}: say where a view holds its items"
+
+
+def test_a_checked_field_without_generated_text_is_emptied_until_shared(view, monkeypatch):
+    """As a next step or a progress note would be: nothing of it leaves the room unchecked."""
+    monkeypatch.delitem(REPLACEMENTS, ("barrier", "title"))
+    assert deidentify(view).barriers[0].title == ""
+    assert deidentify(view, check_of(view, WITHHOLD)).barriers[0].title == ""
+    assert deidentify(view, check_of(view)).barriers[0].title.startswith("No heat; [name]")
