@@ -64,6 +64,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "close_map": frozenset({"facilitator"}),
     "reopen_map": frozenset({"facilitator"}),
     "delete_map": frozenset({"facilitator"}),
+    # Reading every text that leaves the room de-identified, and sharing, rewording or withholding
+    # it (journeymap.routes.sharing): the facilitator, who runs the map and its meetings.
+    "check_sharing": frozenset({"facilitator"}),
 }
 # What a closed map still allows: reading (pages, fragments, drawings, downloads, the brief, the
 # live check that keeps open pages current), the facilitator's reading, reopening, and deleting.

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from journeymap.domain.exports import record_download
 from journeymap.domain.history import Actor
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.exports.downloads import EXPORT_FORMATS, export_map
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
@@ -57,7 +57,7 @@ def export_command(map_id: int, fmt: str, full_detail: bool, output: Path) -> No
     if view is None:
         raise click.ClickException(f"There is no map {map_id}.")
     try:
-        result = export_map(view if full_detail else deidentify(view), fmt, full=full_detail)
+        result = export_map(view if full_detail else deidentified(view), fmt, full=full_detail)
     except RenderError as exc:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(result.content)

@@ -6,7 +6,9 @@ the family's story, anyone's name, or dates. `deidentify(view)` returns a new Ma
 same ids, the same structure and the same figures (journeymap.readmodel.metrics gives the same
 numbers for both). What it does with each field is that field's privacy class, declared with the
 field (journeymap.kinds.items): KEPT and SERVICE fields are kept, REMOVED ones emptied, REPLACED
-ones made anew by the function for them below (a test fails for a REPLACED field without one):
+ones made anew by the function for them below (a test fails for a REPLACED field without one),
+and CHECKED ones shown as a facilitator's check decided (journeymap.exports.sharing), else made
+anew like REPLACED ones:
 
 Kept as it is
     The pseudonym (it is already one). Every structured fact: stages and their order, which
@@ -30,6 +32,16 @@ Removed
     created_at, updated_at and owner_recorded_at: None, so no date is shown (their types say
     `datetime | None`).
 
+The group's words, after a check (CHECKED)
+    A barrier's title, a step's "what the family had to do" and a stage's name say what the
+    services asked of the family and where it went wrong: what a room can act on. Given a
+    SharingCheck (journeymap.domain.sharing.deidentified loads the map's), each keeps its words
+    (or the facilitator's rewording) with every suspected name, phone number, e-mail, address and
+    date replaced by a marker (journeymap.exports.names_check), once a facilitator has checked that
+    very text; withheld, unchecked or edited since, it is generated as below (emptied, like a
+    removed field, when REPLACEMENTS has nothing for it: a next step, a progress note). Without a check
+    (the retention rule's copy, kept long after anyone could read it) all are generated.
+
 Replaced with generated text
     Household roles are typed text ("Son (asthma)", "Grandma Ruth"): the role becomes a word from
     a fixed list when the typed role has one ("Son (asthma)" -> "Son", "Grandma Ruth" -> "Grandmother",
@@ -38,13 +50,13 @@ Replaced with generated text
     channel and agency, whichever are known). Place: "Place 2", numbered per distinct place, so
     "places they had to go" still counts the same. Documents: "Document 1", "Document 4", ...,
     numbered per distinct document across the map, so the count per touchpoint and the repeats
-    across agencies still show. Barrier title: "Barrier 2: Waiting" (its number and category
-    label); the description is emptied. Stage names are the group's own words about the family's
-    journey ("After the eviction"), so they become "Stage 1", "Stage 2", ... in journey order; the
-    group of touchpoints not in a stage keeps its fixed name.
+    across agencies still show. Unchecked or withheld barrier title: "Barrier 2: Waiting" (its
+    number and category label); the description ("What happened", the family's story) is always
+    emptied. Unchecked or withheld stage names become "Stage 1", "Stage 2", ... in journey order;
+    the group of touchpoints not in a stage keeps its fixed name.
 
 Every generated string is built from numbers, vocabulary labels and the kept texts above, never
-from the removed ones, so no removed text can leak through it.
+from the removed ones or unchecked CHECKED ones, so no such text can leak through it.
 """
 
 from __future__ import annotations
@@ -52,8 +64,18 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from journeymap.exports.sharing import SharingCheck
 from journeymap.kinds.fields import Kind, Privacy
-from journeymap.kinds.items import BARRIER, CASEWORKER, COMMITMENT, FAMILY, MEMBER, PROGRESS, TOUCHPOINT
+from journeymap.kinds.items import (
+    BARRIER,
+    CASEWORKER,
+    COMMITMENT,
+    FAMILY,
+    MEMBER,
+    PROGRESS,
+    STAGE,
+    TOUCHPOINT,
+)
 from journeymap.readmodel.snapshot import MapView
 
 DEFAULT_CASEWORKER_ROLE = "Caseworker"
@@ -99,14 +121,18 @@ def household_role(typed: str) -> str:
     return known[-1] if known else DEFAULT_MEMBER_ROLE
 
 
-def deidentify(view: MapView) -> MapView:
-    """A new MapView without the family's story, names or dates; see the module docstring."""
-    made = _Replacements(view)
+def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
+    """A new MapView without the family's story, names or dates; see the module docstring.
+    `check`: the facilitators' choices for CHECKED fields (None: every one generated)."""
+    made = _Replacements(view, check)
     touchpoints = {tp.id: clean(TOUCHPOINT, tp, made) for tp in view.touchpoints}
     stage_number = {s.id: n for n, s in enumerate(view.named_stages, 1)}
 
     def restage(stage):
-        name = f"Stage {stage_number[stage.id]}" if stage.id in stage_number else stage.name
+        name = stage.name
+        if stage.id in stage_number:
+            name = made.checked_words(STAGE, STAGE.field("name"), stage)
+            name = f"Stage {stage_number[stage.id]}" if name is None else name
         moved = tuple(touchpoints[tp.id] for tp in stage.touchpoints)
         return dataclasses.replace(stage, name=name, touchpoints=moved)
 
@@ -139,8 +165,12 @@ def _cleaned_fields(kind: Kind, item, made: _Replacements) -> dict:
     for field in kind.fields:
         if field.privacy is Privacy.REMOVED:
             changes[field.name] = field.empty()
+        elif (words := made.checked_words(kind, field, item)) is not None:
+            changes[field.name] = words
         elif (replace := REPLACEMENTS.get((kind.name, field.name))) is not None:
             changes[field.name] = replace(made, item)
+        elif field.privacy is Privacy.CHECKED:  # not shared, and no generated text: emptied
+            changes[field.name] = field.empty()
     return changes
 
 
@@ -148,12 +178,19 @@ class _Replacements:
     """The numbering generated text needs: steps in journey order, places and documents in the
     order they first appear."""
 
-    def __init__(self, view: MapView):
+    def __init__(self, view: MapView, check: SharingCheck | None = None):
         self.view = view
+        self.check = check
         self.journey_number = {tp.id: n for n, tp in enumerate(view.touchpoints, 1)}
         self.barrier_number = {b.id: n for n, b in enumerate(view.barriers, 1)}
         self.places: dict[str, int] = {}
         self.documents: dict[str, int] = {}
+
+    def checked_words(self, kind: Kind, field, item) -> str | None:
+        """A CHECKED field's words as the check allows them, or None for its generated text."""
+        if field.privacy is not Privacy.CHECKED or self.check is None:
+            return None
+        return self.check.words_for(kind.name, item, field.name)
 
     @staticmethod
     def numbered(numbers: dict[str, int], text: str) -> int:
@@ -174,8 +211,9 @@ class _Replacements:
         return f"Barrier {self.barrier_number[barrier.id]}: {barrier.category_label}"
 
 
-# The generated text for each REPLACED field (and the one SERVICE field with a fallback), by
-# (kind, field). Stage names are made in deidentify itself: the unstaged group keeps its name.
+# The generated text for each REPLACED field, each CHECKED one not shared, and the one SERVICE
+# field with a fallback, by (kind, field). Stage names are made in deidentify itself: the
+# unstaged group keeps its name.
 REPLACEMENTS = {
     ("member", "role"): lambda made, m: household_role(m.role),
     ("caseworker", "role"): lambda made, c: c.role if c.role.strip() else DEFAULT_CASEWORKER_ROLE,

@@ -38,6 +38,9 @@ class Privacy(StrEnum):
     KEPT = "kept"  # a structured fact or a database counter: shown as it is
     SERVICE = "service"  # typed text about the services (agency names, roles): kept, read before sharing
     REPLACED = "replaced"  # typed text about the family: replaced by text made from numbers and labels
+    # The group's words about the services (a barrier, a step, a stage): shown after the names check
+    # and a facilitator's check (journeymap.exports.sharing); until then, like REPLACED.
+    CHECKED = "checked"
     REMOVED = "removed"  # the family's story, people's names, dates, who typed what: emptied
 
 

@@ -33,6 +33,7 @@ from journeymap.models import (
 )
 
 KEPT, SERVICE, REPLACED, REMOVED = Privacy.KEPT, Privacy.SERVICE, Privacy.REPLACED, Privacy.REMOVED
+CHECKED = Privacy.CHECKED
 LONG = 5000  # characters of a story or a description: a few paragraphs
 
 ID = structure("id", Type.ID)
@@ -104,7 +105,7 @@ STAGE = Kind(
     name="stage", noun="stage", model=Stage, json_list="stages", json_key_prefix="s",
     fields=(
         ID,
-        text("name", "Stage name", 120, REPLACED, required=True,
+        text("name", "Stage name", 120, CHECKED, required=True,
              hint="For example: crisis, asking for help, intake, waiting, follow-up."),
         POSITION,
         structure("touchpoints", Type.CHILDREN),
@@ -118,7 +119,7 @@ TOUCHPOINT = Kind(
         ID,
         ref("stage_id", "Stage", "stage", blank="Not in a stage yet", json="stage", csv=None),
         POSITION,
-        text("action", "What the family had to do", 300, REPLACED, required=True),
+        text("action", "What the family had to do", 300, CHECKED, required=True),
         text("place", "Where they had to go", 300, REPLACED, csv=("Where",)),
         ref("agency_id", "Agency", "agency", blank="Not known", json="agency", csv=("Agency", "Sector")),
         ref("caseworker_id", "Caseworker", "caseworker", blank="Not known", json="caseworker"),
@@ -142,7 +143,7 @@ BARRIER = Kind(
     name="barrier", noun="barrier", model=Barrier, json_list="barriers", json_key_prefix="b",
     fields=(
         ID,
-        text("title", "Barrier", 200, REPLACED, required=True, hint="A short name, such as “Power shut off”.",
+        text("title", "Barrier", 200, CHECKED, required=True, hint="A short name, such as “Power shut off”.",
              csv=("Title",)),
         long_text("description", "What happened", LONG, REMOVED),
         choice("category", "Category", vocab.BARRIER_CATEGORIES, default="other"),
@@ -158,7 +159,7 @@ BARRIER = Kind(
                   blank="Not asked"),
         structure("owner_answered_at", Type.TIME, REMOVED, label="Answered"),
         structure("owner_answered_by", Type.TEXT, REMOVED, label="Answered by", maximum=120),
-        structure("decline_reason", Type.LONG_TEXT, REMOVED, label="Why they declined", maximum=1000),
+        structure("decline_reason", Type.LONG_TEXT, CHECKED, label="Why they declined", maximum=1000),
         VERSION,
         FROM_FAMILY,
         CREATED_BY,
@@ -174,20 +175,20 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (FAMILY, MEMBER, AGENCY, C
 # What owners said they would do, and the record of doing it (journeymap.domain.commitments).
 # Not in KINDS: they are not yet in JSON, CSV or the item forms those tests walk (the issue's
 # point 3 brings JSON format version 3); tests/unit/test_follow_up_kinds.py checks them instead.
-# Their typed text is REMOVED from de-identified outputs until the names check (the point 4)
-# can clear it for sharing.
+# Their typed text about the service is CHECKED: shared only once a facilitator has checked it
+# (Check before sharing), with the map's names replaced.
 COMMITMENT = Kind(
     name="commitment", noun="next step", model=Commitment,
     fields=(
         ID,
         structure("barrier_id", Type.REF, ref="barrier"),
-        text("next_step", "Next step", 500, REMOVED, required=True,
+        text("next_step", "Next step", 500, CHECKED, required=True,
              hint="In plain words: what will be done, such as “Call the landlord about the deposit”."),
         ref("who_caseworker_id", "Who does it", "caseworker", blank="Not one of the map's caseworkers"),
         text("who_text", "Or who, in words", 200, REMOVED, hint="For example: the intake team."),
         Field("due_on", Type.DATE, KEPT, "By when", hint="A day, such as 2026-12-18."),
         choice("status", "Status", vocab.COMMITMENT_STATUSES, default="open"),
-        long_text("what_changed", "What changed for the family", 2000, REMOVED),
+        long_text("what_changed", "What changed for the family", 2000, CHECKED),
         structure("closed_at", Type.TIME, REMOVED, label="Closed"),
         structure("created_at", Type.TIME, REMOVED),
         structure("updated_at", Type.TIME, REMOVED),
@@ -202,8 +203,8 @@ PROGRESS = Kind(
         ID,
         structure("commitment_id", Type.REF, ref="commitment"),
         Field("on_date", Type.DATE, KEPT, "On", required=True),
-        long_text("what_was_done", "What was done", 2000, REMOVED),
-        long_text("what_is_blocking", "What is in the way", 2000, REMOVED),
+        long_text("what_was_done", "What was done", 2000, CHECKED),
+        long_text("what_is_blocking", "What is in the way", 2000, CHECKED),
         structure("by_name", Type.TEXT, REMOVED, label="By", maximum=120),
         CREATED_BY,
         structure("created_at", Type.TIME, REMOVED),

@@ -35,6 +35,10 @@ LABELS = {
     # An owner's answer and a commitment's end (journeymap.domain.commitments).
     "owner": "Owner",
     "barrier": "Barrier",
+    # Check before sharing (journeymap.domain.sharing): how many texts got each choice.
+    "shared": "Texts shared as written (names replaced)",
+    "reworded": "Texts shared in other words",
+    "withheld": "Texts withheld",
 }
 
 # Stored values of those names, as words.
@@ -70,7 +74,7 @@ VALUES = {
 # History kinds that are not kinds of item, and the kind whose fields their names are.
 ALIASES = {"map": "family"}
 # History kinds shown in other words ("added member: Olu" for a membership).
-KIND_WORDS = {"membership": "member"}
+KIND_WORDS = {"membership": "member", "sharing": "texts for sharing"}
 
 
 def kind_word(kind: str) -> str:

@@ -9,6 +9,7 @@ from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.members import Invitation, Membership, Presence
 from journeymap.models.people import Agency, Caseworker
 from journeymap.models.retention import RetentionRecord
+from journeymap.models.sharing import SharingChoice
 
 __all__ = [
     "Agency",
@@ -18,6 +19,7 @@ __all__ = [
     "Membership",
     "Presence",
     "RetentionRecord",
+    "SharingChoice",
     "SignInThrottle",
     "User",
     "Barrier",

@@ -216,7 +216,8 @@ def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "",
         where_more=max(0, len(places) - MAX_PLACES),
         owner=_cut(owner, MAX_OWNER),
         owner_since=since,
-        show_category=full,
+        # A generated title ("Barrier 2: Waiting") has the category in it; the group's words do not.
+        show_category=full or barrier.category_label not in barrier.title,
     )
 
 

@@ -17,11 +17,12 @@ from journeymap.routes import (
     members,
     people,
     present,
+    sharing,
     silo,
 )
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    follow_up.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
+    follow_up.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
     health.bp,
 ]

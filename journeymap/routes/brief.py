@@ -14,7 +14,8 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from journeymap import clock
-from journeymap.auth.access import requires
+from journeymap.auth.access import can, requires
+from journeymap.domain.sharing import CheckState, check_state
 from journeymap.extensions import db
 from journeymap.models import Barrier
 from journeymap.readmodel.snapshot import MapView
@@ -22,6 +23,7 @@ from journeymap.render.brief import Brief, SiloPicture, brief_pdf, build_brief, 
 from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
+from journeymap.routes.common import view_or_404
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
 
 bp = Blueprint("brief", __name__)
@@ -32,7 +34,13 @@ bp = Blueprint("brief", __name__)
 def page(map_id: int):
     view = export_view(map_id, full=False)
     brief, silo = _make(view, full=False, page_height=ANY_PAPER)
-    return render_template("brief/page.html", view=view, brief=brief, silo=silo)
+    return render_template("brief/page.html", view=view, brief=brief, silo=silo, sharing=_sharing(map_id))
+
+
+def _sharing(map_id: int) -> CheckState | None:
+    """For whoever may check before sharing: the texts the brief shows as generated labels until
+    they are checked (never on the PDF, which leaves the room)."""
+    return check_state(view_or_404(map_id)) if can("check_sharing") else None
 
 
 @bp.post("/maps/<int:map_id>/brief.pdf")

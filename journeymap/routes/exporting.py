@@ -12,7 +12,7 @@ from flask import Response, abort, request
 
 from journeymap.auth.access import can
 from journeymap.domain.exports import record_download
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.extensions import db
 from journeymap.readmodel.snapshot import MapView
 from journeymap.routes.common import acting, choice_arg, view_or_404
@@ -43,7 +43,7 @@ def full_detail_requested(values=None) -> bool:
 
 def export_view(map_id: int, full: bool) -> MapView:
     view = view_or_404(map_id)
-    return view if full else deidentify(view)
+    return view if full else deidentified(view)
 
 
 def send_export(map_id: int, content: bytes, mimetype: str, filename: str, *,

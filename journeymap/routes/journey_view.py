@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from journeymap.auth.access import requires
 from journeymap.domain import live
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.readmodel.snapshot import MapView, StageView, TouchpointView
 from journeymap.render import journey_svg as jv
 from journeymap.render.journey_svg import build_journey_svg
@@ -63,7 +63,7 @@ def drawing_view(map_id: int, *, full: bool,
     to one stage, so a de-identified step keeps its number in the whole journey ("Touchpoint 12");
     the cut leaves the agencies and caseworkers involved there (the other lanes would be empty)."""
     view = view_or_404(map_id)
-    source = view if full else deidentify(view)
+    source = view if full else deidentified(view)
     stage = stage_or_404(source, stage_id)
     return view, only_stage_or_404(source, stage_id), stage
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, url_for
 
 from journeymap.auth.access import requires
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.readmodel.snapshot import MapView, StageView
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
@@ -94,7 +94,7 @@ def options_or_404(view: MapView) -> Options:
 @bp.get("/maps/<int:map_id>/present")
 @requires("read")
 def page(map_id: int):
-    view = deidentify(view_or_404(map_id))
+    view = deidentified(view_or_404(map_id))
     options = options_or_404(view)
     agency_or_404(view, options.silo)
     shown = only_stage_or_404(view, options.silo.stage_id)

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from journeymap.auth.access import requires
 from journeymap.domain import live
-from journeymap.exports.deidentify import deidentify
+from journeymap.domain.sharing import deidentified
 from journeymap.exports.downloads import SILO_FORMATS, export_map
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, cached_silo, draw_silo
@@ -160,7 +160,7 @@ def image(map_id: int):
         agency_or_404(view, options)
         # De-identified before narrowing, so a stage keeps its number ("Stage 3") and barriers
         # theirs, as in the presentation view's text beside the picture.
-        shown = only_stage_or_404(view if detail == FULL else deidentify(view), options.stage_id)
+        shown = only_stage_or_404(view if detail == FULL else deidentified(view), options.stage_id)
         try:
             drawing = draw_silo(shown, "svg", options, detail=detail)
         except RenderError as exc:

@@ -39,6 +39,7 @@ from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_touchpoint
 from journeymap.domain.members import create_invitation
 from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.exports.names_check import fingerprint
 from journeymap.extensions import db
 from journeymap.models import (
     Agency,
@@ -207,6 +208,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "data.page": {"GET": members(*READERS)},
     "data.export": {"POST": members(*READERS)},
     "data.import_file": {"GET": signed_in(), "POST": signed_in()},
+    # Check before sharing: the facilitator reads what leaves the room, and chooses.
+    "sharing.page": {"GET": members("facilitator")},
+    "sharing.save": {"POST": members("facilitator")},
 }
 
 
@@ -319,7 +323,15 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "brief.pdf": lambda w: {},
     "data.export": lambda w: {"format": "json"},
     "data.import_file": lambda w: {"file": (io.BytesIO(IMPORTABLE), "map.json")},
+    "sharing.save": lambda w: sharing_body(w),
 }
+
+
+def sharing_body(world: World) -> dict:
+    """Withhold the small map's barrier title, as seen now."""
+    key = f"barrier-{world.small.barrier}-title"
+    title = db.session.get(Barrier, world.small.barrier).title
+    return {f"decision-{key}": "withhold", f"seen-{key}": fingerprint(title)}
 # POSTs that need no form: the button is the whole request.
 NO_BODY = {"auth.sign_out", "maps.delete", "maps.close", "maps.reopen", "members.remove", "members.revoke"}
 

@@ -11,6 +11,9 @@ streams; data: URIs inside HTML.
 The people who typed items in have markers in their account names, and the map's dates (created,
 updated, and a history entry) are distinctive past days, searched in every common format.
 
+After a facilitator's check before sharing, the same outputs show the group's words for barriers,
+steps and stages, with the names planted in them (caseworkers', members' account names) replaced.
+
 Then the same outputs with full detail do show the markers (so these tests can fail), each
 download recorded as full detail; and roles that may not take full detail away get 403 and leave
 no history entry.
@@ -751,3 +754,78 @@ def test_the_command_line_export_with_full_detail(runner, marked, tmp_path, fmt)
         missing = CLI_FULL_SHOWS[fmt] - shown([output], REMOVED)
         assert not missing, f"full detail does not show {sorted(missing)}"
     assert exports_recorded(marked.id)[0].summary.endswith("full detail")
+
+
+# After the check before sharing -----------------------------------------------------------------
+# Once a facilitator has checked them, de-identified outputs keep the group's words for stages,
+# steps and barriers (journeymap.exports.sharing), with the map's own names replaced. Names are
+# planted inside those words: the caseworkers' names and the account names of members of the map,
+# markers whose letters are the name-word the check looks for ("qzcwname45" -> "qzcwname").
+
+GROUP_WORDS = {
+    "barrier title (no owner)": REMOVED["barrier title (no owner)"],
+    "touchpoint action": REMOVED["touchpoint action"],
+    "stage name (first)": REMOVED["stage name (first)"],
+}
+PLANTED = {
+    name: re.sub(r"\d", "", REMOVED[name]) for name in (
+        "caseworker name", "caseworker name (no role)", "account name of who added items",
+        "account name of a caseworker member who added a touchpoint",
+    )
+}
+# The group's words each output shows (as full detail does); the brief and the presentation
+# show barriers and where they were met, and the presentation's journey picture the steps.
+CHECKED_SHOWS = {
+    **{name: shows & set(GROUP_WORDS) for name, shows in FULL_SHOWS.items()},
+    "brief page": FULL_SHOWS["brief pdf"] & set(GROUP_WORDS),
+    "presentation": {"barrier title (no owner)", "touchpoint action", "stage name (first)"},
+    "silo png": set(),  # pixels only: its DOT is the "silo dot" output
+}
+
+
+def plant_names_and_check(client, m: Marked) -> None:
+    """Names typed into a barrier's title, a step and a stage name; then the facilitator shares
+    every text as the check page shows it."""
+    M = REMOVED
+    db.session.execute(update(Barrier).where(Barrier.title == f"No heat {M['barrier title (no owner)']}")
+                       .values(title=f"No heat {M['barrier title (no owner)']}, ask {M['caseworker name']}'s "
+                                     f"team"))
+    db.session.execute(update(Touchpoint).where(Touchpoint.action == f"Called {M['touchpoint action']} again")
+                       .values(action=f"Called {M['touchpoint action']} again; "
+                                      f"{M['caseworker name (no role)']}\nsaid wait"))
+    authors = (M["account name of who added items"],
+               M["account name of a caseworker member who added a touchpoint"])
+    db.session.execute(update(Stage).where(Stage.id == m.stage1).values(
+        name=f"After the {M['stage name (first)']} with {authors[0]} and {authors[1]}"))
+    db.session.execute(update(JourneyMap).where(JourneyMap.id == m.id)
+                       .values(revision=JourneyMap.revision + 1))
+    db.session.commit()
+    page = html(client.get(f"/maps/{m.id}/check-before-sharing"))
+    form = dict(re.findall(r'name="(seen-[^"]+)" value="([0-9a-f]{64})"', page))
+    form.update({key.replace("seen-", "decision-"): "share" for key in list(form)})
+    response = client.post(f"/maps/{m.id}/check-before-sharing", data=form)
+    assert response.status_code == 303, html(response)[:3000]
+
+
+@pytest.mark.parametrize("name", list(OUTPUTS))
+def test_after_the_check_names_in_the_groups_words_are_replaced_and_the_words_kept(app, client, marked, name):
+    plant_names_and_check(client, marked)
+    outputs = produce(name, app, client, marked, None)
+    if name not in ALWAYS_DEIDENTIFIED:
+        outputs += produce(name, app, client, marked, False)
+    assert leaks(outputs, PLANTED) == []
+    # Across the outputs, as with full detail: a stage's drawing shows that stage's words only.
+    missing = CHECKED_SHOWS[name] - shown(outputs, GROUP_WORDS)
+    assert not missing, f"{name} does not show the group's words {sorted(missing)}"
+    if CHECKED_SHOWS[name]:
+        assert "[name]" in "".join(text for output in outputs if output.kind != "png"
+                                   for _, text in parts_of(output)), "no name was replaced"
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_after_the_check_the_command_line_export_replaces_names_too(runner, client, marked, tmp_path, fmt):
+    plant_names_and_check(client, marked)
+    output = cli_export(runner, marked.id, fmt, tmp_path / f"out.{fmt}")
+    assert leaks([output], PLANTED) == []
+    if fmt in CLI_FULL_SHOWS:
+        assert not (CLI_FULL_SHOWS[fmt] & set(GROUP_WORDS)) - shown([output], GROUP_WORDS)

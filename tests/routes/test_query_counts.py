@@ -29,6 +29,7 @@ LARGE = (30, 4, 150, 60)
 READ_PAGES = [
     "maps.overview", "journey.page", "people.page", "barriers.page", "silo.page", "silo.image",
     "journey_view.page", "brief.page", "present.page", "data.page",
+    "sharing.page",  # the facilitator's check before sharing: every text of the map, read once
 ]
 # The same pages with their options: other drawings, other queries.
 WITH_OPTIONS = [
