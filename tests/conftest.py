@@ -9,16 +9,26 @@ second pass), a PostgreSQL database built by the migrations (tests/databases.py)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
 from journeymap.readmodel.snapshot import load_map_view
 from tests.apps import FAST_HASHING, REPOSITORY_INSTANCE, TEST_SETTINGS, files_under, make_app
-from tests.databases import ON_POSTGRES, PostgresServer, PostgresUnreachable, loggers_kept, upgraded_template
+from tests.databases import (
+    ON_POSTGRES,
+    POSTGRES_URL,
+    PostgresServer,
+    PostgresUnreachable,
+    loggers_kept,
+    upgraded_template,
+)
 
 __all__ = ["FAST_HASHING", "ON_POSTGRES", "count_maps", "count_rows"]
 
@@ -40,15 +50,38 @@ def pytest_configure(config):
     config.stash[INSTANCE_BEFORE] = files_under(REPOSITORY_INSTANCE)
 
 
-def pytest_collection_modifyitems(items):
+# What the PostgreSQL pass runs, under tests/: whatever goes through the app's routes, where the
+# database's own behaviour shows. The unit tests check pure functions, or SQLite files of their own.
+POSTGRES_PASS = ("routes", "browser", "test_instance_untouched.py")
+TESTS = Path(__file__).parent
+
+
+def pytest_report_header(config):
+    if not ON_POSTGRES:
+        return "database: SQLite (JOURNEYMAP_TEST_DATABASE=postgresql: route and browser tests on PostgreSQL)"
+    where = make_url(POSTGRES_URL)
+    return (f"database: PostgreSQL at {where.host}:{where.port}; "
+            f"only tests/{{{','.join(POSTGRES_PASS)}}} run (JOURNEYMAP_TEST_DATABASE=postgresql)")
+
+
+def pytest_collection_modifyitems(config, items):
     # The check that the session left <repository>/instance alone runs after everything else.
     last = [item for item in items if item.name.startswith(LAST_TEST)]
     items[:] = [item for item in items if item not in last] + last
     if ON_POSTGRES:
-        for item in items:
-            if marker := item.get_closest_marker("sqlite_only"):
-                reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        _postgres_pass_only(config, items)
+
+
+def _postgres_pass_only(config, items) -> None:
+    """Deselect what the PostgreSQL pass does not run; skip what only SQLite has."""
+    elsewhere = [item for item in items if item.path.relative_to(TESTS).parts[0] not in POSTGRES_PASS]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if item not in elsewhere]
+    for item in items:
+        if marker := item.get_closest_marker("sqlite_only"):
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
 LAST_TEST = "test_the_session_wrote_nothing_under_the_repositorys_instance_folder"

@@ -117,3 +117,21 @@ def loggers_kept() -> Iterator[None]:
     finally:
         for lg, (disabled, level, handlers) in saved.items():
             lg.disabled, lg.level, lg.handlers = disabled, level, handlers
+
+
+def main() -> int:
+    """`python -m tests.databases`: 0 when the PostgreSQL server answers (scripts/test then runs its
+    PostgreSQL pass), else 1 and why not, in one line."""
+    try:
+        PostgresServer().close()
+    except ImportError as exc:
+        print(f"psycopg is not installed ({exc}).")
+        return 1
+    except PostgresUnreachable as exc:
+        print(" ".join(str(exc).split()))  # psycopg's message spans lines
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
