@@ -233,6 +233,19 @@ def view_of(app):
 
 
 @pytest.fixture
+def fresh_database(request, tmp_path):
+    """The URL of a database of the test's own, for an app or server of its own: an SQLite file with
+    no tables yet, or on the PostgreSQL pass a copy of the session's migrated database, dropped after
+    the test. Either way `db.create_all()` or `flask db upgrade` leaves it with every table."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path}/b.sqlite3"
+        return
+    server = request.getfixturevalue("postgres_server")
+    with server.database(request.getfixturevalue("postgres_template"), kind="own") as url:
+        yield url
+
+
+@pytest.fixture
 def postgres_app(logging_kept, tmp_path):
     """A fresh PostgreSQL database built by `flask db upgrade`, dropped afterwards; the test is
     skipped when no server is reachable (on the PostgreSQL pass, where one must be, it fails)."""

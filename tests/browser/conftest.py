@@ -19,7 +19,6 @@ from werkzeug.serving import make_server
 
 from journeymap.extensions import db
 from tests.apps import FAST_HASHING, make_app
-from tests.databases import ON_POSTGRES
 
 # Debian's Chromium where it is installed; otherwise (Ubuntu) the one `playwright install` put in
 # place, which scripts/setup.sh's playwright_chromium arranges.
@@ -45,19 +44,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 # The database of each test's live server, by the test's tmp_path, for give_map to write into.
 _LIVE_DATABASES: dict[Path, str] = {}
-
-
-@pytest.fixture
-def fresh_database(request, tmp_path):
-    """The URL of a database of the test's own: an SQLite file (its tables made by whoever opens it
-    first, with db.create_all), or on the PostgreSQL pass a copy of the session's migrated database,
-    dropped after the test."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path}/b.sqlite3"
-        return
-    server = request.getfixturevalue("postgres_server")
-    with server.database(request.getfixturevalue("postgres_template"), kind="live") as url:
-        yield url
 
 
 def give_map(tmp_path, email: str, make) -> int:
