@@ -37,7 +37,7 @@ CONNECT_TIMEOUT = 3
 
 
 class PostgresUnreachable(RuntimeError):
-    """No PostgreSQL server answered at POSTGRES_URL."""
+    """No PostgreSQL server at POSTGRES_URL that lets the tests in and make their databases."""
 
 
 class PostgresServer:
@@ -49,12 +49,15 @@ class PostgresServer:
 
         self.url = make_url(url)
         dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        where = f"PostgreSQL at {self.url.host}:{self.url.port} as {self.url.username}"
         try:
             self._admin = psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
-        except psycopg.OperationalError as exc:
-            raise PostgresUnreachable(
-                f"PostgreSQL not reachable at {self.url.host}:{self.url.port}: {exc}"
-            ) from exc
+        except psycopg.OperationalError as exc:  # no server, or it would not let us in
+            raise PostgresUnreachable(f"could not connect to {where}: {exc}") from exc
+        may_create = "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        if not self._admin.execute(may_create).fetchone()[0]:
+            self._admin.close()
+            raise PostgresUnreachable(f"{where} may not create databases (ALTER ROLE ... CREATEDB)")
 
     def url_of(self, name: str) -> str:
         """The SQLAlchemy URL of database `name` on this server."""
