@@ -118,7 +118,7 @@ def postgres_server():
     try:
         server = PostgresServer()
     except PostgresUnreachable as exc:
-        pytest.exit(f"JOURNEYMAP_TEST_DATABASE=postgresql, but {exc}", returncode=3)
+        pytest.exit(f"JOURNEYMAP_TEST_DATABASE=postgresql, but {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
     yield server
     server.close()
 

@@ -3,14 +3,13 @@
 SQLite unless JOURNEYMAP_TEST_DATABASE=postgresql (scripts/test's second pass sets it). Then the
 route and browser tests run on databases made on the server at JOURNEYMAP_TEST_POSTGRES_URL: one
 built by `flask db upgrade` per session, so the schema, its constraints and the history's triggers
-are the ones a hosted installation has, and copies of it (CREATE DATABASE ... TEMPLATE, a file copy
-far quicker than running the migrations again) wherever a test needs a database of its own.
+are the ones a hosted installation has, and copies of it wherever a test needs a database of its
+own (CREATE DATABASE ... TEMPLATE: 0.1 s, where the migrations take 0.7 s).
 
 Every database made here is named journeymap_test_<random>, so sessions running at once on one
 server never meet, and is dropped WITH (FORCE) when its user is done with it.
 
-No pytest here: tests/browser/test_workshop.py's gunicorn workers import tests.apps, which may
-come to need this too.
+No pytest here: scripts/test runs `python -m tests.databases` to learn whether there is a server.
 """
 
 from __future__ import annotations
