@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server.
 
-Each test gets its own server on a free port with a fresh SQLite database. CSRF stays enabled,
+Each test gets its own server on a free port with a fresh database: an SQLite file, or on the
+PostgreSQL pass a copy of the session's migrated database (tests/databases.py). CSRF stays enabled,
 as in real use. Every page a test opens reports console errors, page errors, failed requests and
 error responses; a test fails if any happened that it did not say it expected.
 """
@@ -41,16 +42,21 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# The database of each test's live server, by the test's tmp_path, for give_map to write into.
+_LIVE_DATABASES: dict[Path, str] = {}
+
+
 def give_map(tmp_path, email: str, make) -> int:
-    """A map made by `make()` straight in the live server's database (the same file), with the
-    account `email` as its facilitator: a demo or synthetic map is not something anyone types in
-    through the browser. Returns its id."""
+    """A map made by `make()` straight in the live server's database, with the account `email` as
+    its facilitator: a demo or synthetic map is not something anyone types in through the browser.
+    Returns its id."""
     from sqlalchemy import select
 
     from journeymap.models import Membership, User
 
+    assert tmp_path in _LIVE_DATABASES, "give_map writes into the live_server's database: use live_server"
     app = make_app(tmp_path / "seed-instance", {"TESTING": True, "SECRET_KEY": "x",
-                                                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3"})
+                                                "SQLALCHEMY_DATABASE_URI": _LIVE_DATABASES[tmp_path]})
     with app.app_context():
         journey_map = make()
         db.session.flush()
@@ -63,22 +69,24 @@ def give_map(tmp_path, email: str, make) -> int:
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, fresh_database):
     """The app on 127.0.0.1:<free port>, fresh database; yields the base URL."""
     app = make_app(tmp_path / "instance", {
         "TESTING": True,
         "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.sqlite3",
+        "SQLALCHEMY_DATABASE_URI": fresh_database,
         "PASSWORD_HASH_PARAMS": FAST_HASHING,
     })
     with app.app_context():
-        db.create_all()
+        db.create_all()  # SQLite; a PostgreSQL copy has its tables already, and this leaves them
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    _LIVE_DATABASES[tmp_path] = fresh_database
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
+        del _LIVE_DATABASES[tmp_path]
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()

@@ -1,7 +1,8 @@
 """A workshop: three people on one map at once, served by several worker processes.
 
-The server here is gunicorn with two worker processes over one SQLite file, as `scripts/run`
-serves it, so nothing can pass by living in one process's memory. Each person has their own
+The server here is gunicorn with two worker processes over one database (an SQLite file, as
+`scripts/run` serves it, or PostgreSQL on the PostgreSQL pass), so nothing can pass by living in
+one process's memory. Each person has their own
 browser context (their own cookies): a facilitator, a caseworker and the family.
 """
 
@@ -83,9 +84,9 @@ def _seed(database_url: str, instance: Path) -> dict:
 
 
 @pytest.fixture
-def workshop(tmp_path):
+def workshop(tmp_path, fresh_database):
     """gunicorn with two worker processes on a fresh database; yields (base URL, ids)."""
-    database_url = f"sqlite:///{tmp_path / 'workshop.sqlite3'}"
+    database_url = fresh_database
     ids = _seed(database_url, tmp_path / "seed-instance")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret-" + "w" * 32,

@@ -255,7 +255,7 @@ def _longest_map() -> int:
     agencies = [add_agency(m, f"{i} {long}"[:200], "county", actor=SETUP) for i in range(6)]
     workers = [add_caseworker(m, name=f"{i} {long}"[:120], role=f"{i} {long}"[:200],
                               agency_id=a.id, actor=SETUP) for i, a in enumerate(agencies)]
-    stages = [add_stage(m, f"{i} {long}"[:200], actor=SETUP) for i in range(6)]
+    stages = [add_stage(m, f"{i} {long}"[:120], actor=SETUP) for i in range(6)]  # a stage name's limit
     tps = [add_touchpoint(m, action=long, stage_id=s.id, agency_id=a.id, documents=long, actor=SETUP)
            for s, a in zip(stages, agencies, strict=True)]
     barriers = [add_barrier(m, [tp.id for tp in tps], title=f"{i} {long}"[:200], severity="critical",
