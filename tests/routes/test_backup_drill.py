@@ -40,7 +40,7 @@ from tests.backups import (
     table_rows,
     with_a_row_pointing_nowhere,
 )
-from tests.conftest import POSTGRES
+from tests.databases import POSTGRES_URL
 
 WRITERS = 3
 BEFORE = 30  # saves acknowledged before the backup starts
@@ -158,7 +158,7 @@ def test_sqlite_drill_every_acknowledged_save_survives(tmp_path, logging_kept):
 
 
 def test_postgresql_drill_every_acknowledged_save_survives(tmp_path, logging_kept):
-    with postgres_database(POSTGRES) as live_url, postgres_database(POSTGRES) as fresh_url:
+    with postgres_database(POSTGRES_URL) as live_url, postgres_database(POSTGRES_URL) as fresh_url:
         source = app_on(tmp_path / "live", live_url)
         target = app_on(tmp_path / "fresh", fresh_url)
         try:
@@ -174,7 +174,7 @@ def test_postgresql_drill_every_acknowledged_save_survives(tmp_path, logging_kep
 def test_the_demo_goes_from_sqlite_to_postgresql_and_back_with_every_row(tmp_path, logging_kept):
     laptop = app_on(tmp_path / "laptop", f"sqlite:///{tmp_path / 'laptop.sqlite3'}")
     back = app_on(tmp_path / "back", f"sqlite:///{tmp_path / 'back.sqlite3'}")
-    with postgres_database(POSTGRES) as hosted_url:
+    with postgres_database(POSTGRES_URL) as hosted_url:
         hosted = app_on(tmp_path / "hosted", hosted_url)
         try:
             migrate(laptop)
@@ -208,7 +208,7 @@ def exported(app) -> bytes:
 
 
 def test_postgresql_refusals_leave_the_database_as_it_was(tmp_path, logging_kept):
-    with postgres_database(POSTGRES) as url:
+    with postgres_database(POSTGRES_URL) as url:
         hosted = app_on(tmp_path / "hosted", url)
         try:
             migrate(hosted)

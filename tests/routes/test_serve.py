@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from journeymap import ROOT
 from journeymap.samples.demo import PSEUDONYM
 from journeymap.serve import gunicorn_command
-from tests.conftest import POSTGRES
+from tests.databases import POSTGRES_URL
 
 SECRET_KEY = "serve-test-" + "s" * 40
 START_SECONDS = 60  # migrations, the demo and two workers importing the app, on a loaded machine
@@ -40,7 +40,7 @@ def free_port() -> int:
 def postgres_url():
     """A fresh, empty PostgreSQL database (nothing migrated), dropped afterwards."""
     psycopg = pytest.importorskip("psycopg")
-    server = make_url(POSTGRES)
+    server = make_url(POSTGRES_URL)
     admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=3)
