@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from journeymap import clock
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render import runner
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
@@ -99,8 +100,15 @@ def clear_cache() -> None:
     _latest.clear()
 
 
+def on_today(options: SiloOptions) -> SiloOptions:
+    """The options with today's date, so next steps past their date are marked overdue and a
+    drawing cached yesterday is not shown today."""
+    return options if options.today is not None else dataclasses.replace(options, today=clock.today())
+
+
 def cached_silo(map_id: int, revision: int, detail: str, options: SiloOptions, fmt: str) -> Drawing | None:
     """The drawing made for this revision of the map with these choices, if there is one."""
+    options = on_today(options)
     content_key = _latest.get((map_id, revision, detail, options, fmt))
     return _drawings.get(content_key) if content_key is not None else None
 
@@ -112,6 +120,7 @@ def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     `detail` only labels the cache entry (the view is what decides what is drawn); pass the same
     value to cached_silo. Raises runner.RenderError when not even the simpler view can be drawn.
     """
+    options = on_today(options)
     asked = (view.id, view.revision, detail, options, fmt)
     notice = None
     if options.scope == "auto" and options.agency_id is None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import graphviz
 
+from journeymap.readmodel.follow_up import is_overdue
 from journeymap.readmodel.snapshot import AgencyView, BarrierView, MapView
 from journeymap.render.labels import label, typed
 from journeymap.render.palette import (
@@ -67,6 +69,8 @@ class SiloOptions:
     agency_id: one silo on its own (journeymap.render.silo_one narrows the view to it).
     key_in_page: the page around the drawing gives its title and key, so the picture leaves them
         out and its text can be bigger on screen (the presentation view).
+    today: the day next steps are overdue from (None: not marked). Part of the cache key, as a
+        next step becomes overdue on a day when nothing on the map changed.
     """
 
     focus_unowned: bool = False
@@ -75,6 +79,7 @@ class SiloOptions:
     scope: str = "whole"
     agency_id: int | None = None
     key_in_page: bool = False
+    today: date | None = None
 
 
 EVERYTHING = SiloOptions()
@@ -103,7 +108,7 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
     if options.focus_unowned:
         silos = _focus_silos(view, node_of, options.show_caseworkers)
     else:
-        silos = _silos(view, contacts, options.show_caseworkers)
+        silos = _silos(view, contacts, options.show_caseworkers, options.today)
     top_rows, bottom_rows = fit_to_slide(silos, key=not options.key_in_page,
                                           shape=SCREEN if options.key_in_page else SLIDE)
     top = [silo for row in top_rows for silo in row]
@@ -222,7 +227,8 @@ def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[Silo]) -> 
 # Silos ----------------------------------------------------------------------------------------
 
 
-def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> list[Silo]:
+def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True,
+           today: date | None = None) -> list[Silo]:
     silos: list[Silo] = []
     agencies: list[AgencyView | None] = list(view.agencies)
     if view.caseworkers_of(None) or view.barriers_owned_in(None):
@@ -240,7 +246,8 @@ def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True) -> l
         workers = sorted(workers, key=lambda cw: not contacts.get(f"cw_{cw.id}"))
         members.extend(_caseworker_box(cw) for cw in workers)
         for barrier in view.barriers_owned_in(agency_id):
-            members.append((f"barrier_{barrier.id}", _barrier_attrs(barrier, owned=True)))
+            overdue = has_overdue_step(view, barrier, today)
+            members.append((f"barrier_{barrier.id}", _barrier_attrs(barrier, owned=True, overdue=overdue)))
         silos.append(
             Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
@@ -347,10 +354,18 @@ def _draw_where_hit(graph, view: MapView, node_of, top: list[Silo]) -> set[str]:
 # Barriers -------------------------------------------------------------------------------------
 
 
-def _barrier_attrs(barrier: BarrierView, *, owned: bool) -> dict:
+def has_overdue_step(view: MapView, barrier: BarrierView, today: date | None) -> bool:
+    """Whether the owner's open next step on this barrier is past its date."""
+    step = view.commitment_of(barrier.id) if today is not None else None
+    return step is not None and is_overdue(step, today)
+
+
+def _barrier_attrs(barrier: BarrierView, *, owned: bool, overdue: bool = False) -> dict:
     heading = "Barrier" if owned else "NO OWNER"
+    # Overdue is said in words on its own line (and by a heavier border): never by colour alone.
+    lines = (barrier.title, "OVERDUE next step") if overdue else (barrier.title,)
     return {
-        "label": label(f"{heading} · {barrier.severity_label}", barrier.title, width=26),
+        "label": label(f"{heading} · {barrier.severity_label}", *lines, width=26),
         "margin": "0.12,0.06",
         # A box with its corners cut: marked as a barrier by its shape, never by colour alone,
         # and as compact as a box (an octagon round the same text took twice the room).
@@ -358,7 +373,7 @@ def _barrier_attrs(barrier: BarrierView, *, owned: bool) -> dict:
         "style": "filled,diagonals" if owned else "filled,bold,diagonals",
         "fillcolor": OWNED_FILL if owned else UNOWNED_FILL,
         "color": OWNED_BORDER if owned else UNOWNED_BORDER,
-        "penwidth": "1.2" if owned else "3",
+        "penwidth": "3" if overdue or not owned else "1.2",
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
 import graphviz
 from graphviz import nohtml
@@ -64,15 +65,15 @@ def shows_overview(view: MapView, options) -> bool:
     return options.scope == "overview" or (options.scope == "auto" and too_big_to_read(view))
 
 
-def overdue_commitments_in(view: MapView, agency_id: int | None) -> int | None:
-    """How many commitments on barriers this agency owns are past their date: None while the map
-    view knows nothing of commitments (they arrive with issue 9's owners who commit). The map view
-    answers through a method of this name once it has them."""
-    count = getattr(view, "overdue_commitments_in", None)
-    return count(agency_id) if callable(count) else None
+def overdue_commitments_in(view: MapView, agency_id: int | None, today: date | None) -> int | None:
+    """How many next steps on barriers this agency owns are past their date (None: not counted)."""
+    if today is None:
+        return None
+    owned = {b.id for b in view.barriers_owned_in(agency_id)}
+    return sum(1 for step in view.overdue_commitments(today) if step.barrier_id in owned)
 
 
-def agency_counts(view: MapView, agency_id: int | None) -> dict[str, int | None]:
+def agency_counts(view: MapView, agency_id: int | None, today: date | None = None) -> dict[str, int | None]:
     """An agency's figures for the overview (and the page's list of silos to open)."""
     workers = view.caseworkers_of(agency_id)
     ids = {cw.id for cw in workers}
@@ -84,7 +85,7 @@ def agency_counts(view: MapView, agency_id: int | None) -> dict[str, int | None]
         "barriers": len(view.barriers_owned_in(agency_id)),
         "no_owner": sum(1 for b in view.unowned_barriers if met_ids.intersection(b.touchpoint_ids)),
         "met": len(met),
-        "overdue": overdue_commitments_in(view, agency_id),
+        "overdue": overdue_commitments_in(view, agency_id, today),
     }
 
 
@@ -136,7 +137,7 @@ def _agency_boxes(view: MapView, options) -> list[tuple[str, str]]:
         agencies.append((None, "Agency not recorded"))
     shown = []
     for agency_id, name in agencies:
-        counts = agency_counts(view, agency_id)
+        counts = agency_counts(view, agency_id, options.today)
         if options.focus_unowned and not counts["no_owner"]:
             continue
         shown.append((-counts["met"], name, f"ov_{agency_id if agency_id is not None else 'none'}",

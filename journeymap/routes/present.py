@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
 
+from journeymap import clock
 from journeymap.auth.access import requires
 from journeymap.domain.sharing import deidentified
 from journeymap.readmodel.snapshot import MapView, StageView
@@ -102,6 +103,6 @@ def page(map_id: int):
         "present/page.html", view=view, options=options, shows=SHOWS, sizes=SIZES,
         image_url=options.image_url(view), silo_choices=silo_choices(view),
         overview=options.show == "silo" and _draws_overview(shown, options.silo),
-        counts={a.id: agency_counts(shown, a.id) for a in shown.agencies},
+        counts={a.id: agency_counts(shown, a.id, clock.today()) for a in shown.agencies},
         one_silo=view.agency(options.silo.agency_id) if options.silo.agency_id else None,
     )

@@ -215,6 +215,18 @@ def test_the_phone_page_answer_brings_no_map_header_it_has_none_to_update(app, o
     assert 'id="map-status"' not in body
 
 
+def test_the_silo_map_says_overdue_in_words_once_the_day_passes(app, owned, client, monkeypatch):
+    """The same revision of the map is drawn again on the day its next step becomes overdue: a
+    drawing cached the day before must not answer for it."""
+    accepted_with_step(owned, date(2026, 12, 10))
+    drawing = f"/maps/{owned.id}/silo-map.svg"
+    before = client.get(drawing)
+    assert before.status_code == 200 and "OVERDUE" not in before.text
+    monkeypatch.setitem(app.config, "TODAY", date(2026, 12, 11))
+    after = client.get(drawing)
+    assert after.status_code == 200 and "OVERDUE next step" in after.text
+
+
 @pytest.mark.parametrize("detail", ["deidentified", "full"])
 def test_the_brief_counts_the_overdue_next_steps(app, owned, client, monkeypatch, detail):
     accepted_with_step(owned, date(2026, 12, 10))

@@ -5,12 +5,15 @@ Read from `graph.source` like tests/unit/test_silo_dot.py, with its small map.""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
+from journeymap.domain.commitments import accept, commit_to
 from journeymap.domain.family import start_map
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
+from journeymap.models import Barrier, JourneyMap
 from journeymap.render import runner
 from journeymap.render import silo_overview as overview_module
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
@@ -81,28 +84,40 @@ def test_the_overview_is_one_box_per_agency_with_its_counts(view):
     assert "1 barrier owned · 1 NO OWNER" in housing
     assert "1 caseworker" in dot.text(dot.node_labelled("Agency not recorded"))
     assert "No one owns 2 barriers" in dot.text(dot.node_labelled("No one owns"))
-    # Overdue commitments are not known to the map view yet: not shown, not guessed.
-    assert "OVERDUE" not in build_silo_graph(view, OVERVIEW).source
+    assert "OVERDUE" not in build_silo_graph(view, OVERVIEW).source  # no next step on this map
 
 
-class WithOverdue:
-    """A map view that knows its overdue commitments, as it will once owners commit (issue 9)."""
+def overdue_next_step_on_the_waitlist(view) -> date:
+    """The Housing Office's barrier accepted with a next step due 1 December 2026; returns a day
+    after it, on which that step is overdue."""
+    journey_map = db.session.get(JourneyMap, view.id)
+    waitlist = db.session.scalar(db.select(Barrier).where(Barrier.title == "Two-year waitlist"))
+    accept(journey_map, waitlist, actor=SETUP)
+    commit_to(journey_map, waitlist, actor=SETUP, next_step="Ask for the priority list",
+              who_caseworker_id=None, who_text="", due_on=date(2026, 12, 1))
+    db.session.flush()
+    return date(2026, 12, 7)
 
-    def __init__(self, view, overdue: dict):
-        self._view, self._overdue = view, overdue
 
-    def __getattr__(self, name):
-        return getattr(self._view, name)
-
-    def overdue_commitments_in(self, agency_id):
-        return self._overdue.get(agency_id, 0)
-
-
-def test_the_overview_shows_overdue_commitments_once_the_map_view_has_them(view):
-    housing = agency_id(view, "Housing Office")
-    dot = parse(overview_module.build_overview_graph(WithOverdue(view, {housing: 2}), OVERVIEW).source)
-    assert "2 OVERDUE" in dot.text(dot.node_labelled("Housing Office"))
+def test_the_overview_counts_overdue_next_steps_per_agency(view_of, view):
+    today = overdue_next_step_on_the_waitlist(view)
+    fresh = view_of(view.id)
+    dot = parse(build_silo_graph(fresh, SiloOptions(scope="overview", today=today)).source)
+    assert "1 OVERDUE" in dot.text(dot.node_labelled("Housing Office"))
     assert "OVERDUE" not in dot.text(dot.node_labelled("Eastside Clinic"))
+    # The day before it was due, nothing is overdue.
+    before = SiloOptions(scope="overview", today=date(2026, 11, 30))
+    assert "OVERDUE" not in build_silo_graph(fresh, before).source
+
+
+def test_a_barrier_with_an_overdue_next_step_says_so_in_words(view_of, view):
+    today = overdue_next_step_on_the_waitlist(view)
+    fresh = view_of(view.id)
+    dot = parse(build_silo_graph(fresh, SiloOptions(today=today)).source)
+    waitlist = dot.node_labelled("Two-year waitlist")
+    assert "OVERDUE next step" in dot.text(waitlist)
+    assert "OVERDUE" not in dot.text(dot.node_labelled("Lost papers"))
+    assert "OVERDUE" not in build_silo_graph(fresh, EVERYTHING).source  # no day given: not marked
 
 
 def test_focus_on_the_overview_keeps_the_agencies_where_a_barrier_no_one_owns_was_met(view):
