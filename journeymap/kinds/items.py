@@ -27,6 +27,7 @@ from journeymap.models import (
     Commitment,
     HouseholdMember,
     JourneyMap,
+    Meeting,
     ProgressEntry,
     Stage,
     Touchpoint,
@@ -159,6 +160,7 @@ BARRIER = Kind(
         structure("owner_answered_at", Type.TIME, REMOVED, label="Answered"),
         structure("owner_answered_by", Type.TEXT, REMOVED, label="Answered by", maximum=120),
         structure("decline_reason", Type.LONG_TEXT, REMOVED, label="Why they declined", maximum=1000),
+        structure("created_at", Type.TIME, REMOVED, label="Added"),  # "new since the last meeting"
         VERSION,
         FROM_FAMILY,
         CREATED_BY,
@@ -213,3 +215,24 @@ PROGRESS = Kind(
 )
 
 FOLLOW_UP_KINDS: dict[str, Kind] = {kind.name: kind for kind in (COMMITMENT, PROGRESS)}
+
+# A steering meeting of the map's group (journeymap.domain.meetings): the day the brief compares
+# the map with. Who came is by role and agency, about the services, so it is SERVICE text like a
+# caseworker's role (read before sharing); the notes may say anything, so they are REMOVED.
+MEETING = Kind(
+    name="meeting", noun="steering meeting", model=Meeting,
+    fields=(
+        ID,
+        Field("held_on", Type.DATE, KEPT, "Held on", required=True,
+              hint="The day the group met, such as 2026-11-16."),
+        long_text("attendees", "Who came", 2000, SERVICE,
+                  hint="One a line: a role, then the agency after a comma, such as "
+                       "“Housing officer, County Housing Office”. No names are needed."),
+        long_text("notes", "Notes", 2000, REMOVED, hint="Optional. What the group agreed, in a few words."),
+        structure("created_at", Type.TIME, REMOVED),
+        CREATED_BY,
+        VERSION,
+    ),
+)
+
+MEETING_KINDS: dict[str, Kind] = {MEETING.name: MEETING}
