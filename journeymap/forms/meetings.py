@@ -1,4 +1,4 @@
-"""The steering meeting's form: its day, who came, notes. Labels and limits come from the
+"""The steering meeting's form: its day and who came. Labels and limits come from the
 declaration (journeymap.kinds.items.MEETING)."""
 
 from __future__ import annotations
@@ -22,4 +22,3 @@ class MeetingForm(DeclaredFields, Versioned, FlaskForm):
     held_on = DayField(MEETING.field("held_on").label, required=True,
                        description=MEETING.field("held_on").hint)
     attendees = _text("attendees")
-    notes = _text("notes")

@@ -218,7 +218,8 @@ FOLLOW_UP_KINDS: dict[str, Kind] = {kind.name: kind for kind in (COMMITMENT, PRO
 
 # A steering meeting of the map's group (journeymap.domain.meetings): the day the brief compares
 # the map with. Who came is by role and agency, about the services, so it is SERVICE text like a
-# caseworker's role (read before sharing); the notes may say anything, so they are REMOVED.
+# caseworker's role (read before sharing). No notes: what a group agrees is in the commitments,
+# and free notes would be text about the family that de-identification must then clean.
 MEETING = Kind(
     name="meeting", noun="steering meeting", model=Meeting,
     fields=(
@@ -228,7 +229,6 @@ MEETING = Kind(
         long_text("attendees", "Who came", 2000, SERVICE,
                   hint="One a line: a role, then the agency after a comma, such as "
                        "“Housing officer, County Housing Office”. No names are needed."),
-        long_text("notes", "Notes", 2000, REMOVED, hint="Optional. What the group agreed, in a few words."),
         structure("created_at", Type.TIME, REMOVED),
         CREATED_BY,
         VERSION,

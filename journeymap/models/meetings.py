@@ -25,7 +25,6 @@ class Meeting(db.Model):
     map_id: Mapped[int] = mapped_column(ForeignKey("journey_map.id", ondelete="CASCADE"), index=True)
     held_on: Mapped[date]
     attendees: Mapped[str] = mapped_column(Text, default="")  # one a line: "Housing officer, County Housing"
-    notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True

@@ -248,7 +248,7 @@ class World:
         found = db.session.scalar(select(Meeting.id).where(Meeting.map_id == self.small.id).limit(1))
         if found is None:
             found = add_meeting(db.session.get(JourneyMap, self.small.id), actor=SETUP,
-                                held_on=date(2026, 11, 16), attendees="Housing officer", notes="").id
+                                held_on=date(2026, 11, 16), attendees="Housing officer").id
             db.session.commit()
         return found
 
@@ -333,8 +333,8 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "follow_up.done": lambda w: {"what_changed": "The heating works",
                                  "version": str(w.commitment_version)},
     "follow_up.hand_on": lambda w: {"version": str(w.barrier_version)},
-    "meetings.add_meeting": lambda w: {"held_on": "2026-11-16", "attendees": "Housing officer", "notes": ""},
-    "meetings.edit_meeting": lambda w: {"held_on": "2026-11-17", "attendees": "School nurse", "notes": ""},
+    "meetings.add_meeting": lambda w: {"held_on": "2026-11-16", "attendees": "Housing officer"},
+    "meetings.edit_meeting": lambda w: {"held_on": "2026-11-17", "attendees": "School nurse"},
     "silo.export": lambda w: {"format": "dot"},
     "journey_view.export": lambda w: {"format": "svg"},
     "brief.pdf": lambda w: {},

@@ -13,8 +13,7 @@ from journeymap.extensions import db
 from journeymap.models import HistoryEntry, Meeting
 from tests.routes.conftest import HX, add_to_map, assert_fragment, client_as, error_of, html, post_change
 
-GOOD = {"held_on": "2026-11-16", "attendees": "Housing officer, County Housing Office\nSchool nurse",
-        "notes": "Agreed who calls the landlord."}
+GOOD = {"held_on": "2026-11-16", "attendees": "Housing officer, County Housing Office\nSchool nurse"}
 
 
 def meetings_of(map_id: int) -> list[Meeting]:
@@ -81,7 +80,6 @@ def test_a_stale_edit_is_a_conflict_keeping_what_was_typed(client, small):
     ({"held_on": "1999-12-31"}, "held_on", "between the years 2000 and 2099"),
     ({"held_on": "next tuesday"}, "held_on", "is not a day of the calendar"),
     ({"attendees": "x" * 10_000}, "attendees", "2,000"),
-    ({"notes": "x" * 10_000}, "notes", "2,000"),
 ])
 def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_rest(client, small, data, field, message):
     response = record(client, small, data, headers=HX)
@@ -92,10 +90,10 @@ def test_bad_input_gets_a_message_beside_the_field_and_keeps_the_rest(client, sm
 
 
 def test_html_typed_in_a_meeting_is_shown_escaped(client, small):
-    record(client, small, {"attendees": "<script>alert(1)</script>, <b>Agency</b>", "notes": "<i>no</i>"})
+    record(client, small, {"attendees": "<script>alert(1)</script>, <b>Agency</b>"})
     page = html(client.get(f"/maps/{small.id}/meetings"))
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;b&gt;Agency&lt;/b&gt;" in page and "&lt;i&gt;no&lt;/i&gt;" in page
+    assert "&lt;b&gt;Agency&lt;/b&gt;" in page
 
 
 def test_everyone_on_the_map_reads_meetings_and_only_the_facilitator_records_them(app, client, small):

@@ -26,7 +26,6 @@ def upgrade():
     sa.Column('map_id', sa.Integer(), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
     sa.Column('attendees', sa.Text(), nullable=False),
-    sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
