@@ -45,3 +45,15 @@ def test_the_owners_answer_has_words_in_the_history():
 def test_typed_text_does_not_leave_the_room_until_the_names_check_clears_it(kind):
     typed = [f for f in kind.content if f.type in (Type.TEXT, Type.LONG_TEXT)]
     assert typed and all(f.privacy is Privacy.REMOVED for f in typed)
+
+
+def test_a_meeting_is_declared_column_by_column_with_words_in_the_history():
+    from journeymap.kinds.items import MEETING
+
+    columns = MEETING.model.__table__.columns
+    assert set(columns.keys()) - {"map_id"} == {f.name for f in MEETING.fields}
+    for field in MEETING.content:
+        assert wording.label("meeting", field.name) == field.label != field.name
+    # Who came is by role and agency, about the services: kept, like a caseworker's role.
+    assert MEETING.field("attendees").privacy is Privacy.SERVICE
+    assert MEETING.field("held_on").type is Type.DATE and isinstance(columns["held_on"].type, Date)
