@@ -37,7 +37,8 @@ MAX_STORY = 300
 # However much room there is, a table longer than this is not a brief.
 MAX_UNOWNED_ROWS = 10
 MAX_SINCE_ROWS = 8
-MAX_SAID = 90  # the words of a next step, progress entry or reason shown in a row
+FIRST_UNOWNED_ROWS = 2  # barriers no one owns that come before any change since the meeting
+MAX_SAID = 70  # the words of a next step, progress entry or reason shown in a row
 
 # Past this many caseworkers a one-page drawing of every person is unreadable (and slow to
 # print): the brief draws one box per agency with its counts, and says so.
@@ -81,13 +82,17 @@ class BriefRow:
     where_more: int  # further places not shown
     owner: str = ""  # for a change since the last meeting: what changed, in words
     owner_since: date | None = None  # the day it changed (None: not known)
-    when_word: str = ""  # "on", "due": said before the day
+    when_word: str = ""  # "on", "due": said before the day (set for a change since the meeting)
     unowned_since: date | None = None  # a barrier no one owns, since when (once a meeting is recorded)
     show_category: bool = False  # full detail: a de-identified title already names it
 
     @property
     def since_text(self) -> str:
         return day_text(self.owner_since) if self.owner_since else ""
+
+    @property
+    def is_change(self) -> bool:
+        return bool(self.when_word)
 
     @property
     def unowned_since_text(self) -> str:
@@ -104,9 +109,11 @@ class Brief:
     figure_groups: tuple[FigureGroup, ...]
     unowned: tuple[BriefRow, ...]
     unowned_more: int
-    recorded: tuple[BriefRow, ...]  # changes since the last meeting, one a row
+    recorded: tuple[BriefRow, ...]  # changes since the last meeting, one a row: those the paper holds
     recorded_more: int
     barrier_count: int
+    # The changes the paper has no room for: the page in the app shows them (never printed).
+    recorded_rest: tuple[BriefRow, ...] = ()
     last_meeting: date | None = None  # None: no steering meeting recorded yet
     # Next steps past their date on the day the brief is made (journeymap.readmodel.follow_up).
     overdue_total: int = 0
@@ -178,8 +185,13 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
                   notice=silo_options(view)[1] is not None)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
-    shown_unowned = paper.take(unowned, MAX_UNOWNED_ROWS, write_in=True)
+    # Both tables matter at the meeting: the most severe barriers no one owns first, then the
+    # changes since the last meeting, then more of the barriers no one owns if there is room.
+    shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
     shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=True)
+    if len(shown_unowned) == FIRST_UNOWNED_ROWS:
+        shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
+                                    write_in=True)
     return Brief(
         map_id=view.id,
         pseudonym=view.pseudonym,
@@ -191,6 +203,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         unowned_more=len(unowned) - len(shown_unowned),
         recorded=tuple(shown_recorded),
         recorded_more=len(recorded) - len(shown_recorded),
+        recorded_rest=tuple(recorded[len(shown_recorded):]),
         barrier_count=len(view.barriers),
         last_meeting=since.meeting_day if since else None,
         overdue_total=len(view.overdue_commitments(made_on)),
@@ -258,13 +271,16 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
             else:
                 extra = _cut(words_of(change), MAX_SAID)
                 text = f"{words}: {isolate(extra)}" if extra else words
-            rows.append(_row(view, barrier, full=full, owner=text, since=change.day, when_word=when_word))
+            rows.append(_row(view, barrier, full=full, owner=text, since=change.day, when_word=when_word,
+                             places=False))
     return rows
 
 
 def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "", since: date | None = None,
-         when_word: str = "", unowned_since: date | None = None) -> BriefRow:
-    places = where_hit(view, barrier)
+         when_word: str = "", unowned_since: date | None = None, places: bool = True) -> BriefRow:
+    """A barrier's row; `places=False` for a change since the meeting, which says what changed
+    rather than where the family met the barrier (the rows above say that)."""
+    places = where_hit(view, barrier) if places else []
     return BriefRow(
         barrier_id=barrier.id,
         title=_cut(barrier.title, MAX_TITLE),
