@@ -61,6 +61,8 @@ def test_edit_and_delete_a_meeting(client, small):
     assert meetings_of(small.id) == []
     assert db.session.scalar(select(HistoryEntry).where(HistoryEntry.kind == "meeting",
                                                         HistoryEntry.action == "deleted")) is not None
+    history = html(client.get(f"/maps/{small.id}/history"))
+    assert "Held on" in history and "Who came" in history and "2026-11-17" in history
 
 
 def test_a_stale_edit_is_a_conflict_keeping_what_was_typed(client, small):

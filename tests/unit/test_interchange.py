@@ -598,3 +598,21 @@ def test_csv_names_the_unstaged_group_and_survives_line_breaks(app, view_of):
     assert values["What the family had to do"] == "Two\nlines"
     assert values["Documents asked for"] == "ID; Lease; Bill"
     assert values["Feeling"] == values["Feeling score (-2 to +2)"] == values["Agency"] == ""
+
+
+def test_version_3_round_trip_on_postgresql_after_the_migrations(postgres_app):
+    """The meeting table and barrier.created_at as `flask db upgrade` makes them on PostgreSQL:
+    the demo with its meeting, answers, next steps and progress goes out and comes back exactly."""
+    from journeymap.readmodel.snapshot import load_map_view
+
+    assert db.engine.dialect.name == "postgresql"
+    journey_map = demo.load_demo()
+    db.session.commit()
+    first = map_to_json_dict(load_map_view(db.session, journey_map.id))
+    assert first["meetings"] and first["barriers"][0]["created_at"]
+    copy_map = import_map(db.session, copy.deepcopy(first))
+    db.session.commit()
+    assert dumps(map_to_json_dict(load_map_view(db.session, copy_map.id))) == dumps(first)
+    old = import_map(db.session, as_version_2(first))  # a version 2 file: no day a barrier was added
+    db.session.commit()
+    assert all(b.created_at is None for b in load_map_view(db.session, old.id).barriers)
