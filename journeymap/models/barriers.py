@@ -37,8 +37,8 @@ class Barrier(db.Model):
     owner_caseworker_id: Mapped[int | None] = mapped_column(
         ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
     )
-    # When it last went from no one's to someone's: what a steering meeting's "owner recorded since"
-    # lists. None while no one owns it, and for a barrier that had an owner from the start.
+    # When it last went from no one's to someone's: what the brief lists as "newly owned" since the
+    # last meeting. None while no one owns it, and for a barrier that had an owner from the start.
     owner_recorded_at: Mapped[datetime | None]
     # The owner's answer to being asked: None while no one owns it (or for an owner recorded before
     # owners were asked, shown as waiting), then pending, accepted or declined. A declined barrier
