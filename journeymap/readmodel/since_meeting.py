@@ -59,7 +59,11 @@ def since_meeting(view, meeting_day: date, today: date) -> SinceMeeting:
         view.overdue_commitments(today), today)]
     declined = [Change(b.id, _day(b.owner_answered_at)) for b in barriers
                 if b.is_unowned and b.owner_answer == "declined" and since(b.owner_answered_at)]
-    still_unowned = [Change(b.id, _unowned_since(b)) for b in view.unowned_barriers]
+    handed_on: dict[int, date] = {}  # barrier -> the last day an owner handed it on
+    for c in view.commitments:
+        if c.status == "handed_on" and c.closed_at is not None:
+            handed_on[c.barrier_id] = max(_day(c.closed_at), handed_on.get(c.barrier_id, date.min))
+    still_unowned = [Change(b.id, _unowned_since(b, handed_on.get(b.id))) for b in view.unowned_barriers]
     new_barriers = [Change(b.id, _day(b.created_at)) for b in barriers if since(b.created_at)]
     return SinceMeeting(
         meeting_day=meeting_day, today=today,
@@ -87,11 +91,12 @@ def _owned_day(barrier) -> date | None:
     return max(days) if days else None
 
 
-def _unowned_since(barrier) -> date | None:
-    """Since when no one owns it: since its owner declined, else since it was put on the map."""
-    if barrier.owner_answer == "declined" and barrier.owner_answered_at is not None:
-        return _day(barrier.owner_answered_at)
-    return _day(barrier.created_at)
+def _unowned_since(barrier, handed_on: date | None) -> date | None:
+    """Since when no one owns it: the latest of its owner declining, an owner handing it on (with
+    a next step, the day that ended) and it being put on the map; None when none is known."""
+    declined = _day(barrier.owner_answered_at) if barrier.owner_answer == "declined" else None
+    days = [d for d in (declined, handed_on, _day(barrier.created_at)) if d is not None]
+    return max(days) if days else None
 
 
 def _newest_first(changes: list[Change]) -> tuple[Change, ...]:

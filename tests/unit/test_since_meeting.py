@@ -75,14 +75,17 @@ def test_overdue_is_now_whenever_it_fell_due_longest_overdue_first():
 
 
 def test_declined_since_and_still_no_ones_since_when():
+    handed_back = date(2026, 11, 25)
     result = compare([
         barrier(1, created=BEFORE, answer="declined", answered=AFTER, reason="Not ours"),
         barrier(2, created=BEFORE, answer="declined", answered=BEFORE),
         barrier(3, created=date(2026, 10, 1)),
         barrier(4),  # from before the app kept when a barrier was added
-    ])
+        barrier(5, created=date(2026, 10, 1)),  # owned, then handed on with its next step
+    ], [commitment(9, 5, status="handed_on", closed=handed_back)])
     assert ids(result.declined) == [(1, AFTER)]
-    assert ids(result.still_unowned) == [(4, None), (3, date(2026, 10, 1)), (2, BEFORE), (1, AFTER)]
+    assert ids(result.still_unowned) == [(4, None), (3, date(2026, 10, 1)), (2, BEFORE), (1, AFTER),
+                                         (5, handed_back)]
 
 
 def test_new_barriers_are_those_added_since_and_unknown_is_not_new():
