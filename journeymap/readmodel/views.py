@@ -193,10 +193,10 @@ class _Map:
     def meeting(self, meeting_id: int):
         return next((m for m in self.meetings if m.id == meeting_id), None)
 
-    @property
-    def last_meeting(self):
-        """The latest steering meeting (the meetings are in the order they were held), or None."""
-        return self.meetings[-1] if self.meetings else None
+    def last_meeting(self, today):
+        """The latest steering meeting held by `today` (not one planned for later), or None."""
+        held = [m for m in self.meetings if m.held_on <= today]  # in the order they were held
+        return held[-1] if held else None
 
     # Derived lists and indexes: computed once from the tuples above (the view is frozen, so they
     # cannot go stale; a replaced view computes its own). Pages ask once per agency or caseworker,

@@ -64,8 +64,8 @@ def _since_last_meeting(view: MapView, full: bool, today) -> SinceMeeting | None
     """What changed since the map's last steering meeting, from the full view (a de-identified
     view carries no times); None when no meeting is recorded."""
     whole = view if full else view_or_404(view.id)
-    held = [m.held_on for m in whole.meetings if m.held_on <= today]  # not one planned for later
-    return since_meeting(whole, max(held), today) if held else None
+    last = whole.last_meeting(today)
+    return since_meeting(whole, last.held_on, today) if last is not None else None
 
 
 def _silo(view: MapView, full: bool) -> SiloPicture:

@@ -45,6 +45,15 @@ def test_a_plain_browser_records_a_meeting_and_is_sent_to_the_page(client, small
     assert "16 November 2026" in page and "the last one" in page
 
 
+def test_a_meeting_planned_for_later_is_not_the_last_one(client, small):
+    record(client, small)
+    record(client, small, {"held_on": "2099-01-05"})
+    page = html(client.get(f"/maps/{small.id}/meetings"))
+    planned, held = page.split("5 January 2099")[1], page.split("16 November 2026")[1]
+    assert planned.index("planned") < planned.index("</h2>")
+    assert held.index("the last one") < held.index("</h2>")
+
+
 def test_edit_and_delete_a_meeting(client, small):
     record(client, small)
     (meeting,) = meetings_of(small.id)

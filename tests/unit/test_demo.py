@@ -99,6 +99,7 @@ def test_the_demo_had_a_steering_meeting_three_weeks_ago_with_news_since(view):
 
     today = utcnow().date()
     (meeting,) = view.meetings
+    assert view.last_meeting(today) == meeting
     assert meeting.held_on == today - timedelta(days=demo.MEETING_DAYS_AGO)
     assert all(agency for _, agency in meeting.attendee_lines[:5])  # by role and agency, no names
     news = since_meeting(view, meeting.held_on, today)
