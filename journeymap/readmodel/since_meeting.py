@@ -3,9 +3,11 @@ meeting's day and today.
 
 Each change names a barrier (and a commitment, where there is one) by id and carries its day, so
 a brief can show the words of whichever view it shows (de-identified or full detail) while the
-days come from the full view, the one that keeps them. "Since" the meeting means on or after its
-day: what the meeting itself settled (an owner recorded in the room) is news to the brief that
-follows it. Times are UTC, as the server keeps them; days are their UTC days.
+days come from the full view, the one that keeps them. Each day says which declared field it comes
+from (`day_from`), so a de-identified brief shows it only where that field's privacy class keeps
+it. "Since" the meeting means on or after its day: what the meeting itself settled (an owner
+recorded in the room) is news to the brief that follows it. Times are UTC, as the server keeps
+them; days are their UTC days.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from datetime import date, datetime
 
 from journeymap.readmodel import follow_up
 
+OWNED = ANSWERED = ("barrier", "owner_answered_at")  # (recorded or answered: both REMOVED alike)
+
 
 @dataclass(frozen=True)
 class Change:
     barrier_id: int
     day: date | None  # None: not known (a barrier from before the app kept when it was added)
+    day_from: tuple[str, str] = ("barrier", "created_at")  # (kind, field) the day is read from
     commitment_id: int | None = None
     progress_id: int | None = None
 
@@ -49,15 +54,16 @@ def since_meeting(view, meeting_day: date, today: date) -> SinceMeeting:
         return moment is not None and _day(moment) >= meeting_day
 
     barriers = view.barriers
-    newly_owned = [Change(b.id, _owned_day(b)) for b in barriers
+    newly_owned = [Change(b.id, _owned_day(b), OWNED) for b in barriers
                    if not b.is_unowned and (since(b.owner_recorded_at) or _accepted_since(b, since))]
-    kept = [Change(c.barrier_id, _day(c.closed_at), c.id) for c in view.commitments
-            if c.status == "done" and since(c.closed_at)]
-    progress = [Change(c.barrier_id, p.on_date, c.id, p.id) for c in view.commitments for p in c.progress
+    kept = [Change(c.barrier_id, _day(c.closed_at), ("commitment", "closed_at"), c.id)
+            for c in view.commitments if c.status == "done" and since(c.closed_at)]
+    progress = [Change(c.barrier_id, p.on_date, ("progress", "on_date"), c.id, p.id)
+                for c in view.commitments for p in c.progress
                 if since(p.on_date)]
-    overdue = [Change(c.barrier_id, c.due_on, c.id) for c in follow_up.overdue_first(
-        view.overdue_commitments(today), today)]
-    declined = [Change(b.id, _day(b.owner_answered_at)) for b in barriers
+    overdue = [Change(c.barrier_id, c.due_on, ("commitment", "due_on"), c.id)
+               for c in follow_up.overdue_first(view.overdue_commitments(today), today)]
+    declined = [Change(b.id, _day(b.owner_answered_at), ANSWERED) for b in barriers
                 if b.is_unowned and b.owner_answer == "declined" and since(b.owner_answered_at)]
     handed_on: dict[int, date] = {}  # barrier -> the last day an owner handed it on
     for c in view.commitments:

@@ -21,6 +21,8 @@ from datetime import date, datetime
 
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
+from journeymap.kinds.fields import Privacy
+from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.readmodel.snapshot import BarrierView, MapView
@@ -176,7 +178,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     view; the words of each change come from `view`, so a de-identified brief says only what its
     view keeps. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER for a page
     the browser prints on A4 or Letter, A4_PAPER for the PDF."""
-    unowned_since = {c.barrier_id: c.day for c in since.still_unowned} if since else {}
+    unowned_since = {c.barrier_id: shown_day(c, full) for c in since.still_unowned} if since else {}
     unowned = [_row(view, b, full=full, unowned_since=unowned_since.get(b.id))
                for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = since_rows(view, since, full=full) if since else []
@@ -271,9 +273,17 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
             else:
                 extra = _cut(words_of(change), MAX_SAID)
                 text = f"{words}: {isolate(extra)}" if extra else words
-            rows.append(_row(view, barrier, full=full, owner=text, since=change.day, when_word=when_word,
-                             places=False))
+            rows.append(_row(view, barrier, full=full, owner=text, since=shown_day(change, full),
+                             when_word=when_word, places=False))
     return rows
+
+
+def shown_day(change: Change, full: bool) -> date | None:
+    """A change's day, in full detail; de-identified, only when the field it is read from is kept
+    (a next step's due day, a progress entry's day), as de-identification keeps that field."""
+    kind_name, field_name = change.day_from
+    kind = KINDS.get(kind_name) or FOLLOW_UP_KINDS[kind_name]
+    return change.day if full or kind.field(field_name).privacy is Privacy.KEPT else None
 
 
 def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "", since: date | None = None,

@@ -145,11 +145,12 @@ def test_an_owner_recorded_through_the_route_is_owned_since_the_last_meeting(cli
     assert "Barriers no one owns (1)" in unowned and "Barrier 2" not in unowned
     assert "Barrier 2: Other" in since and "New barrier" in since  # added today, after the meeting
     assert "Owned by Intake worker at County Housing Office" in since  # the owner, by role
-    assert f"since {today}" in since  # the day the service took it on
+    assert f"since {today}" not in since  # when an owner was recorded: removed, as declared
     assert MARKERS["caseworker name"] not in body
 
     plain = assert_one_page_pdf(post_pdf(client, marked["id"]), tmp_path)
     assert "Since the last meeting" in plain and "Owned by Intake worker at County Housing Office" in plain
+    assert plain.count(today) == 1  # "Made on", never the owner's day
 
     full = assert_one_page_pdf(post_pdf(client, marked["id"], "full"), tmp_path)
     owner = f"{MARKERS['caseworker name']}, Intake worker at County Housing Office"

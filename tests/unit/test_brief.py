@@ -195,10 +195,22 @@ def test_changes_since_the_last_meeting_are_rows_with_their_day_and_owner(hand_m
     assert by_id[hand_made["low"]].unowned_since_text == "12 March 2025"
     assert by_id[hand_made["critical"]].unowned_since is None
 
-    # De-identified: the same rows and days (the services' days, not the family's), no names.
+    # De-identified: the same rows, without the days de-identification removes (when a barrier was
+    # added, owned or answered for), as it removes those fields.
     plain = build_brief(deidentify(view), changes, full=False, made_on=MADE_ON)
-    assert [(r.barrier_id, r.owner_since) for r in plain.recorded] == [
-        (r.barrier_id, r.owner_since) for r in full.recorded]
+    assert [r.barrier_id for r in plain.recorded] == [r.barrier_id for r in full.recorded]
+    assert all(r.owner_since is None for r in plain.recorded)
+    assert all(r.unowned_since is None for r in plain.unowned)
+
+
+def test_a_de_identified_brief_keeps_the_days_of_kept_fields(hand_made):
+    """A next step's due day and a progress entry's day are kept by de-identification: so here."""
+    due, done = date(2025, 2, 20), date(2025, 2, 25)
+    changes = since(overdue=[Change(hand_made["owned"], due, ("commitment", "due_on"), 1)],
+                    progress=[Change(hand_made["owned"], done, ("progress", "on_date"), 1, 2)])
+    plain = build_brief(deidentify(hand_made["view"]), changes, full=False, made_on=MADE_ON)
+    assert [(r.when_word, r.owner_since) for r in plain.recorded] == [("due", due), ("on", done)]
+    assert plain.recorded[0].owner == "◷ Next step overdue"
 
 
 def test_owner_shown_de_identified_has_no_name(hand_made):
