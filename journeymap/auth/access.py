@@ -53,6 +53,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # caseworkers for barriers their agency or they themselves own (may_follow_up).
     "answer_ownership": _EDITORS | {"caseworker"},
     "keep_commitments": _EDITORS | {"caseworker"},
+    # Steering meetings: the facilitator runs the group that meets; everyone on the map reads them.
+    "record_meeting": frozenset({"facilitator"}),
     "manage_members": frozenset({"facilitator"}),  # roles, removing members, invitations
     # Exports are de-identified unless someone with this chooses full detail (names, the story):
     # the family, whose story it is, and the facilitator who runs the map.

@@ -52,7 +52,7 @@ def _owner_moment(barrier: Barrier, fields: dict) -> dict:
 
 
 def add_barrier(journey_map: JourneyMap, touchpoint_ids: list[int], *, actor: Actor, **fields) -> Barrier:
-    # A barrier added with its owner never stood without one: no "owner recorded since" for it.
+    # A barrier added with its owner never stood without one: never "newly owned" since a meeting.
     if _owned(fields.get("owner_agency_id"), fields.get("owner_caseworker_id")):
         fields = {**fields, "owner_answer": "pending"}
     barrier = add(journey_map, Barrier(**fields), kind=BARRIER, actor=actor, links=touchpoint_ids)

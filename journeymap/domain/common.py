@@ -117,9 +117,10 @@ def linked_names(kind_name: str, ids: list[int]) -> list[str]:
 def summary_of(item) -> str:
     """A few words naming an item in the history."""
     for name in ("title", "action", "name", "role", "pseudonym",
-                 "next_step", "what_was_done", "what_is_blocking"):  # commitments and their progress
+                 "next_step", "what_was_done", "what_is_blocking",  # commitments and their progress
+                 "held_on"):  # a steering meeting, by its day
         if value := getattr(item, name, ""):
-            return value
+            return str(value)
     return ""
 
 

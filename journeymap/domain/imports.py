@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, null
 from sqlalchemy.orm import Session
 
 from journeymap.exports.json_in import ITEM_KINDS, Document, read_document
-from journeymap.kinds.fields import Type
+from journeymap.kinds.fields import Kind, Type
+from journeymap.kinds.items import COMMITMENT, MEETING, PROGRESS
 from journeymap.models import JourneyMap, barrier_touchpoint
 
 
@@ -31,15 +32,7 @@ def write_document(session: Session, doc: Document) -> JourneyMap:
         positions: dict = {}
         made = rows[kind.name] = []
         for values in doc.items[kind.name]:
-            fields = {"map_id": journey_map.id}
-            for declared in kind.fields:
-                if declared.name not in values:
-                    continue
-                value = values[declared.name]
-                if declared.type is Type.REF:
-                    value = rows[declared.ref][value].id if value is not None else None
-                if declared.type is not Type.LINKS:
-                    fields[declared.name] = value
+            fields = _model_fields(kind, values, rows, journey_map.id)
             if kind.has("position"):
                 group = fields.get("stage_id")  # touchpoints are numbered within their stage
                 fields["position"] = positions.setdefault(group, 0)
@@ -56,4 +49,40 @@ def write_document(session: Session, doc: Document) -> JourneyMap:
     ]
     if pairs:
         session.execute(insert(barrier_touchpoint), pairs)
+    _write_follow_up(session, doc, rows, journey_map.id)
     return journey_map
+
+
+def _write_follow_up(session: Session, doc: Document, rows: dict, map_id: int) -> None:
+    """Version 3: next steps (then their progress, which needs their ids) and steering meetings."""
+    steps = [COMMITMENT.model(**_model_fields(COMMITMENT, values, rows, map_id),
+                              barrier_id=rows["barrier"][barrier].id)
+             for barrier, values, _ in doc.commitments]
+    meetings = [MEETING.model(**_model_fields(MEETING, values, rows, map_id)) for values in doc.meetings]
+    session.add_all(steps + meetings)
+    session.flush()
+    session.add_all([
+        PROGRESS.model(**_model_fields(PROGRESS, values, rows, map_id), commitment_id=step.id)
+        for step, (_, _, progress) in zip(steps, doc.commitments, strict=True) for values in progress
+    ])
+    session.flush()
+
+
+def _model_fields(kind: Kind, values: dict, rows: dict, map_id: int) -> dict:
+    """An item's checked values as model fields: references as the ids of the rows just written."""
+    fields = {"map_id": map_id}
+    for declared in kind.fields:
+        if declared.name not in values:
+            continue
+        value = values[declared.name]
+        if declared.type is Type.REF:
+            value = rows[declared.ref][value].id if value is not None else None
+        elif declared.type is Type.TIME and value is None and _nullable(kind, declared.name):
+            value = null()  # not known, rather than the column's default (now): never "new since"
+        if declared.type is not Type.LINKS:
+            fields[declared.name] = value
+    return fields
+
+
+def _nullable(kind: Kind, name: str) -> bool:
+    return kind.model.__table__.columns[name].nullable

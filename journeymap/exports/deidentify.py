@@ -71,6 +71,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    MEETING,
     MEMBER,
     PROGRESS,
     STAGE,
@@ -152,6 +153,7 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
                                 progress=tuple(clean(PROGRESS, p, made) for p in c.progress))
             for c in view.commitments
         ),
+        meetings=tuple(clean(MEETING, m, made) for m in view.meetings),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reading a JSON document back (format versions 1 and 2) and checking every part of it.
+"""Reading a JSON document back (format versions 1, 2 and 3) and checking every part of it.
 
 Everything is checked before anything is written: the format name and version, the type of every
 field, that every reference resolves, that vocabulary values are known, that text fits its limit
@@ -14,21 +14,37 @@ touchpoint's (an agency can be changed after the fact), as it may in the databas
 Version 1 is what downloads wrote first: its references are database ids (they only need to
 resolve inside the file; a file's ids never touch this database's), named like the columns
 ("agency_id"), and its family section is "map". Its ids, positions, revision and timestamps are not
-carried over. The checked document is written by journeymap.domain.imports.
+carried over. Version 3 (journeymap.exports.json_out) adds each barrier's dates and owner's answer,
+its next steps with their progress, and the map's steering meetings; a barrier from a file of an
+earlier version has no day it was added (so it is never "new since the last meeting"). The checked
+document is written by journeymap.domain.imports.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import NoReturn
 
-from journeymap.exports.json_out import FORMAT_NAME, FORMAT_VERSION
+from journeymap.exports.json_out import FORMAT_NAME, FORMAT_VERSION, carried, json_key
+from journeymap.forms.commitments import EARLIEST, LATEST
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Field, Kind, Type
-from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+from journeymap.kinds.items import (
+    AGENCY,
+    BARRIER,
+    CASEWORKER,
+    COMMITMENT,
+    FAMILY,
+    MEETING,
+    MEMBER,
+    PROGRESS,
+    STAGE,
+    TOUCHPOINT,
+)
 
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER)  # each after those it refers to
 
 
@@ -49,10 +65,17 @@ class Version:
         """A field's key in this version: version 1 named references like the columns."""
         if self.number == 1 and declared.type in (Type.REF, Type.LINKS):
             return declared.name
-        return declared.json_key
+        return json_key(declared)
+
+    def fields(self, kind: Kind) -> list[Field]:
+        """The fields of a kind a file of this version holds."""
+        if self.number >= 3:
+            return carried(kind)
+        return [f for f in kind.fields if f.json_key is not None]
 
 
-VERSIONS = {1: Version(1, "map", "id", int), 2: Version(2, "family", "key", str)}
+VERSIONS = {1: Version(1, "map", "id", int), 2: Version(2, "family", "key", str),
+            3: Version(3, "family", "key", str)}
 
 
 @dataclass
@@ -62,6 +85,9 @@ class Document:
 
     family: dict
     items: dict[str, list[dict]] = field(default_factory=dict)
+    # Version 3: (barrier index, commitment fields, [progress fields]) in file order; meetings.
+    commitments: list[tuple[int, dict, list[dict]]] = field(default_factory=list)
+    meetings: list[dict] = field(default_factory=list)
 
 
 _MISSING = object()
@@ -159,9 +185,37 @@ class _Item:
             self.fail(name, f"{value} is outside {low} to {high:,}")
         return value
 
-    def items(self, name: str) -> list[_Item]:
+    def moment(self, name: str) -> datetime | None:
+        """A time in ISO 8601 with its offset ("2026-11-16T09:30:00+00:00"), as UTC; or null."""
+        value = self.get(name, None)
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            self.fail(name, "expected a time such as \"2026-11-16T09:30:00+00:00\" or null, "
+                            f"found {_found(value)}")
+        return moment.astimezone(UTC)
+
+    def day(self, name: str, *, required: bool = False) -> date | None:
+        """A calendar day ("2026-11-16") from 2000 to 2099, as the forms take; or null."""
+        value = self.get(name, _MISSING if required else None)
+        if value is None and not required:
+            return None
+        try:
+            day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            day = None
+        if day is None or not EARLIEST <= day <= LATEST:
+            self.fail(name, f"expected a day from 2000-01-01 to 2099-12-31 such as \"2026-11-16\", "
+                            f"found {_found(value)}")
+        return day
+
+    def items(self, name: str, *, default=_MISSING) -> list[_Item]:
         """A list of objects, each named by its index: `touchpoints[3]`."""
-        value = self.get(name)
+        value = self.get(name, default)
         if not isinstance(value, list):
             self.fail(name, f"expected a list, found {_found(value)}")
         found = []
@@ -262,7 +316,27 @@ def read_document(data) -> Document:
             if kind.json_key_prefix:
                 keys[kind.name].define(item)
             rows.append(_values(kind, item, version, keys))
+            if kind is BARRIER and version.number >= 3:
+                _read_commitments(doc, len(rows) - 1, item, version, keys)
+            elif kind is BARRIER:
+                rows[-1]["created_at"] = None  # not known: never "new since the last meeting"
+    if version.number >= 3:
+        doc.meetings = [_values(MEETING, item, version, keys) for item in top.items("meetings", default=[])]
     return doc
+
+
+def _read_commitments(doc: Document, barrier: int, item: _Item, version: Version, keys: dict) -> None:
+    """A barrier's next steps, each with its progress entries. Their typed words may be empty: a
+    de-identified file carries them as their privacy classes say."""
+    open_steps = 0
+    for step in item.items("commitments", default=[]):
+        values = _values(COMMITMENT, step, version, keys, lenient=True)
+        open_steps += values["status"] == "open"
+        if open_steps > 1:
+            step.fail("status", "a barrier has at most one open next step")
+        progress = [_values(PROGRESS, entry, version, keys, lenient=True)
+                    for entry in step.items("progress", default=[])]
+        doc.commitments.append((barrier, values, progress))
 
 
 def _version(top: _Item) -> Version:
@@ -283,22 +357,26 @@ def _version(top: _Item) -> Version:
     return VERSIONS[number]
 
 
-def _values(kind: Kind, item: _Item, version: Version, keys: dict) -> dict:
-    """The declared fields of one item, checked; references resolved to list indexes."""
+def _values(kind: Kind, item: _Item, version: Version, keys: dict, *, lenient: bool = False) -> dict:
+    """The declared fields of one item, checked; references resolved to list indexes. `lenient`:
+    text the forms require may be empty (what a de-identified file leaves of a next step)."""
     values = {}
-    for declared in kind.fields:
-        if declared.json_key is None:
-            continue
-        values[declared.name] = _value(declared, item, version.name_of(declared), keys)
-    if kind.one_of and not any(str(values[name]).strip() for name in kind.one_of):
+    for declared in version.fields(kind):
+        values[declared.name] = _value(declared, item, version.name_of(declared), keys, lenient=lenient)
+    if kind.one_of and not lenient and not any(str(values[name]).strip() for name in kind.one_of):
         raise ImportProblem(f"{item.where}: a {kind.noun} needs {kind.one_of_words}")
     return values
 
 
-def _value(declared: Field, item: _Item, name: str, keys: dict):
-    default = _MISSING if declared.required else declared.view_default()
+def _value(declared: Field, item: _Item, name: str, keys: dict, *, lenient: bool = False):
+    required = declared.required and not lenient
+    default = _MISSING if required else declared.view_default()
     if declared.type in (Type.TEXT, Type.LONG_TEXT):
-        return item.text(name, declared.maximum, default=default, required=declared.required)
+        return item.text(name, declared.maximum, default=default, required=required)
+    if declared.type is Type.TIME:
+        return item.moment(name)
+    if declared.type is Type.DATE:
+        return item.day(name, required=declared.required)
     if declared.type is Type.CHOICE:
         return item.choice(name, declared.vocabulary, default=declared.default,
                            nullable=declared.default is None)

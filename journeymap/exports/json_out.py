@@ -1,4 +1,4 @@
-"""The whole map as a JSON document that can be imported again: format version 2.
+"""The whole map as a JSON document that can be imported again: format version 3.
 
 The whole map content and nothing else: the family, the household, agencies, caseworkers, stages
 in order, touchpoints in journey order and barriers with their owners and the touchpoints where
@@ -6,23 +6,54 @@ they showed up, and which of these the family entered themselves ("from_family")
 under which keys, comes from the kinds' declarations (journeymap.kinds.items: a field's `json`).
 Items refer to each other by map-local keys ("a1", "c3", "s2", "t10", "b4": a letter for the kind
 and the item's place in its list), never by database id. What the database keeps about its rows
-is left out: ids, the map's revision, the edit versions, timestamps and who created an item (an
-account on this server, meaningless on another). So export -> import -> export gives the same
-document, byte for byte. The order of each list is the order on the map; there are no positions.
+is left out: ids, the map's revision, the edit versions and who created an item (an account on
+this server, meaningless on another). The order of each list is the order on the map; there are
+no positions.
+
+Version 3 adds what followed (FOLLOW_UP below): each barrier's dates and its owner's answer, its
+next steps ("commitments", each with its progress entries) and the map's steering meetings, with
+their days and times, so that a brief made from an imported map can say what changed since the
+last meeting. Times are ISO 8601 in UTC ("2026-11-16T09:30:00+00:00"), days "2026-11-16". A
+de-identified file carries them as the declarations' privacy classes say (a REMOVED time is null).
+Export -> import -> export gives the same document, byte for byte.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from journeymap.kinds.fields import Kind, Type
-from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
+from journeymap.kinds.items import (
+    AGENCY,
+    BARRIER,
+    CASEWORKER,
+    COMMITMENT,
+    FAMILY,
+    MEETING,
+    MEMBER,
+    PROGRESS,
+    STAGE,
+    TOUCHPOINT,
+)
 from journeymap.readmodel.snapshot import MapView
 
 FORMAT_NAME = "journeymap"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+# Since version 3: fields the database keeps that are carried too (by their names), besides every
+# field with a `json` key. The keys of these lists in the file are "commitments" (inside each
+# barrier), "progress" (inside each commitment) and "meetings" (at the top).
+FOLLOW_UP: dict[str, tuple[str, ...]] = {
+    BARRIER.name: ("created_at", "owner_recorded_at", "owner_answer", "owner_answered_at",
+                   "owner_answered_by", "decline_reason"),
+    COMMITMENT.name: ("created_at", "closed_at"),
+    PROGRESS.name: ("by_name", "created_at"),
+    MEETING.name: (),
+}
 
 
 def map_to_json_dict(view: MapView) -> dict:
-    """The whole map as a format_version 2 document."""
+    """The whole map as a format_version 3 document."""
     lists = {
         MEMBER: view.members, AGENCY: view.agencies, CASEWORKER: view.caseworkers,
         STAGE: view.named_stages, TOUCHPOINT: view.touchpoints, BARRIER: view.barriers,
@@ -32,9 +63,29 @@ def map_to_json_dict(view: MapView) -> dict:
     journey_index = {t.id: n for n, t in enumerate(view.touchpoints)}
     document = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
                 "family": _fields(FAMILY, view, keys, journey_index)}
+    commitments_of: dict[int, list] = {}
+    for commitment in view.commitments:
+        commitments_of.setdefault(commitment.barrier_id, []).append(commitment)
     for kind, items in lists.items():
         document[kind.json_list] = [_item(kind, item, keys, journey_index) for item in items]
+    for barrier, written in zip(view.barriers, document[BARRIER.json_list], strict=True):
+        written["commitments"] = [
+            {**_fields(COMMITMENT, c, keys, journey_index),
+             "progress": [_fields(PROGRESS, p, keys, journey_index) for p in c.progress]}
+            for c in commitments_of.get(barrier.id, ())
+        ]
+    document["meetings"] = [_fields(MEETING, m, keys, journey_index) for m in view.meetings]
     return document
+
+
+def carried(kind: Kind) -> list:
+    """The fields of a kind a version 3 file holds, in declared order."""
+    extra = FOLLOW_UP.get(kind.name, ())
+    return [f for f in kind.fields if f.json_key is not None or f.name in extra]
+
+
+def json_key(field) -> str:
+    return field.json_key or field.name
 
 
 def _item(kind: Kind, item, keys: dict, journey_index: dict) -> dict:
@@ -44,9 +95,7 @@ def _item(kind: Kind, item, keys: dict, journey_index: dict) -> dict:
 
 def _fields(kind: Kind, item, keys: dict, journey_index: dict) -> dict:
     out = {}
-    for field in kind.fields:
-        if field.json_key is None:
-            continue
+    for field in carried(kind):
         value = getattr(item, field.name)
         if field.type is Type.REF:
             # A reference the view cannot resolve (the foreign keys and the routes prevent it) is
@@ -56,5 +105,7 @@ def _fields(kind: Kind, item, keys: dict, journey_index: dict) -> dict:
             # In journey order, which is also the order they get ids in on import.
             linked = sorted((i for i in value if i in journey_index), key=journey_index.get)
             value = [keys[field.ref][i] for i in linked]
-        out[field.json_key] = value
+        elif isinstance(value, datetime | date):
+            value = value.isoformat()
+        out[json_key(field)] = value
     return out

@@ -61,7 +61,7 @@ class Field:
     ref: str | None = None  # the kind a REF or LINKS field points at
     blank: str = ""  # the choice that means "none" / "not known", for optional choices and refs
     radio: bool = False  # shown as radio buttons rather than a drop-down
-    json: str | None = ""  # its key in JSON format version 2 ("" = its name; None = not exported)
+    json: str | None = ""  # its key in JSON files ("" = its name; None = not exported)
     csv: tuple[str, ...] | None = ()  # CSV headers (() = its label; None = not a column of its own)
     kept_by_database: bool = False  # structure the database keeps (ids, links), never typed by anyone
 

@@ -27,6 +27,7 @@ from journeymap.models import (
     Commitment,
     HouseholdMember,
     JourneyMap,
+    Meeting,
     ProgressEntry,
     Stage,
     Touchpoint,
@@ -160,6 +161,7 @@ BARRIER = Kind(
         structure("owner_answered_at", Type.TIME, REMOVED, label="Answered"),
         structure("owner_answered_by", Type.TEXT, REMOVED, label="Answered by", maximum=120),
         structure("decline_reason", Type.LONG_TEXT, CHECKED, label="Why they declined", maximum=1000),
+        structure("created_at", Type.TIME, REMOVED, label="Added"),  # "new since the last meeting"
         VERSION,
         FROM_FAMILY,
         CREATED_BY,
@@ -184,7 +186,8 @@ COMMITMENT = Kind(
         structure("barrier_id", Type.REF, ref="barrier"),
         text("next_step", "Next step", 500, CHECKED, required=True,
              hint="In plain words: what will be done, such as “Call the landlord about the deposit”."),
-        ref("who_caseworker_id", "Who does it", "caseworker", blank="Not one of the map's caseworkers"),
+        ref("who_caseworker_id", "Who does it", "caseworker", blank="Not one of the map's caseworkers",
+            json="who_caseworker"),
         text("who_text", "Or who, in words", 200, REMOVED, hint="For example: the intake team."),
         Field("due_on", Type.DATE, KEPT, "By when", hint="A day, such as 2026-12-18."),
         choice("status", "Status", vocab.COMMITMENT_STATUSES, default="open"),
@@ -214,3 +217,24 @@ PROGRESS = Kind(
 )
 
 FOLLOW_UP_KINDS: dict[str, Kind] = {kind.name: kind for kind in (COMMITMENT, PROGRESS)}
+
+# A steering meeting of the map's group (journeymap.domain.meetings): the day the brief compares
+# the map with. Who came is by role and agency, about the services, so it is SERVICE text like a
+# caseworker's role (read before sharing). No notes: what a group agrees is in the commitments,
+# and free notes would be text about the family that de-identification must then clean.
+MEETING = Kind(
+    name="meeting", noun="steering meeting", model=Meeting,
+    fields=(
+        ID,
+        Field("held_on", Type.DATE, KEPT, "Held on", required=True,
+              hint="The day the group met, such as 2026-11-16."),
+        long_text("attendees", "Who came", 2000, SERVICE,
+                  hint="One a line: a role, then the agency after a comma, such as "
+                       "“Housing officer, County Housing Office”. No names are needed."),
+        structure("created_at", Type.TIME, REMOVED),
+        CREATED_BY,
+        VERSION,
+    ),
+)
+
+MEETING_KINDS: dict[str, Kind] = {MEETING.name: MEETING}

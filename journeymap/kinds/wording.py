@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
+from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS, MEETING_KINDS
 
 # Names the history stores that are not fields of a kind: how an item came, what an export was.
 LABELS = {
@@ -122,5 +122,5 @@ def lines(kind: str, action: str, changes: dict) -> list[Line]:
 
 def _field(kind: str, name: str):
     kind = ALIASES.get(kind, kind)
-    found = KINDS.get(kind) or FOLLOW_UP_KINDS.get(kind)
+    found = KINDS.get(kind) or FOLLOW_UP_KINDS.get(kind) or MEETING_KINDS.get(kind)
     return found.field(name) if found is not None and found.has(name) else None

@@ -6,6 +6,7 @@ from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
 from journeymap.models.history import HistoryEntry
 from journeymap.models.journey import Stage, Touchpoint
+from journeymap.models.meetings import Meeting
 from journeymap.models.members import Invitation, Membership, Presence
 from journeymap.models.people import Agency, Caseworker
 from journeymap.models.retention import RetentionRecord
@@ -16,6 +17,7 @@ __all__ = [
     "AuthSession",
     "HistoryEntry",
     "Invitation",
+    "Meeting",
     "Membership",
     "Presence",
     "RetentionRecord",

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journeymap.extensions import db
+from journeymap.models.utctime import utcnow
 
 barrier_touchpoint = Table(
     "barrier_touchpoint",
@@ -36,8 +37,8 @@ class Barrier(db.Model):
     owner_caseworker_id: Mapped[int | None] = mapped_column(
         ForeignKey("caseworker.id", ondelete="SET NULL"), index=True
     )
-    # When it last went from no one's to someone's: what a steering meeting's "owner recorded since"
-    # lists. None while no one owns it, and for a barrier that had an owner from the start.
+    # When it last went from no one's to someone's: what the brief lists as "newly owned" since the
+    # last meeting. None while no one owns it, and for a barrier that had an owner from the start.
     owner_recorded_at: Mapped[datetime | None]
     # The owner's answer to being asked: None while no one owns it (or for an owner recorded before
     # owners were asked, shown as waiting), then pending, accepted or declined. A declined barrier
@@ -47,6 +48,9 @@ class Barrier(db.Model):
     # Nullable so that adding them copies no table (rows from before read as None: not asked).
     owner_answered_by: Mapped[str | None] = mapped_column(String(120), default="")
     decline_reason: Mapped[str | None] = mapped_column(Text, default="")
+    # When it was put on the map: a steering brief lists the barriers new since the last meeting.
+    # None for barriers from before this was kept (they are not new).
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     # Bumped by every edit of this item's content; an edit form carries the version its author saw.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Who added it: a caseworker may change only the barriers they added themselves.

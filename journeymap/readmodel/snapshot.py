@@ -20,6 +20,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    MEETING,
     MEMBER,
     PROGRESS,
     STAGE,
@@ -32,6 +33,7 @@ from journeymap.models import (
     Commitment,
     HouseholdMember,
     JourneyMap,
+    Meeting,
     ProgressEntry,
     Stage,
     Touchpoint,
@@ -45,6 +47,7 @@ from journeymap.readmodel.views import (
     CaseworkerView,
     CommitmentView,
     MapView,
+    MeetingView,
     MemberView,
     ProgressView,
     StageView,
@@ -65,7 +68,7 @@ def stored_fields(kind: Kind) -> tuple[str, ...]:
 
 
 def load_map_view(session: Session, map_id: int) -> MapView | None:
-    """The whole map in ten queries, whatever its size; None when there is no such map."""
+    """The whole map in a dozen queries, whatever its size; None when there is no such map."""
     journey_map = session.get(JourneyMap, map_id)
     if journey_map is None:
         return None
@@ -113,10 +116,12 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         CommitmentView(**c, progress=tuple(progress_of.get(c["id"], ())))
         for c in rows(COMMITMENT, Commitment.id)
     )
+    meetings = tuple(MeetingView(**m) for m in rows(MEETING, Meeting.held_on, Meeting.id))
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
         caseworkers=caseworkers, barriers=barriers, commitments=commitments,
+        meetings=meetings,
     )
 
 

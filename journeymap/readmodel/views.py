@@ -21,6 +21,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    MEETING,
     MEMBER,
     PROGRESS,
     STAGE,
@@ -136,6 +137,21 @@ class _Progress:
     """One dated line of follow-up on a commitment."""
 
 
+class _Meeting:
+    """A steering meeting of the map's group: its day and who came."""
+
+    @property
+    def attendee_lines(self) -> list[tuple[str, str]]:
+        """Who came, (role, agency) a line: the agency is what follows the last comma, if any."""
+        lines = []
+        for line in self.attendees.replace("\r", "").split("\n"):
+            if not line.strip():
+                continue
+            role, comma, agency = line.rpartition(",")
+            lines.append((role.strip(), agency.strip()) if comma and role.strip() else (line.strip(), ""))
+        return lines
+
+
 MemberView = view_class("MemberView", MEMBER, _Member)
 AgencyView = view_class("AgencyView", AGENCY, _Agency)
 CaseworkerView = view_class("CaseworkerView", CASEWORKER, _Caseworker)
@@ -143,6 +159,7 @@ StageView = view_class("StageView", STAGE, _Stage)
 TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
 BarrierView = view_class("BarrierView", BARRIER, _Barrier)
 ProgressView = view_class("ProgressView", PROGRESS, _Progress)
+MeetingView = view_class("MeetingView", MEETING, _Meeting)
 CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
@@ -172,6 +189,14 @@ class _Map:
 
     def barrier(self, barrier_id: int):
         return self._barrier_by_id.get(barrier_id)
+
+    def meeting(self, meeting_id: int):
+        return next((m for m in self.meetings if m.id == meeting_id), None)
+
+    def last_meeting(self, today):
+        """The latest steering meeting held by `today` (not one planned for later), or None."""
+        held = [m for m in self.meetings if m.held_on <= today]  # in the order they were held
+        return held[-1] if held else None
 
     # Derived lists and indexes: computed once from the tuples above (the view is frozen, so they
     # cannot go stale; a replaced view computes its own). Pages ask once per agency or caseworker,
@@ -284,6 +309,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("caseworkers", tuple, ()),
     ("barriers", tuple, ()),
     ("commitments", tuple, ()),  # every barrier's, oldest first, each with its progress
+    ("meetings", tuple, ()),  # steering meetings, in the order they were held
 ))
 
 

@@ -1,27 +1,30 @@
 """The steering brief: one printed page a leader takes into a steering meeting.
 
-Pure: a map view (de-identified unless full detail was chosen) and when each barrier's owner was
-recorded (Barrier.owner_recorded_at) go in, plain data for the page and the PDF comes out
-(`build_brief`); `brief_pdf` turns the printed HTML into a PDF with WeasyPrint, which never
-fetches anything.
+Pure: a map view (de-identified unless full detail was chosen) and what changed since the last
+steering meeting (journeymap.readmodel.since_meeting, computed from the full view, which keeps the
+days) go in, plain data for the page and the PDF comes out (`build_brief`); `brief_pdf` turns
+the printed HTML into a PDF with WeasyPrint, which never fetches anything.
 
 What the page holds: the family's figures (journeymap.readmodel.metrics.family_figures), the silo map, and
-the barriers no one owns, most severe first, with an empty "Whose job is it?" column to write
-in at the meeting; below them, the barriers that were once unowned and have had an owner
-recorded since, with that owner. How many rows fit on the page, and how tall the silo map is,
+the barriers no one owns, most severe first (and since when, once a meeting is recorded), with an
+empty "Whose job is it?" column to write in at the meeting; below them, what changed since the last
+meeting, each with its day: owners who declined, next steps overdue, barriers newly owned, next
+steps kept, progress recorded, new barriers. How many rows fit on the page, and how tall the silo map is,
 is journeymap.render.brief_paper's.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
+from journeymap.kinds.fields import Privacy
+from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
 from journeymap.readmodel.metrics import Figure, family_figures
+from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.readmodel.snapshot import BarrierView, MapView
 from journeymap.render.brief_paper import ANY_PAPER, Paper
 from journeymap.render.pdf import html_to_pdf
@@ -35,7 +38,9 @@ MAX_OWNER = 60
 MAX_STORY = 300
 # However much room there is, a table longer than this is not a brief.
 MAX_UNOWNED_ROWS = 10
-MAX_RECORDED_ROWS = 4
+MAX_SINCE_ROWS = 8
+FIRST_UNOWNED_ROWS = 2  # barriers no one owns that come before any change since the meeting
+MAX_SAID = 70  # the words of a next step, progress entry or reason shown in a row
 
 # Past this many caseworkers a one-page drawing of every person is unreadable (and slow to
 # print): the brief draws one box per agency with its counts, and says so.
@@ -77,13 +82,23 @@ class BriefRow:
     severity_label: str
     where: tuple[str, ...]  # "Stage · Agency", in journey order
     where_more: int  # further places not shown
-    owner: str = ""  # for barriers with an owner recorded since
-    owner_since: datetime | None = None  # only in full detail
+    owner: str = ""  # for a change since the last meeting: what changed, in words
+    owner_since: date | None = None  # the day it changed (None: not known)
+    when_word: str = ""  # "on", "due": said before the day (set for a change since the meeting)
+    unowned_since: date | None = None  # a barrier no one owns, since when (once a meeting is recorded)
     show_category: bool = False  # full detail: a de-identified title already names it
 
     @property
     def since_text(self) -> str:
         return day_text(self.owner_since) if self.owner_since else ""
+
+    @property
+    def is_change(self) -> bool:
+        return bool(self.when_word)
+
+    @property
+    def unowned_since_text(self) -> str:
+        return day_text(self.unowned_since) if self.unowned_since else ""
 
 
 @dataclass(frozen=True)
@@ -96,9 +111,12 @@ class Brief:
     figure_groups: tuple[FigureGroup, ...]
     unowned: tuple[BriefRow, ...]
     unowned_more: int
-    recorded: tuple[BriefRow, ...]
+    recorded: tuple[BriefRow, ...]  # changes since the last meeting, one a row: those the paper holds
     recorded_more: int
     barrier_count: int
+    # The changes the paper has no room for: the page in the app shows them (never printed).
+    recorded_rest: tuple[BriefRow, ...] = ()
+    last_meeting: date | None = None  # None: no steering meeting recorded yet
     # Next steps past their date on the day the brief is made (journeymap.readmodel.follow_up).
     overdue_total: int = 0
     map_height: int = 125  # mm of paper for the silo map; brief.css has a class per 5 mm step
@@ -114,6 +132,10 @@ class Brief:
     @property
     def recorded_total(self) -> int:
         return len(self.recorded) + self.recorded_more
+
+    @property
+    def last_meeting_text(self) -> str:
+        return day_text(self.last_meeting) if self.last_meeting else ""
 
     @property
     def rows(self) -> int:
@@ -149,24 +171,29 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
 
 # The brief's data -------------------------------------------------------------------------------
 
-def build_brief(view: MapView, recorded_at: Mapping[int, datetime], *, full: bool, made_on: date,
+def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_on: date,
                 page_height: float = ANY_PAPER) -> Brief:
-    """The brief of a map view. `view` is already de-identified unless `full`; `recorded_at` says
-    when each barrier that once had no owner was given one (its owner_recorded_at), the date shown
-    only in full detail. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER
-    for a page the browser prints on A4 or Letter, A4_PAPER for the PDF."""
-    unowned = [_row(view, b, full=full) for b in sorted(view.unowned_barriers, key=_severity_first)]
-    recorded = [
-        _row(view, b, full=full, owner=view.owner_text(b, isolate) or "An owner",
-             since=recorded_at[b.id] if full else None)
-        for b in sorted(view.barriers, key=_severity_first)
-        if not b.is_unowned and b.id in recorded_at
-    ]
+    """The brief of a map view. `view` is already de-identified unless `full`; `since` is what
+    changed since the map's last steering meeting (None: no meeting recorded), made from the full
+    view; the words of each change come from `view`, so a de-identified brief says only what its
+    view keeps. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER for a page
+    the browser prints on A4 or Letter, A4_PAPER for the PDF."""
+    unowned_since = {c.barrier_id: shown_day(c, full) for c in since.still_unowned} if since else {}
+    unowned = [_row(view, b, full=full, unowned_since=unowned_since.get(b.id))
+               for b in sorted(view.unowned_barriers, key=_severity_first)]
+    recorded = since_rows(view, since, full=full) if since else []
     story = _cut(view.situation, MAX_STORY) if full else ""
     paper = Paper(view.pseudonym, story, page_height,
                   notice=silo_options(view)[1] is not None)
-    shown_unowned = paper.take(unowned, MAX_UNOWNED_ROWS, write_in=True)
-    shown_recorded = paper.take(recorded, MAX_RECORDED_ROWS, write_in=False, subhead=True)
+    if not recorded:  # the line saying there is no meeting yet, or nothing since it
+        paper.used += 2 * paper.LINE + paper.CELL
+    # Both tables matter at the meeting: the most severe barriers no one owns first, then the
+    # changes since the last meeting, then more of the barriers no one owns if there is room.
+    shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
+    shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=True)
+    if len(shown_unowned) == FIRST_UNOWNED_ROWS:
+        shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
+                                    write_in=True)
     return Brief(
         map_id=view.id,
         pseudonym=view.pseudonym,
@@ -178,7 +205,9 @@ def build_brief(view: MapView, recorded_at: Mapping[int, datetime], *, full: boo
         unowned_more=len(unowned) - len(shown_unowned),
         recorded=tuple(shown_recorded),
         recorded_more=len(recorded) - len(shown_recorded),
+        recorded_rest=tuple(recorded[len(shown_recorded):]),
         barrier_count=len(view.barriers),
+        last_meeting=since.meeting_day if since else None,
         overdue_total=len(view.overdue_commitments(made_on)),
         map_height=paper.map_height(),
     )
@@ -203,9 +232,65 @@ def _severity_first(barrier: BarrierView):
     return (-_SEVERITY_RANK.get(barrier.severity, -1), -len(barrier.touchpoint_ids), barrier.id)
 
 
-def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "",
-         since: datetime | None = None) -> BriefRow:
-    places = where_hit(view, barrier)
+def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefRow]:
+    """One row per change since the meeting, in the order a room acts on them: declined (no one's
+    again), overdue, newly owned, kept, progress, new. Words from `view`; days from `since`."""
+    commitment = {c.id: c for c in view.commitments}
+    progress = {p.id: p for c in view.commitments for p in c.progress}
+
+    def said(change: Change, what: str) -> str:
+        """A commitment's or progress entry's own words, when the view keeps them."""
+        if what == "progress":
+            item = progress.get(change.progress_id)
+        else:
+            item = commitment.get(change.commitment_id)
+        if item is None:
+            return ""
+        if what == "progress":
+            return item.what_was_done or item.what_is_blocking
+        return item.what_changed if what == "kept" else item.next_step
+
+    def declined_words(change: Change) -> str:
+        barrier = view.barrier(change.barrier_id)
+        return barrier.decline_reason if barrier is not None else ""
+
+    groups = (
+        (since.declined, "Declined", "on", declined_words),
+        (since.overdue, "◷ Next step overdue", "due", lambda c: said(c, "step")),
+        (since.newly_owned, "Owned by", "since", None),
+        (since.kept, "Next step done", "on", lambda c: said(c, "kept")),
+        (since.progress, "Progress", "on", lambda c: said(c, "progress")),
+        (since.new_barriers, "New barrier", "added", lambda c: ""),
+    )
+    rows = []
+    for changes, words, when_word, words_of in groups:
+        for change in changes:
+            barrier = view.barrier(change.barrier_id)
+            if barrier is None:
+                continue
+            if words_of is None:  # who owns it now, in the view's own words
+                text = f"{words} {view.owner_text(barrier, isolate) or 'an owner'}"
+            else:
+                extra = _cut(words_of(change), MAX_SAID)
+                text = f"{words}: {isolate(extra)}" if extra else words
+            rows.append(_row(view, barrier, full=full, owner=text, since=shown_day(change, full),
+                             when_word=when_word, places=False))
+    return rows
+
+
+def shown_day(change: Change, full: bool) -> date | None:
+    """A change's day, in full detail; de-identified, only when the field it is read from is kept
+    (a next step's due day, a progress entry's day), as de-identification keeps that field."""
+    kind_name, field_name = change.day_from
+    kind = KINDS.get(kind_name) or FOLLOW_UP_KINDS[kind_name]
+    return change.day if full or kind.field(field_name).privacy is Privacy.KEPT else None
+
+
+def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "", since: date | None = None,
+         when_word: str = "", unowned_since: date | None = None, places: bool = True) -> BriefRow:
+    """A barrier's row; `places=False` for a change since the meeting, which says what changed
+    rather than where the family met the barrier (the rows above say that)."""
+    places = where_hit(view, barrier) if places else []
     return BriefRow(
         barrier_id=barrier.id,
         title=_cut(barrier.title, MAX_TITLE),
@@ -214,8 +299,10 @@ def _row(view: MapView, barrier: BarrierView, *, full: bool, owner: str = "",
         severity_label=barrier.severity_label,
         where=tuple(_cut(p, MAX_PLACE) for p in places[:MAX_PLACES]),
         where_more=max(0, len(places) - MAX_PLACES),
-        owner=_cut(owner, MAX_OWNER),
+        owner=_cut(owner, MAX_OWNER + MAX_SAID),
         owner_since=since,
+        when_word=when_word,
+        unowned_since=unowned_since,
         # A generated title ("Barrier 2: Waiting") has the category in it; the group's words do not.
         show_category=full or barrier.category_label not in barrier.title,
     )

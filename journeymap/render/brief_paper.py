@@ -62,6 +62,8 @@ class Paper:
         barrier = lines_of(row.title, self.BARRIER_EMS, bold=True)
         if row.show_category:
             barrier += lines_of(row.category, self.CATEGORY_EMS)
+        if row.unowned_since:  # "no one's since 16 November 2026" under the title
+            barrier += 1
         where = sum(lines_of(p, self.WHERE_EMS) for p in row.where) or 1
         where += 1 if row.where_more else 0
         owner = lines_of(f"{row.owner} since 30 September 2099", self.OWNER_EMS, bold=True)

@@ -14,6 +14,7 @@ from journeymap.routes import (
     live,
     maps,
     me,
+    meetings,
     members,
     people,
     present,
@@ -23,6 +24,6 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    follow_up.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
+    follow_up.bp, meetings.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
     health.bp,
 ]

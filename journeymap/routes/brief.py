@@ -7,17 +7,14 @@ de-identified unless full detail is chosen, and recorded in the map's history ei
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
-from sqlalchemy import select
 
 from journeymap import clock
 from journeymap.auth.access import can, requires
 from journeymap.domain.sharing import CheckState, check_state
-from journeymap.extensions import db
-from journeymap.models import Barrier
+from journeymap.readmodel.since_meeting import SinceMeeting, since_meeting
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.brief import Brief, SiloPicture, brief_pdf, build_brief, silo_options
 from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
@@ -64,19 +61,18 @@ def pdf(map_id: int):
 
 
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
-    brief = build_brief(view, _owners_recorded(view.id), full=full, made_on=clock.today(),
+    today = clock.today()
+    brief = build_brief(view, _since_last_meeting(view, full, today), full=full, made_on=today,
                         page_height=page_height)
     return brief, _silo(view, full)
 
 
-def _owners_recorded(map_id: int) -> dict[int, datetime]:
-    """Barrier id -> when someone became its owner after no one was, for those that have one.
-    Read from the barriers themselves: a de-identified view carries no dates."""
-    rows = db.session.execute(
-        select(Barrier.id, Barrier.owner_recorded_at)
-        .where(Barrier.map_id == map_id, Barrier.owner_recorded_at.is_not(None))
-    )
-    return dict(rows.all())
+def _since_last_meeting(view: MapView, full: bool, today) -> SinceMeeting | None:
+    """What changed since the map's last steering meeting, from the full view (a de-identified
+    view carries no times); None when no meeting is recorded."""
+    whole = view if full else view_or_404(view.id)
+    last = whole.last_meeting(today)
+    return since_meeting(whole, last.held_on, today) if last is not None else None
 
 
 def _silo(view: MapView, full: bool) -> SiloPicture:

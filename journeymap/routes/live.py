@@ -23,7 +23,8 @@ bp = Blueprint("live", __name__)
 PAGE_OF_ENDPOINT = {
     "maps.overview": "family", "journey.page": "journey", "people.page": "people",
     "barriers.page": "barriers", "silo.page": "silo", "journey_view.page": "journey view",
-    "brief.page": "brief", "data.page": "data", "members.page": "members", "history.page": "history",
+    "brief.page": "brief", "meetings.page": "meetings", "data.page": "data", "members.page": "members",
+    "history.page": "history",
 }
 PAGES = set(PAGE_OF_ENDPOINT.values()) | {"other"}
 

@@ -18,6 +18,7 @@ from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.meetings import add_meeting
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.models import JourneyMap
 from journeymap.models.utctime import utcnow
@@ -291,6 +292,24 @@ DECLINED = {
                   "documents for every agency needs the county to agree to it."),
 }
 
+# The steering group's last meeting, three weeks before the day the demo is loaded, so the brief's
+# "since the last meeting" has something in every part on first run. Days relative to that day:
+MEETING_DAYS_AGO = 21
+MEETING_ATTENDEES = (
+    "Chair, deputy director, County Human Services: Child Protective Services\n"
+    "Housing programme manager, County Housing Authority\n"
+    "Principal, Lincoln Unified School District\n"
+    "Energy assistance supervisor, Tri-County Community Action: Energy Assistance\n"
+    "Family advocate, Legal Aid Society\n"
+    "Facilitator"
+)
+BARRIERS_ADDED_DAYS_AGO = 45  # found when the journey was first mapped, before the meeting
+NEW_SINCE_MEETING = {"coordination": 9}  # found afterwards: barrier key -> days ago
+# How long ago each owner answered (FOLLOW_UP's "set_days_ago" for those who accepted), each step
+# was done, and the decliner declined.
+DONE_DAYS_AGO = 8
+DECLINED_DAYS_AGO = 6
+
 
 def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
     """Build the demo map in the current session and return it; the caller commits. Each item is
@@ -329,7 +348,23 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
                                     owner_agency_id=owner_agency_id, owner_caseworker_id=owner_caseworker_id,
                                     **fields)
     _follow_up(journey_map, barriers, caseworkers, agencies, recorder=actor)
+    _date_the_past(barriers)
+    today = utcnow().date()
+    add_meeting(journey_map, actor=actor, held_on=today - timedelta(days=MEETING_DAYS_AGO),
+                attendees=MEETING_ATTENDEES)
     return journey_map
+
+
+def _date_the_past(barriers: dict) -> None:
+    """When each barrier was added and answered for, as if the map had been in use for weeks: the
+    domain functions stamp them now, which would make everything "new since the last meeting"."""
+    now = utcnow()
+    for key, barrier in barriers.items():
+        barrier.created_at = now - timedelta(days=NEW_SINCE_MEETING.get(key, BARRIERS_ADDED_DAYS_AGO))
+    for key, plan in FOLLOW_UP.items():
+        barriers[key].owner_answered_at = now - timedelta(days=plan["set_days_ago"])
+    for key in DECLINED:
+        barriers[key].owner_answered_at = now - timedelta(days=DECLINED_DAYS_AGO)
 
 
 def _follow_up(journey_map: JourneyMap, barriers: dict, caseworkers: dict, agencies: dict, *,
@@ -354,6 +389,7 @@ def _follow_up(journey_map: JourneyMap, barriers: dict, caseworkers: dict, agenc
                                         what_was_done=done_text, what_is_blocking=blocking)
         if "done" in plan:
             commitments.mark_done(journey_map, step, plan["done"], actor=actor)
+            step.closed_at = step.updated_at = utcnow() - timedelta(days=DONE_DAYS_AGO)
     for key, (worker, agency, reason) in DECLINED.items():
         set_owner(journey_map, barriers[key], agencies[agency].id, None, actor=recorder)
         commitments.decline(journey_map, barriers[key], reason, actor=by(worker))

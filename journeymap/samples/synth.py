@@ -126,7 +126,7 @@ def synth_document(
     *, agencies: int, caseworkers_per_agency: int, touchpoints: int, barriers: int,
     stages: int = 6, seed: int = 1,
 ) -> dict:
-    """A synthetic map as a format_version 2 document; the same arguments give the same document."""
+    """A synthetic map as a JSON document (json_out.FORMAT_VERSION); the same arguments, the same document."""
     for name, count in [
         ("agencies", agencies), ("caseworkers_per_agency", caseworkers_per_agency),
         ("touchpoints", touchpoints), ("barriers", barriers), ("stages", stages),

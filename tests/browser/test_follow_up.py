@@ -1,6 +1,6 @@
 """A caseworker on a 390 px phone accepts a barrier her agency owns and records its next step; the
 facilitator sees it; the date passes (the server's day is set, not waited for) and the map shows
-it overdue."""
+it overdue; the facilitator records the steering meeting, and the brief lists it since then."""
 
 from __future__ import annotations
 
@@ -110,4 +110,17 @@ def test_a_caseworker_commits_from_her_phone_and_the_map_shows_it_overdue_when_t
     expect(desk.locator(".map-list")).to_contain_text("1 overdue")
     phone.goto(base + "/me/commitments")
     expect(phone.locator(".said-i-would li").first).to_contain_text("Overdue since 10 December 2026")
+
+    # The steering group met on 1 December: the brief says what changed since.
+    desk.goto(f"{base}/maps/{map_id}/meetings")
+    form = desk.get_by_role("region", name="Record a steering meeting")
+    form.get_by_label("Held on").fill("2026-12-01")
+    form.get_by_label("Who came").fill("Chair, Housing Office")
+    form.get_by_role("button", name="Record meeting").click()
+    expect(desk.locator("#meetings")).to_contain_text("Steering meeting, 1 December 2026")
+    desk.locator(".lead").get_by_role("link", name="brief").click()
+    since = desk.locator("#since-meeting")
+    expect(since).to_contain_text("Since the last meeting, 1 December 2026")
+    expect(since).to_contain_text("Next step overdue due 10 December 2026")
+    expect(since).to_contain_text("Owned by Housing Office")
     problems.check()

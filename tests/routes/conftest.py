@@ -17,6 +17,7 @@ from journeymap.models import (
     Caseworker,
     HouseholdMember,
     JourneyMap,
+    Meeting,
     Membership,
     Stage,
     Touchpoint,
@@ -29,7 +30,7 @@ from tests.markup import select
 HX = {"HX-Request": "true"}
 _MODELS = {
     "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
-    "touchpoints": Touchpoint, "barriers": Barrier,
+    "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting,
 }
 
 

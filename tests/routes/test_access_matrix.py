@@ -25,6 +25,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,6 +38,7 @@ from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_touchpoint
+from journeymap.domain.meetings import add_meeting
 from journeymap.domain.members import create_invitation
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.exports.names_check import fingerprint
@@ -48,6 +50,7 @@ from journeymap.models import (
     HistoryEntry,
     Invitation,
     JourneyMap,
+    Meeting,
     Membership,
     Touchpoint,
     User,
@@ -192,6 +195,12 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "follow_up.done": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
     "follow_up.hand_on": {"POST": members(*EDITORS, "caseworker")},
     "follow_up.open_commitments": {"GET": members(*READERS)},  # every open next step, with its age
+    # Steering meetings: the facilitator records them; everyone on the map reads them.
+    "meetings.page": {"GET": members(*READERS)},
+    "meetings.add_meeting": {"POST": members("facilitator")},
+    "meetings.show_meeting": {"GET": members(*READERS)},
+    "meetings.edit_meeting": {"GET": members("facilitator"), "POST": members("facilitator")},
+    "meetings.delete_meeting": {"POST": members("facilitator")},
     # The silo map and downloads: reading.
     "silo.page": {"GET": members(*READERS)},
     "silo.image": {"GET": members(*READERS)},
@@ -236,6 +245,16 @@ class World:
         db.session.commit()
         return created
 
+
+    @cached_property
+    def meeting_id(self) -> int:
+        """A steering meeting on small (small has none of its own: most pages show a map without)."""
+        found = db.session.scalar(select(Meeting.id).where(Meeting.map_id == self.small.id).limit(1))
+        if found is None:
+            found = add_meeting(db.session.get(JourneyMap, self.small.id), actor=SETUP,
+                                held_on=date(2026, 11, 16), attendees="Housing officer").id
+            db.session.commit()
+        return found
 
     @property
     def barrier_version(self) -> int:
@@ -318,6 +337,8 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "follow_up.done": lambda w: {"what_changed": "The heating works",
                                  "version": str(w.commitment_version)},
     "follow_up.hand_on": lambda w: {"version": str(w.barrier_version)},
+    "meetings.add_meeting": lambda w: {"held_on": "2026-11-16", "attendees": "Housing officer"},
+    "meetings.edit_meeting": lambda w: {"held_on": "2026-11-17", "attendees": "School nurse"},
     "silo.export": lambda w: {"format": "dot"},
     "journey_view.export": lambda w: {"format": "svg"},
     "brief.pdf": lambda w: {},
@@ -342,7 +363,7 @@ RECORDS_NOTHING = {"live.check", "maps.reopen"}
 # The item an <item_id> names, by the URL segment before it.
 ITEM_OF = {
     "household": "member", "agencies": "agency", "caseworkers": "caseworker", "stages": "stage",
-    "touchpoints": "touchpoint", "barriers": "barrier",
+    "touchpoints": "touchpoint", "barriers": "barrier", "meetings": "meeting",
 }
 # Routes that name something on a map besides the map (an item, a membership, an invitation).
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
@@ -359,6 +380,8 @@ def url_values(rule, world: World) -> dict:
     for arg in sorted(rule.arguments):
         if arg == "map_id":
             values[arg] = world.map_id
+        elif arg == "item_id" and ITEM_OF[rule.rule.split("/")[3]] == "meeting":
+            values[arg] = world.meeting_id
         elif arg == "item_id":
             values[arg] = world.small.ids()[ITEM_OF[rule.rule.split("/")[3]]]
         elif arg == "membership_id":

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, start_map
 from journeymap.domain.journey import add_stage, add_touchpoint
+from journeymap.domain.meetings import add_meeting
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.extensions import db
 from journeymap.models import Barrier, HistoryEntry, JourneyMap, Membership
@@ -125,40 +126,43 @@ def test_an_unknown_detail_is_404(client, marked):
     assert post_pdf(client, marked["id"], "everything").status_code == 404
 
 
-# Barriers no one owns, and owners recorded since ---------------------------------------------------
+# Barriers no one owns, and what changed since the last meeting ------------------------------------
 
-def test_an_owner_recorded_through_the_route_moves_a_barrier_to_owner_recorded_since(
-    client, marked, tmp_path
-):
+def met(map_id: int, held_on: date = date(2026, 11, 16)) -> None:
+    add_meeting(db.session.get(JourneyMap, map_id), actor=SETUP, held_on=held_on, attendees="Chair")
+    db.session.commit()
+
+
+def test_an_owner_recorded_through_the_route_is_owned_since_the_last_meeting(client, marked, tmp_path):
+    met(marked["id"], held_on=datetime.now(UTC).date() - timedelta(days=21))
     url = f"/maps/{marked['id']}/barriers/{marked['later']}/owner"
     response = post_change(client, url, data={"owner": f"caseworker:{marked['worker']}"})
     assert response.status_code == 303, html(response)[:2000]
 
-    body = html(client.get(f"/maps/{marked['id']}/brief"))
-    unowned, recorded = body.split("Owner recorded since (1)")
-    assert "Barriers no one owns (1)" in unowned and "Barrier 2" not in unowned
-    assert "Barrier 2: Other" in recorded
-    assert "Intake worker at County Housing Office" in recorded  # the owner, by role
-    assert MARKERS["caseworker name"] not in body
-    assert " since " not in recorded  # no date in a de-identified brief
-
     today = day_text(datetime.now(UTC))
+    body = html(client.get(f"/maps/{marked['id']}/brief"))
+    unowned, since = body.split("Since the last meeting, ")
+    assert "Barriers no one owns (1)" in unowned and "Barrier 2" not in unowned
+    assert "Barrier 2: Other" in since and "New barrier" in since  # added today, after the meeting
+    assert "Owned by Intake worker at County Housing Office" in since  # the owner, by role
+    assert f"since {today}" not in since  # when an owner was recorded: removed, as declared
+    assert MARKERS["caseworker name"] not in body
+
     plain = assert_one_page_pdf(post_pdf(client, marked["id"]), tmp_path)
-    assert "Owner recorded since (1)" in plain and "Intake worker at County Housing Office" in plain
+    assert "Since the last meeting" in plain and "Owned by Intake worker at County Housing Office" in plain
     assert plain.count(today) == 1  # "Made on", never the owner's day
 
     full = assert_one_page_pdf(post_pdf(client, marked["id"], "full"), tmp_path)
-    assert f"{MARKERS['caseworker name']}, Intake worker at County Housing Office since {today}" in full
+    owner = f"{MARKERS['caseworker name']}, Intake worker at County Housing Office"
+    assert f"Owned by {owner} since {today}" in full
 
 
 def test_barriers_added_without_an_owner_and_given_one_by_editing_are_listed(client, marked):
+    met(marked["id"], held_on=datetime.now(UTC).date())
     base = f"/maps/{marked['id']}/barriers"
     response = client.post(base, data={"title": "Queue", "category": "waiting", "severity": "high"})
     assert response.status_code == 303
     added = db.session.scalar(select(Barrier.id).where(Barrier.title == "Queue"))
-    # Added with an owner: never unowned, so never "since".
-    client.post(base, data={"title": "Owned from the start", "category": "cost", "severity": "high",
-                            "owner_agency_id": str(marked["agency"])})
     response = post_change(client, f"{base}/{added}/edit", data={
         "title": "Queue", "category": "waiting", "severity": "high",
         "owner_agency_id": str(marked["agency"]),
@@ -168,15 +172,33 @@ def test_barriers_added_without_an_owner_and_given_one_by_editing_are_listed(cli
     assert "owner_agency_id" not in entries[0] and entries[1]["owner_agency_id"][1] == "County Housing Office"
 
     body = html(client.get(f"/maps/{marked['id']}/brief"))
-    recorded = body.split("Owner recorded since (1)")[1]
-    assert "Barrier 3: Waiting" in recorded and "Barrier 4" not in body.split("Barriers no one owns")[1]
+    since = body.split("Since the last meeting, ")[1]
+    assert "Barrier 3: Waiting" in since and "Owned by County Housing Office" in since
+    assert "Barrier 3" not in body.split("Barriers no one owns")[1].split("Since the last meeting")[0]
 
 
-def test_a_map_where_every_barrier_has_an_owner(client, small):
+def test_without_a_meeting_the_brief_says_so_and_offers_to_record_one(app, client, small):
     post_change(client, f"/maps/{small.id}/barriers/{small.barrier}/owner",
                 data={"owner": f"agency:{small.agency}"})
     body = html(client.get(f"/maps/{small.id}/brief"))
-    assert "Every barrier has an owner" in body and "Owner recorded since (1)" in body
+    assert "Every barrier has an owner" in body and "No steering meeting recorded yet" in body
+    assert "Record the last steering meeting" in body  # the facilitator's
+    add_to_map(small.id, "vic@example.org", "viewer")
+    seen = html(client_as(app, "vic@example.org").get(f"/maps/{small.id}/brief"))
+    assert "No steering meeting recorded yet" in seen and "Record the last steering meeting" not in seen
+
+
+def test_a_meeting_planned_for_later_is_not_the_last_one(client, small):
+    met(small.id, held_on=datetime.now(UTC).date() + timedelta(days=7))
+    assert "No steering meeting recorded yet" in html(client.get(f"/maps/{small.id}/brief"))
+
+
+def test_nothing_since_the_meeting_says_so(client, small):
+    met(small.id, held_on=datetime.now(UTC).date())
+    db.session.execute(update(Barrier).where(Barrier.map_id == small.id).values(created_at=None))
+    db.session.commit()
+    body = html(client.get(f"/maps/{small.id}/brief"))
+    assert "Nothing recorded since the last steering meeting" in body
 
 
 # The PDF: de-identified by default, full detail on request ---------------------------------------
@@ -263,6 +285,7 @@ def _longest_map() -> int:
     db.session.flush()
     for b, w in zip(barriers[:8], workers + workers, strict=False):
         set_owner(m, b, w.agency_id, w.id, actor=SETUP)  # no one's, then someone's
+    add_meeting(m, actor=SETUP, held_on=date(2026, 1, 5), attendees="Chair")
     db.session.add(Membership(map_id=m.id, user_id=user_id(FACILITATOR), role="facilitator"))
     db.session.commit()
     return m.id
@@ -273,7 +296,7 @@ def test_the_longest_brief_is_one_page(client, app, detail, tmp_path):
     map_id = _longest_map()
     text = assert_one_page_pdf(post_pdf(client, map_id, detail), tmp_path)
     assert re.search(r"and \d+ more, see the full list in the app", text)
-    assert "Owner recorded since (8)" in text
+    assert "Since the last meeting" in text
     assert client.get(f"/maps/{map_id}/brief").status_code == 200
 
 

@@ -121,15 +121,18 @@ def test_every_download_is_an_attachment_recorded_in_the_history(client, small, 
     assert entry.actor_name == "Fran Facilitator" and entry.actor_role == "facilitator"
 
 
-def test_json_is_format_version_2_without_ids_or_dates(client, demo_id):
+def test_json_is_format_version_3_without_ids_with_the_follow_ups_dates(client, demo_id):
     document = json.loads(export(client, demo_id, "json", "full").get_data())
-    assert (document["format"], document["format_version"]) == ("journeymap", 2)
+    assert (document["format"], document["format_version"]) == ("journeymap", 3)
     text = json.dumps(document)
-    for leftover in ('"id"', "created", "updated", "revision", "version\": 1", "position"):
+    for leftover in ('"id"', "created_by", "updated", "revision", "version\": 1", "position"):
         assert leftover not in text, leftover
+    assert document["meetings"] and any(b["commitments"] for b in document["barriers"])
+    assert all(b["created_at"] for b in document["barriers"])  # in full detail, when each was added
     assert document["family"]["situation"]  # the story, in full detail
     plain = json.loads(export(client, demo_id, "json").get_data())
     assert plain["family"]["situation"] == plain["family"]["hopes"] == ""
+    assert all(b["created_at"] is None for b in plain["barriers"])  # REMOVED, as declared
     assert all(c["name"] == "" for c in plain["caseworkers"])
     assert len(plain["touchpoints"]) == len(document["touchpoints"])
 
@@ -312,19 +315,46 @@ def test_the_importer_is_the_new_maps_facilitator_and_no_one_else(client, import
 def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, demo_id):
     plain = export(client, demo_id, "json").get_data()
     new_id = new_map_id(upload(importer, plain))
-    assert export(importer, new_id, "json", "full").get_data() == plain
+    full = json.loads(export(importer, new_id, "json", "full").get_data())
+    # Next steps and progress must have a time they were added: the import's, where the file has none.
+    for step in (c for b in full["barriers"] for c in b["commitments"]):
+        assert step.pop("created_at") and all(p.pop("created_at") for p in step["progress"])
+    for step in (c for b in json.loads(plain)["barriers"] for c in b["commitments"]):
+        assert step["created_at"] is None
+    assert full == without_added_at(json.loads(plain))
     document = json.loads(plain)
     assert document["family"]["situation"] == ""
     assert export(importer, new_id, "json").get_data() == plain  # nothing left to remove
 
 
+def without_added_at(document: dict) -> dict:
+    for step in (c for b in document["barriers"] for c in b["commitments"]):
+        step.pop("created_at")
+        for entry in step["progress"]:
+            entry.pop("created_at")
+    return document
+
+
 def test_a_version_1_file_imports(client, importer, demo_id, view_of):
+    from tests.unit.test_interchange import as_version_2
     from tests.version1 import map_to_dict
 
     old = json.dumps(map_to_dict(view_of(demo_id))).encode()
     new_id = new_map_id(upload(importer, old))
-    again = export(importer, new_id, "json", "full").get_data()
-    assert again == export(client, demo_id, "json", "full").get_data()
+    again = json.loads(export(importer, new_id, "json", "full").get_data())
+    demo = json.loads(export(client, demo_id, "json", "full").get_data())
+    assert as_version_2(again) == as_version_2(demo)
+
+
+def test_a_version_2_file_imports_and_a_version_3_file_round_trips(client, importer, demo_id):
+    from tests.unit.test_interchange import as_version_2
+
+    current = export(client, demo_id, "json", "full").get_data()
+    old = as_version_2(json.loads(current))
+    old_id = new_map_id(upload(importer, json.dumps(old).encode()))
+    again = json.loads(export(importer, old_id, "json", "full").get_data())
+    assert as_version_2(again) == old and again["meetings"] == []
+    assert export(importer, new_map_id(upload(importer, current)), "json", "full").get_data() == current
 
 
 def test_the_import_page(importer):
@@ -382,7 +412,7 @@ BAD_UPLOADS = {
     "nested too deeply": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "another format": (_with(format="trello"), "This is not a journeymap file"),
     "no format": (b'{"format_version": 2}', "format: missing"),
-    "version 3": (_with(format_version=3), "version 3 is not supported (a newer journeymap wrote it"),
+    "version 4": (_with(format_version=4), "version 4 is not supported (a newer journeymap wrote it"),
     "version as text": (_with(format_version="2"), "format_version: expected a whole number"),
     "no pseudonym": (_with(family={"situation": "x"}), "family.pseudonym"),
     "a broken reference": (_with(touchpoints__0__agency="a9"), "no agency 'a9'"),

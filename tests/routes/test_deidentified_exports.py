@@ -36,7 +36,16 @@ from sqlalchemy import select, update
 
 from journeymap.exports.downloads import EXPORT_FORMATS
 from journeymap.extensions import db
-from journeymap.models import Agency, Barrier, Caseworker, HistoryEntry, JourneyMap, Stage, Touchpoint
+from journeymap.models import (
+    Agency,
+    Barrier,
+    Caseworker,
+    HistoryEntry,
+    JourneyMap,
+    Meeting,
+    Stage,
+    Touchpoint,
+)
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user
 
 # The markers ------------------------------------------------------------------------------------
@@ -80,6 +89,7 @@ KEPT = {
 # The map's own dates, set in the database to days nothing else on the map could print.
 CREATED = datetime(2019, 3, 7, 8, 9, 10, tzinfo=UTC)
 OWNER_RECORDED = datetime(2018, 11, 21, 14, 15, 16, tzinfo=UTC)  # a barrier's owner, in its history
+MEETING_DAY = date(2018, 11, 2)  # a steering meeting's day: kept, as declared (not a marker)
 
 
 def date_forms(day: date) -> set[str]:
@@ -220,6 +230,8 @@ def build_marked(app) -> Marked:
         actor_role="facilitator", action="changed", kind="barrier", item_id=later,
         summary="owner", changes={"owner_agency_id": [None, f"{K['agency name']} Housing Office"]},
     ))
+    # A steering meeting before that day, so the brief lists the owner as new since it.
+    db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(
         update(JourneyMap).where(JourneyMap.id == map_id)
         .values(created_at=CREATED, updated_at=CREATED, revision=JourneyMap.revision + 1)

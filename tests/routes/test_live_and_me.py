@@ -92,7 +92,8 @@ def test_an_unknown_page_name_is_recorded_as_other(client, small):
 
 
 @pytest.mark.parametrize(("path", "page"), [
-    ("", "family"), ("/journey-view", "journey view"), ("/brief", "brief"), ("/data", "data"),
+    ("", "family"), ("/journey-view", "journey view"), ("/brief", "brief"), ("/meetings", "meetings"),
+    ("/data", "data"),
 ])
 def test_every_map_page_says_which_page_it_is_and_that_is_recorded(client, small, path, page):
     body = html(client.get(f"/maps/{small.id}{path}"))

@@ -4,11 +4,14 @@ Who may use which route in which role is tests/routes/test_access_matrix.py's su
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from journeymap.domain.family import start_map
+from journeymap.domain.meetings import add_meeting
 from journeymap.extensions import db
 from journeymap.models import (
     Agency,
@@ -20,6 +23,7 @@ from journeymap.models import (
     Touchpoint,
     barrier_touchpoint,
 )
+from tests.actors import SETUP
 from tests.routes.conftest import (
     HX,
     add_to_map,
@@ -206,9 +210,12 @@ def test_unknown_item_is_404_on_every_route(app, client, small, view_of):
 
 
 def test_an_item_of_another_map_is_404_on_every_route(app, client, small, other, view_of):
+    # small's maps have no steering meeting of their own (most pages show a map without one).
+    meeting = add_meeting(db.session.get(JourneyMap, other.id), actor=SETUP, held_on=date(2026, 11, 16))
+    db.session.commit()
     other_before = view_of(other.id)
     mine_before = view_of(small.id)
-    ids = other.ids()
+    ids = {**other.ids(), "meeting": meeting.id}
     for rule, method in item_rules(app):
         item_id = ids[kind_of(rule.endpoint)]
         url = url_for_rule(app, rule, small.id, item_id)

@@ -1,4 +1,4 @@
-"""render/brief.py: the steering brief's figures, tables, owners recorded since, page budget and PDF."""
+"""render/brief.py: the steering brief's figures, tables, changes since the last meeting, page budget, PDF."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.exports.deidentify import deidentify
 from journeymap.extensions import db
+from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.render import brief as brief_module
 from journeymap.render.brief import (
     MAX_PEOPLE_DRAWN,
@@ -74,7 +75,7 @@ def figures_of(brief) -> dict[str, int]:
 
 
 def test_figures_on_a_small_hand_made_map(hand_made):
-    brief = build_brief(hand_made["view"], {}, full=False, made_on=MADE_ON)
+    brief = build_brief(hand_made["view"], None, full=False, made_on=MADE_ON)
     assert figures_of(brief) == {
         "things the family had to do": 4,
         "places they had to go": 2,  # Housing Office twice (spelled two ways), School; blank not counted
@@ -93,21 +94,21 @@ def test_figures_on_a_small_hand_made_map(hand_made):
 
 def test_figures_are_the_same_de_identified(hand_made):
     view = hand_made["view"]
-    assert figures_of(build_brief(deidentify(view), {}, full=False, made_on=MADE_ON)) == figures_of(
-        build_brief(view, {}, full=True, made_on=MADE_ON)
+    assert figures_of(build_brief(deidentify(view), None, full=False, made_on=MADE_ON)) == figures_of(
+        build_brief(view, None, full=True, made_on=MADE_ON)
     )
 
 
 def test_nothing_flagged_when_every_barrier_has_an_owner(app, view_of):
     m = start_map("Family E.")
     db.session.commit()
-    brief = build_brief(view_of(m.id), {}, full=False, made_on=MADE_ON)
+    brief = build_brief(view_of(m.id), None, full=False, made_on=MADE_ON)
     assert not any(f.flagged for g in brief.figure_groups for f in g.figures)
     assert brief.unowned == () and brief.recorded == () and brief.barrier_count == 0
 
 
 def test_unowned_table_most_severe_first_with_where_the_family_hit_it(hand_made):
-    brief = build_brief(hand_made["view"], {}, full=True, made_on=MADE_ON)
+    brief = build_brief(hand_made["view"], None, full=True, made_on=MADE_ON)
     assert [row.barrier_id for row in brief.unowned] == [hand_made["critical"], hand_made["low"]]
     critical, low = brief.unowned
     assert (critical.severity, critical.severity_label) == ("critical", "Critical")
@@ -125,7 +126,7 @@ def test_where_hit_lists_each_place_once(hand_made):
     assert where_hit(view, view.barrier(hand_made["by_person"])) == []
 
 
-# Owner recorded since ------------------------------------------------------------------------
+# What changed since the last meeting (owners recorded: tests/history_v1.py) ---
 
 def added(barrier_id, at=T1, **owners):
     return HistoryFact(barrier_id, "added", at, {"Barrier": "x", "Severity": "High", **owners})
@@ -172,41 +173,65 @@ def test_owners_recorded_reads_the_history(facts, expected):
     assert owners_recorded(facts) == expected
 
 
-def test_owner_recorded_since_lists_owned_barriers_with_their_owner(hand_made):
-    view = hand_made["view"]
-    facts = [
-        added(hand_made["owned"]), owner_change(hand_made["owned"], "No one", "Westside School"),
-        # Recorded in the history, but has no owner now: it stays in the unowned table only.
-        added(hand_made["low"]), owner_change(hand_made["low"], "No one", "Housing Office"),
-        edit(hand_made["low"], at=T3, agency=["Housing Office", "—"]),
-        # Owned from the start: not "since".
-        added(hand_made["by_person"], **{"Owning agency": "Housing Office"}),
-    ]
-    full = build_brief(view, owners_recorded(facts), full=True, made_on=MADE_ON)
-    assert [r.barrier_id for r in full.recorded] == [hand_made["owned"]]
-    (row,) = full.recorded
-    assert row.owner == "Westside School" and row.owner_since == T2 and row.since_text == "11 February 2025"
-    assert [r.barrier_id for r in full.unowned] == [hand_made["critical"], hand_made["low"]]
+def since(meeting_day=date(2025, 2, 1), **changes) -> SinceMeeting:
+    groups = ("newly_owned", "kept", "progress", "overdue", "declined", "still_unowned", "new_barriers")
+    return SinceMeeting(meeting_day=meeting_day, today=MADE_ON,
+                        **{g: tuple(changes.get(g, ())) for g in groups})
 
-    # De-identified: the same rows, never the date.
-    plain = build_brief(deidentify(view), owners_recorded(facts), full=False, made_on=MADE_ON)
-    assert [r.barrier_id for r in plain.recorded] == [hand_made["owned"]]
-    assert plain.recorded[0].owner_since is None and plain.recorded[0].since_text == ""
+
+def test_changes_since_the_last_meeting_are_rows_with_their_day_and_owner(hand_made):
+    view = hand_made["view"]
+    changes = since(newly_owned=[Change(hand_made["owned"], T2.date())],
+                    new_barriers=[Change(hand_made["low"], T3.date())],
+                    still_unowned=[Change(hand_made["low"], T3.date()), Change(hand_made["critical"], None)])
+    full = build_brief(view, changes, full=True, made_on=MADE_ON)
+    assert full.last_meeting == date(2025, 2, 1) and full.last_meeting_text == "1 February 2025"
+    owned, new = full.recorded
+    assert owned.barrier_id == hand_made["owned"] and owned.owner == "Owned by Westside School"
+    assert owned.since_text == "11 February 2025" and owned.when_word == "since"
+    assert new.barrier_id == hand_made["low"] and new.owner == "New barrier" and new.when_word == "added"
+    # The barriers no one owns say since when, where it is known.
+    by_id = {r.barrier_id: r for r in full.unowned}
+    assert by_id[hand_made["low"]].unowned_since_text == "12 March 2025"
+    assert by_id[hand_made["critical"]].unowned_since is None
+
+    # De-identified: the same rows, without the days de-identification removes (when a barrier was
+    # added, owned or answered for), as it removes those fields.
+    plain = build_brief(deidentify(view), changes, full=False, made_on=MADE_ON)
+    assert [r.barrier_id for r in plain.recorded] == [r.barrier_id for r in full.recorded]
+    assert all(r.owner_since is None for r in plain.recorded)
+    assert all(r.unowned_since is None for r in plain.unowned)
+
+
+def test_a_de_identified_brief_keeps_the_days_of_kept_fields(hand_made):
+    """A next step's due day and a progress entry's day are kept by de-identification: so here."""
+    due, done = date(2025, 2, 20), date(2025, 2, 25)
+    changes = since(overdue=[Change(hand_made["owned"], due, ("commitment", "due_on"), 1)],
+                    progress=[Change(hand_made["owned"], done, ("progress", "on_date"), 1, 2)])
+    plain = build_brief(deidentify(hand_made["view"]), changes, full=False, made_on=MADE_ON)
+    assert [(r.when_word, r.owner_since) for r in plain.recorded] == [("due", due), ("on", done)]
+    assert plain.recorded[0].owner == "◷ Next step overdue"
 
 
 def test_owner_shown_de_identified_has_no_name(hand_made):
     view = hand_made["view"]
-    facts = [added(hand_made["by_person"]), owner_change(hand_made["by_person"], "No one", "Ada")]
-    full = build_brief(view, owners_recorded(facts), full=True, made_on=MADE_ON)
-    plain = build_brief(deidentify(view), owners_recorded(facts), full=False, made_on=MADE_ON)
-    assert full.recorded[0].owner == "Ada, Clerk at Housing Office"
-    assert plain.recorded[0].owner == "Clerk at Housing Office"
+    changes = since(newly_owned=[Change(hand_made["by_person"], T2.date())])
+    full = build_brief(view, changes, full=True, made_on=MADE_ON)
+    plain = build_brief(deidentify(view), changes, full=False, made_on=MADE_ON)
+    assert full.recorded[0].owner == "Owned by Ada, Clerk at Housing Office"
+    assert plain.recorded[0].owner == "Owned by Clerk at Housing Office"
+
+
+def test_without_a_meeting_there_are_no_change_rows(hand_made):
+    brief = build_brief(hand_made["view"], None, full=True, made_on=MADE_ON)
+    assert brief.last_meeting is None and brief.recorded == () and brief.recorded_more == 0
+    assert all(r.unowned_since is None for r in brief.unowned)
 
 
 def test_story_only_in_full_detail(hand_made):
-    assert build_brief(hand_made["view"], {}, full=True, made_on=MADE_ON).story == "Their story."
-    assert build_brief(hand_made["view"], {}, full=False, made_on=MADE_ON).story == ""
-    assert build_brief(deidentify(hand_made["view"]), {}, full=False, made_on=MADE_ON).story == ""
+    assert build_brief(hand_made["view"], None, full=True, made_on=MADE_ON).story == "Their story."
+    assert build_brief(hand_made["view"], None, full=False, made_on=MADE_ON).story == ""
+    assert build_brief(deidentify(hand_made["view"]), None, full=False, made_on=MADE_ON).story == ""
 
 
 def test_made_on_reads_the_same_everywhere():
@@ -229,7 +254,7 @@ def many_barriers(app, view_of, n: int, *, title: str = "Barrier", places: int =
 
 def test_long_tables_show_the_most_severe_and_count_the_rest(app, view_of):
     view = many_barriers(app, view_of, 40)
-    brief = build_brief(view, {}, full=False, made_on=MADE_ON)
+    brief = build_brief(view, None, full=False, made_on=MADE_ON)
     assert 1 <= len(brief.unowned) <= brief_module.MAX_UNOWNED_ROWS
     assert brief.unowned_more == 40 - len(brief.unowned)
     assert {row.severity for row in brief.unowned} == {"critical"}
@@ -237,12 +262,12 @@ def test_long_tables_show_the_most_severe_and_count_the_rest(app, view_of):
 
 
 def test_longer_rows_leave_a_smaller_map_and_fewer_rows(app, view_of):
-    short = build_brief(many_barriers(app, view_of, 3), {}, full=False, made_on=MADE_ON)
-    tall = build_brief(many_barriers(app, view_of, 30, title="W" * 200, places=6), {}, full=True,
+    short = build_brief(many_barriers(app, view_of, 3), None, full=False, made_on=MADE_ON)
+    tall = build_brief(many_barriers(app, view_of, 30, title="W" * 200, places=6), None, full=True,
                        made_on=MADE_ON)
     assert short.map_height > tall.map_height >= Paper.MIN_MAP
     assert short.map_height <= Paper.MAX_MAP and short.map_height % Paper.STEP == 0
-    assert len(tall.unowned) < len(build_brief(many_barriers(app, view_of, 30), {}, full=False,
+    assert len(tall.unowned) < len(build_brief(many_barriers(app, view_of, 30), None, full=False,
                                                made_on=MADE_ON).unowned)
     assert all(len(row.title) <= brief_module.MAX_TITLE for row in tall.unowned)
     assert all(len(row.where) <= brief_module.MAX_PLACES for row in tall.unowned)
@@ -251,8 +276,8 @@ def test_longer_rows_leave_a_smaller_map_and_fewer_rows(app, view_of):
 
 def test_a4_leaves_more_room_than_any_paper(app, view_of):
     view = many_barriers(app, view_of, 12)
-    a4 = build_brief(view, {}, full=False, made_on=MADE_ON, page_height=A4_PAPER)
-    anywhere = build_brief(view, {}, full=False, made_on=MADE_ON, page_height=ANY_PAPER)
+    a4 = build_brief(view, None, full=False, made_on=MADE_ON, page_height=A4_PAPER)
+    anywhere = build_brief(view, None, full=False, made_on=MADE_ON, page_height=ANY_PAPER)
     assert (len(a4.unowned), a4.map_height) > (len(anywhere.unowned), anywhere.map_height)
 
 

@@ -89,3 +89,21 @@ def test_demo_builds_a_silo_map(view):
     source = build_silo_graph(view).source
     assert f"No one owns these ({len(view.unowned_barriers)})" in source
     assert "(has left)" in source
+
+
+def test_the_demo_had_a_steering_meeting_three_weeks_ago_with_news_since(view):
+    from datetime import timedelta
+
+    from journeymap.models.utctime import utcnow
+    from journeymap.readmodel.since_meeting import since_meeting
+
+    today = utcnow().date()
+    (meeting,) = view.meetings
+    assert view.last_meeting(today) == meeting
+    assert meeting.held_on == today - timedelta(days=demo.MEETING_DAYS_AGO)
+    assert all(agency for _, agency in meeting.attendee_lines[:5])  # by role and agency, no names
+    news = since_meeting(view, meeting.held_on, today)
+    # Something in every part on first run.
+    for part in ("newly_owned", "kept", "progress", "overdue", "declined", "still_unowned", "new_barriers"):
+        assert getattr(news, part), part
+    assert len(news.new_barriers) == len(demo.NEW_SINCE_MEETING)  # not every barrier

@@ -51,3 +51,15 @@ def test_typed_text_leaves_the_room_only_once_checked_and_never_who_it_is(kind):
     for f in typed:
         expected = Privacy.REMOVED if f.name in ABOUT_A_PERSON else Privacy.CHECKED
         assert f.privacy is expected, f.name
+
+
+def test_a_meeting_is_declared_column_by_column_with_words_in_the_history():
+    from journeymap.kinds.items import MEETING
+
+    columns = MEETING.model.__table__.columns
+    assert set(columns.keys()) - {"map_id"} == {f.name for f in MEETING.fields}
+    for field in MEETING.content:
+        assert wording.label("meeting", field.name) == field.label != field.name
+    # Who came is by role and agency, about the services: kept, like a caseworker's role.
+    assert MEETING.field("attendees").privacy is Privacy.SERVICE
+    assert MEETING.field("held_on").type is Type.DATE and isinstance(columns["held_on"].type, Date)

@@ -1,5 +1,5 @@
-"""Interchange: the version 2 JSON round trip, version 1 import, bad files, and CSV safe for
-spreadsheets."""
+"""Interchange: the version 3 JSON round trip (with next steps, progress and steering meetings),
+version 1 and 2 import, bad files, and CSV safe for spreadsheets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -17,9 +18,13 @@ from journeymap.domain.imports import import_map
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.exports.csv_out import barriers_csv, safe_cell, touchpoints_csv
+from journeymap.exports.deidentify import deidentify
 from journeymap.exports.json_in import ImportProblem
-from journeymap.exports.json_out import map_to_json_dict
+from journeymap.exports.json_out import FOLLOW_UP, map_to_json_dict
 from journeymap.extensions import db
+from journeymap.kinds.fields import Privacy
+from journeymap.kinds.items import COMMITMENT
+from journeymap.readmodel.since_meeting import since_meeting
 from journeymap.readmodel.snapshot import UNSTAGED_NAME
 from journeymap.samples import demo
 from tests.actors import SETUP
@@ -47,12 +52,24 @@ def reimport(view_of, data: dict):
 # Export and round trip --------------------------------------------------------------------------
 
 
-def test_export_has_no_database_ids_or_timestamps(demo_view):
+def as_version_2(data: dict) -> dict:
+    """A version 3 document as version 2 wrote it: without what followed a barrier, or meetings."""
+    old = copy.deepcopy(data)
+    old["format_version"] = 2
+    del old["meetings"]
+    for barrier in old["barriers"]:
+        for name in (*FOLLOW_UP["barrier"], "commitments"):
+            del barrier[name]
+    return old
+
+
+def test_export_has_no_database_ids_and_only_the_times_that_follow_up_needs(demo_view):
     data = map_to_json_dict(demo_view)
-    assert data["format"] == "journeymap" and data["format_version"] == 2
+    assert data["format"] == "journeymap" and data["format_version"] == 3
     text = dumps(data)
-    for word in ('"id"', "_id", "revision", "created_at", "updated_at", "position"):
+    for word in ('"id"', "_id", "revision", "updated_at", "position", "\"version\"", "created_by"):
         assert word not in text
+    assert '"created_at"' in text  # when a barrier, a next step, a progress entry was added
     assert [a["key"] for a in data["agencies"]] == [f"a{n}" for n in range(1, 10)]
     assert data["family"]["pseudonym"] == demo.PSEUDONYM
     assert len(data["household"]) == 5
@@ -148,7 +165,58 @@ def test_version_1_export_imports(demo_view, view_of):
     old = json.loads(dumps(map_to_dict(demo_view)))  # as the download writes it
     assert old["format_version"] == 1
     copy_view = reimport(view_of, old)
-    assert map_to_json_dict(copy_view) == map_to_json_dict(demo_view)
+    assert as_version_2(map_to_json_dict(copy_view)) == as_version_2(map_to_json_dict(demo_view))
+    # When its barriers were added is not known: none is "new since the last meeting".
+    assert all(b.created_at is None for b in copy_view.barriers) and copy_view.meetings == ()
+
+
+def test_version_2_export_imports(demo_view, view_of):
+    old = as_version_2(map_to_json_dict(demo_view))
+    copy_view = reimport(view_of, json.loads(dumps(old)))
+    again = map_to_json_dict(copy_view)
+    assert as_version_2(again) == old
+    assert again["meetings"] == [] and all(b["commitments"] == [] for b in again["barriers"])
+    assert all(b["created_at"] is None for b in again["barriers"])
+
+
+def test_version_3_carries_next_steps_progress_answers_and_meetings(demo_view, view_of):
+    data = map_to_json_dict(demo_view)
+    (meeting,) = data["meetings"]
+    assert meeting["held_on"] == demo_view.meetings[0].held_on.isoformat()
+    assert "County Housing Authority" in meeting["attendees"]
+    steps = [c for b in data["barriers"] for c in b["commitments"]]
+    assert len(steps) == len(demo.FOLLOW_UP) and {c["status"] for c in steps} == {"open", "done"}
+    assert any(c["progress"] for c in steps) and all(c["who_caseworker"].startswith("c") for c in steps)
+    assert {b["owner_answer"] for b in data["barriers"]} >= {"accepted", "declined"}
+    declined = next(b for b in data["barriers"] if b["owner_answer"] == "declined")
+    assert declined["decline_reason"] and declined["owner_answered_at"].endswith("+00:00")
+
+    # What changed since the last meeting is the same for the imported copy.
+    copy_view = reimport(view_of, data)
+    today = demo_view.meetings[0].held_on + timedelta(days=demo.MEETING_DAYS_AGO)
+
+    def news(view):
+        found = since_meeting(view, view.meetings[0].held_on, today)
+        title = {b.id: b.title for b in view.barriers}
+        return {part: [(title[c.barrier_id], c.day) for c in getattr(found, part)]
+                for part in ("newly_owned", "kept", "progress", "overdue", "declined", "still_unowned",
+                             "new_barriers")}
+
+    assert news(copy_view) == news(demo_view) and news(demo_view)["kept"]
+
+
+def test_a_de_identified_version_3_file_imports_as_its_privacy_classes_say(demo_view, view_of):
+    data = map_to_json_dict(deidentify(demo_view))
+    steps = [c for b in data["barriers"] for c in b["commitments"]]
+    for step in steps:
+        for field in COMMITMENT.fields:
+            if field.privacy is Privacy.REMOVED and field.name in step:
+                assert step[field.name] in ("", None), field.name
+    assert all(b["created_at"] is None and b["decline_reason"] == "" for b in data["barriers"])
+    assert data["meetings"][0]["held_on"]  # a day of the services' meeting, kept as declared
+    copy_view = reimport(view_of, data)
+    assert len(copy_view.commitments) == len(steps)
+    assert map_to_json_dict(deidentify(copy_view)) == data
 
 
 def test_version_1_ids_need_only_resolve_within_the_file(demo_view, view_of):
@@ -164,7 +232,7 @@ def test_version_1_ids_need_only_resolve_within_the_file(demo_view, view_of):
             if "touchpoint_ids" in item:
                 item["touchpoint_ids"] = [t + 1000 for t in item["touchpoint_ids"]]
     copy_view = reimport(view_of, old)
-    assert map_to_json_dict(copy_view) == map_to_json_dict(demo_view)
+    assert as_version_2(map_to_json_dict(copy_view)) == as_version_2(map_to_json_dict(demo_view))
     assert max(a.id for a in copy_view.agencies) < 1000
 
 
@@ -216,8 +284,8 @@ BAD_FILES = [
     ("no format", breaking(lambda d: d.pop("format")), "format: missing"),
     ("wrong format name", breaking(lambda d: d.update(format="trello")),
      "This is not a journeymap file (its \"format\" should be 'journeymap', found text 'trello')"),
-    ("future version", breaking(lambda d: d.update(format_version=3)),
-     "format_version: version 3 is not supported (a newer journeymap wrote it"),
+    ("future version", breaking(lambda d: d.update(format_version=4)),
+     "format_version: version 4 is not supported (a newer journeymap wrote it"),
     ("version zero", breaking(lambda d: d.update(format_version=0)), "version 0 is not supported"),
     ("version as text", breaking(lambda d: d.update(format_version="2")),
      "format_version: expected a whole number, found text '2'"),
@@ -324,6 +392,82 @@ def test_bad_files_are_refused_with_a_clear_message(app, make, message):
     assert message in str(caught.value)
     db.session.commit()
     assert count_maps() == 0  # refused before anything was added
+
+
+def good_3() -> dict:
+    """The good file as version 3, with a next step, its progress and a meeting."""
+    data = good()
+    data["format_version"] = 3
+    data["barriers"][0].update(
+        created_at="2026-11-01T09:00:00+00:00", owner_recorded_at=None, owner_answer="accepted",
+        owner_answered_at="2026-11-20T10:00:00+00:00", owner_answered_by="Intake",
+        decline_reason="", owner_agency="a1",
+        commitments=[{"next_step": "Call", "who_caseworker": "c1", "who_text": "", "due_on": "2026-12-01",
+                      "status": "open", "what_changed": "", "closed_at": None,
+                      "created_at": "2026-11-20T10:00:00+00:00",
+                      "progress": [{"on_date": "2026-11-25", "what_was_done": "Rang", "what_is_blocking": "",
+                                    "by_name": "Intake", "created_at": "2026-11-25T10:00:00+00:00"}]}])
+    data["meetings"] = [{"held_on": "2026-11-16", "attendees": "Chair, Housing"}]
+    return data
+
+
+def breaking_3(change):
+    def make():
+        data = good_3()
+        change(data)
+        return data
+
+    return make
+
+
+def step_of(data: dict) -> dict:
+    return data["barriers"][0]["commitments"][0]
+
+
+BAD_VERSION_3 = [
+    ("time without an offset", lambda d: d["barriers"][0].update(created_at="2026-11-01T09:00:00"),
+     "barriers[0].created_at: expected a time such as"),
+    ("time as a number", lambda d: d["barriers"][0].update(owner_answered_at=12),
+     "barriers[0].owner_answered_at: expected a time such as"),
+    ("impossible day", lambda d: step_of(d).update(due_on="2026-02-30"),
+     "barriers[0].commitments[0].due_on: expected a day from 2000-01-01 to 2099-12-31"),
+    ("day in another century", lambda d: d["meetings"][0].update(held_on="1899-11-16"),
+     "meetings[0].held_on: expected a day"),
+    ("meeting without a day", lambda d: d["meetings"][0].pop("held_on"), "meetings[0].held_on: missing"),
+    ("unknown caseworker", lambda d: step_of(d).update(who_caseworker="c9"),
+     "barriers[0].commitments[0].who_caseworker: no caseworker 'c9' in this file"),
+    ("unknown status", lambda d: step_of(d).update(status="maybe"),
+     "barriers[0].commitments[0].status: found text 'maybe'"),
+    ("two open next steps", lambda d: d["barriers"][0]["commitments"].append(copy.deepcopy(step_of(d))),
+     "barriers[0].commitments[1].status: a barrier has at most one open next step"),
+    ("10,000 characters", lambda d: d["meetings"][0].update(attendees="x" * 10_000),
+     "meetings[0].attendees: 10,000 characters is too long (at most 2,000)"),
+    ("unknown answer", lambda d: d["barriers"][0].update(owner_answer="perhaps"),
+     "barriers[0].owner_answer: found text 'perhaps'"),
+    ("progress not a list", lambda d: step_of(d).update(progress="Rang"),
+     "barriers[0].commitments[0].progress: expected a list"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [c[1:] for c in BAD_VERSION_3],
+                         ids=[c[0] for c in BAD_VERSION_3])
+def test_bad_version_3_files_are_refused_with_a_clear_message(app, change, message):
+    with pytest.raises(ImportProblem) as caught:
+        import_map(db.session, breaking_3(change)())
+    assert message in str(caught.value)
+    db.session.commit()
+    assert count_maps() == 0
+
+
+def test_the_good_version_3_file_is_good_and_round_trips(app, view_of):
+    view = reimport(view_of, good_3())
+    (step,) = view.commitments
+    assert step.due_on == date(2026, 12, 1) and step.progress[0].what_was_done == "Rang"
+    assert view.meetings[0].held_on == date(2026, 11, 16)
+    assert view.barriers[0].owner_answered_at == datetime(2026, 11, 20, 10, tzinfo=UTC)
+    again = map_to_json_dict(view)
+    assert again["meetings"] == good_3()["meetings"]
+    assert {k: again["barriers"][0][k] for k in good_3()["barriers"][0]} == good_3()["barriers"][0]
 
 
 def test_the_good_file_of_the_bad_cases_is_good(app, view_of):
@@ -454,3 +598,21 @@ def test_csv_names_the_unstaged_group_and_survives_line_breaks(app, view_of):
     assert values["What the family had to do"] == "Two\nlines"
     assert values["Documents asked for"] == "ID; Lease; Bill"
     assert values["Feeling"] == values["Feeling score (-2 to +2)"] == values["Agency"] == ""
+
+
+def test_version_3_round_trip_on_postgresql_after_the_migrations(postgres_app):
+    """The meeting table and barrier.created_at as `flask db upgrade` makes them on PostgreSQL:
+    the demo with its meeting, answers, next steps and progress goes out and comes back exactly."""
+    from journeymap.readmodel.snapshot import load_map_view
+
+    assert db.engine.dialect.name == "postgresql"
+    journey_map = demo.load_demo()
+    db.session.commit()
+    first = map_to_json_dict(load_map_view(db.session, journey_map.id))
+    assert first["meetings"] and first["barriers"][0]["created_at"]
+    copy_map = import_map(db.session, copy.deepcopy(first))
+    db.session.commit()
+    assert dumps(map_to_json_dict(load_map_view(db.session, copy_map.id))) == dumps(first)
+    old = import_map(db.session, as_version_2(first))  # a version 2 file: no day a barrier was added
+    db.session.commit()
+    assert all(b.created_at is None for b in load_map_view(db.session, old.id).barriers)

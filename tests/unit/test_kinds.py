@@ -16,13 +16,13 @@ from sqlalchemy import Boolean, Integer, String, Text, text
 import journeymap
 from journeymap.exports.csv_out import barriers_csv, touchpoints_csv
 from journeymap.exports.deidentify import REPLACEMENTS
-from journeymap.exports.json_out import map_to_json_dict
+from journeymap.exports.json_out import carried, json_key, map_to_json_dict
 from journeymap.extensions import db
 from journeymap.forms import items as item_forms
 from journeymap.forms.fields import Within
 from journeymap.kinds import wording
 from journeymap.kinds.fields import MARKS, Privacy, Type
-from journeymap.kinds.items import BARRIER, KINDS, TOUCHPOINT
+from journeymap.kinds.items import BARRIER, COMMITMENT, KINDS, MEETING, PROGRESS, TOUCHPOINT
 from journeymap.readmodel.snapshot import ITEM_VIEW_OF, MapView
 from journeymap.samples import demo
 from tests.apps import make_app
@@ -96,11 +96,19 @@ def test_every_field_a_person_types_has_words_in_the_history(kind):
 def test_json_carries_exactly_the_declared_fields(app, view_of):
     document = map_to_json_dict(view_of(demo.load_demo().id))
     for kind in KINDS.values():
-        keys = [f.json_key for f in kind.fields if f.json_key is not None]
+        keys = [json_key(f) for f in carried(kind)]  # since version 3, with the follow-up's dates
+        nested = ["commitments"] if kind.name == "barrier" else []
         items = [document["family"]] if kind.name == "family" else document[kind.json_list]
         assert items
         for item in items:
-            assert [k for k in item if k != "key"] == keys, kind.name
+            assert [k for k in item if k != "key"] == keys + nested, kind.name
+    steps = [c for b in document["barriers"] for c in b["commitments"]]
+    for kind, items, nested in ((COMMITMENT, steps, ["progress"]),
+                                (PROGRESS, [p for c in steps for p in c["progress"]], []),
+                                (MEETING, document["meetings"], [])):
+        assert items, kind.name
+        for item in items:
+            assert list(item) == [json_key(f) for f in carried(kind)] + nested, kind.name
 
 
 def test_csv_has_a_column_for_every_declared_field(app, view_of):
