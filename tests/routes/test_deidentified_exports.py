@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from journeymap.domain import commitments
 from journeymap.exports.downloads import EXPORT_FORMATS
 from journeymap.extensions import db
 from journeymap.models import (
@@ -46,6 +47,7 @@ from journeymap.models import (
     Stage,
     Touchpoint,
 )
+from tests.actors import SETUP
 from tests.routes.conftest import FACILITATOR, add_to_map, client_as, html, make_user
 
 # The markers ------------------------------------------------------------------------------------
@@ -73,6 +75,15 @@ REMOVED = {
     "barrier description": "qzdescr57",
     "account name of who added items": "qzauthor58",
     "account name of a caseworker member who added a touchpoint": "qzcwacct59",
+    # What owners said they would do (issue 9): the group's words, shared only once checked.
+    "next step (done)": "qzstep60",
+    "next step (open)": "qzstep61",
+    "who does it, in words": "qzwho62",
+    "progress: what was done": "qzdone63",
+    "progress: what is in the way": "qzblock64",
+    "what changed for the family": "qzchanged65",
+    "barrier title (declined)": "qztitle66",
+    "why the owner declined": "qzdecline67",
 }
 
 # Kept by design (journeymap/deidentify.py, "Kept because they describe the services, not the
@@ -230,6 +241,15 @@ def build_marked(app) -> Marked:
         actor_role="facilitator", action="changed", kind="barrier", item_id=later,
         summary="owner", changes={"owner_agency_id": [None, f"{K['agency name']} Housing Office"]},
     ))
+    follow_up_with_markers(map_id, f"Forms {M['barrier title (owned)']}")
+    _posted(author, f"{base}/barriers", {
+        "title": f"Rent {M['barrier title (declined)']}", "category": "other", "severity": "low",
+        "touchpoint_ids": [str(tp2)], "owner_caseworker_id": str(worker),
+    })
+    rent = _id(Barrier, map_id=map_id, title=f"Rent {M['barrier title (declined)']}")
+    declined = db.session.get(Barrier, rent)
+    commitments.decline(db.session.get(JourneyMap, map_id), declined,
+                        f"Not ours: {M['why the owner declined']}", actor=SETUP)
     # A steering meeting before that day, so the brief lists the owner as new since it.
     db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(
@@ -238,6 +258,24 @@ def build_marked(app) -> Marked:
     )
     db.session.commit()
     return Marked(id=map_id, stage1=stage1, stage2=stage2, agency=agency, barrier_recorded_later=later)
+
+
+def follow_up_with_markers(map_id: int, title: str) -> None:
+    """The owned barrier accepted: one next step done (with progress and what changed), another open."""
+    M = REMOVED
+    journey_map = db.session.get(JourneyMap, map_id)
+    owned = db.session.scalar(select(Barrier).where(Barrier.map_id == map_id, Barrier.title == title))
+    commitments.accept(journey_map, owned, actor=SETUP)
+    first = commitments.commit_to(journey_map, owned, actor=SETUP, next_step=f"Ring {M['next step (done)']}",
+                                  who_caseworker_id=None, who_text=f"{M['who does it, in words']} team",
+                                  due_on=date(2018, 12, 1))
+    commitments.record_progress(journey_map, first, actor=SETUP, on_date=date(2018, 11, 25),
+                                what_was_done=f"Rang {M['progress: what was done']}",
+                                what_is_blocking=f"Waiting on {M['progress: what is in the way']}")
+    commitments.mark_done(journey_map, first, f"Now {M['what changed for the family']}", actor=SETUP)
+    commitments.commit_to(journey_map, owned, actor=SETUP, next_step=f"Write {M['next step (open)']}",
+                          who_caseworker_id=None, who_text="", due_on=date(2018, 12, 20))
+    db.session.commit()
 
 
 @pytest.fixture
