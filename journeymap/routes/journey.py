@@ -56,9 +56,13 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
 
 def touchpoint_fields(form) -> dict:
     """The touchpoint's fields from its form; a caseworker's touchpoints are always their own:
-    with them, at their agency, reported by a caseworker, whatever the form says."""
+    with them, at their agency, reported by a caseworker, whatever the form says. What the family
+    adds or corrects is reported by the family: the form's default (the facilitator) once said
+    otherwise, and the map's provenance depends on it."""
     fields = form.model_fields()
     membership = g.membership
+    if access.marks_from_family(membership):
+        fields.update(reported_by="family")
     if access.touchpoints_are_pinned_to_self(membership):
         me = form.view.caseworker(membership.caseworker_id)
         if me is None:
