@@ -58,8 +58,12 @@ class IdentityForm(FlaskForm):
     def __init__(self, *args, view, taken_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         free = [w for w in view.caseworkers if w.id not in set(taken_ids)]
+        # Those still in post first; someone who has left is said to have left, so a newcomer does
+        # not take a departed colleague's place by mistake (they add themselves instead).
+        free.sort(key=lambda w: w.has_left)
         self.caseworker_id.choices = options(
-            [("new", "I am not listed: add me")] + [(str(w.id), w.display_name) for w in free]
+            [("new", "I am not listed: add me")]
+            + [(str(w.id), f"{w.display_name} (has left)" if w.has_left else w.display_name) for w in free]
         )
         self.agency_id.choices = options([("", "Choose…")] + [(str(a.id), a.name) for a in view.agencies])
 
