@@ -4,7 +4,6 @@ database or an archive."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -82,21 +81,6 @@ def sqlite_checks(path: Path) -> tuple[list, list]:
             [row[0] for row in connection.execute("PRAGMA integrity_check")],
             connection.execute("PRAGMA foreign_key_check").fetchall(),
         )
-
-
-@contextmanager
-def loggers_kept():
-    """tests/conftest.py's logging_kept, for module-scoped fixtures (which cannot use a test's):
-    the migrations' logging setup disables every existing logger; put them back."""
-    loggers = [logging.getLogger()] + [
-        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
-    ]
-    saved = {lg: (lg.disabled, lg.level, list(lg.handlers)) for lg in loggers}
-    try:
-        yield
-    finally:
-        for lg, (disabled, level, handlers) in saved.items():
-            lg.disabled, lg.level, lg.handlers = disabled, level, handlers
 
 
 @contextmanager

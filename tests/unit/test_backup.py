@@ -39,7 +39,6 @@ from tests.backups import (
     backup,
     dispose,
     invoke,
-    loggers_kept,
     migrate,
     restore,
     sqlite_checks,
@@ -48,6 +47,7 @@ from tests.backups import (
     table_rows,
     with_a_row_pointing_nowhere,
 )
+from tests.databases import loggers_kept
 
 ACTOR = Actor.command("test")
 
