@@ -3,11 +3,17 @@ whoever took over from a caseworker who left, with nothing (known to be) passed 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from journeymap.domain.imports import import_map
+from journeymap.exports.json_out import map_to_json_dict
+from journeymap.extensions import db
 from journeymap.readmodel import turnover
 from journeymap.readmodel.metrics import family_figures
 from journeymap.readmodel.snapshot import CaseworkerView, MapView
+from journeymap.samples import demo
 
 
 def worker(id_, name, *, left=False, successor=None, handover=None):
@@ -54,3 +60,25 @@ def test_figures_count_who_left_and_handovers_with_nothing_passed():
     figures = {f.label: f.value for f in family_figures(view)}
     assert figures["caseworkers who left"] == 3
     assert figures["handovers with nothing passed on"] == 1
+
+
+
+def test_the_demo_has_one_departure_with_nothing_passed_on_and_one_with_notes(app, view_of):
+    journey_map = demo.load_demo()
+    db.session.commit()
+    view = view_of(journey_map.id)
+    (reset,) = turnover.resets(view)
+    assert (reset.left.name, reset.successor.name, reset.handover) == ("Marcus", "Tanya", "nothing")
+    assert sorted(s.handover for s in turnover.successions(view)) == ["nothing", "with_notes"]
+
+
+def test_a_successor_later_in_the_file_round_trips(app, view_of):
+    journey_map = demo.load_demo()
+    db.session.commit()
+    first = map_to_json_dict(view_of(journey_map.id))
+    keys = [c["key"] for c in first["caseworkers"]]
+    marcus = next(c for c in first["caseworkers"] if c["name"] == "Marcus")
+    assert keys.index(marcus["successor"]) > keys.index(marcus["key"])  # a reference forward
+    copied = import_map(db.session, json.loads(json.dumps(first)))
+    db.session.commit()
+    assert map_to_json_dict(view_of(copied.id)) == first
