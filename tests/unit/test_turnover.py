@@ -13,6 +13,7 @@ from journeymap.extensions import db
 from journeymap.readmodel import turnover
 from journeymap.readmodel.metrics import family_figures
 from journeymap.readmodel.snapshot import CaseworkerView, MapView
+from journeymap.render.silo import SiloOptions, build_silo_graph
 from journeymap.samples import demo
 
 
@@ -82,3 +83,16 @@ def test_a_successor_later_in_the_file_round_trips(app, view_of):
     copied = import_map(db.session, json.loads(json.dumps(first)))
     db.session.commit()
     assert map_to_json_dict(view_of(copied.id)) == first
+
+
+def test_the_silo_map_draws_the_succession_in_words(app, view_of):
+    journey_map = demo.load_demo()
+    db.session.commit()
+    view = view_of(journey_map.id)
+    marcus = next(c for c in view.caseworkers if c.name == "Marcus")
+    source = build_silo_graph(view).source
+    edge = next(line for line in source.splitlines() if f"cw_{marcus.id} -> cw_{marcus.successor_id}" in line)
+    assert 'label="took over: nothing passed"' in edge and "dashed" in edge
+    assert "took over: file with notes" in source
+    # Drawn only where caseworkers are drawn one by one.
+    assert "took over" not in build_silo_graph(view, SiloOptions(show_caseworkers=False)).source
