@@ -65,3 +65,16 @@ def left_without_successor(view: MapView) -> list[CaseworkerView]:
 def nothing_passed(view: MapView) -> int:
     """Handovers where nothing was passed on (said so, not merely unknown)."""
     return sum(1 for s in successions(view) if s.handover == "nothing")
+
+
+def handed_over_at(view: MapView, touchpoint) -> list[Succession]:
+    """The successions whose successor the family first met at `touchpoint` (in journey order):
+    where the journey page marks the change of caseworker, between the two people's steps."""
+    worker_id = touchpoint.caseworker_id
+    if worker_id is None:
+        return []
+    arriving = [s for s in successions(view) if s.successor is not None and s.successor.id == worker_id]
+    if not arriving:
+        return []
+    first = next(tp for tp in view.touchpoints if tp.caseworker_id == worker_id)
+    return arriving if first.id == touchpoint.id else []

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from journeymap.extensions import db
-from journeymap.models import Caseworker, HistoryEntry, Membership
+from journeymap.models import Caseworker, HistoryEntry, Membership, Touchpoint
 from tests.markup import select as css
 from tests.routes.conftest import (
     HX,
@@ -178,3 +178,23 @@ def test_taking_over_from_someone_still_in_post_is_refused(app, small, view_of):
         "new_agency": ""})
     assert response.status_code == 422
     assert view_of(small.id).caseworker(small.caseworker).successor_id is None
+
+
+def test_the_journey_marks_where_the_family_met_the_successor(client, small, bo):
+    # The family met Ada at the first step; Bo at the third, after Ada left with nothing passed on.
+    db.session.get(Touchpoint, small.tp3).caseworker_id = bo
+    db.session.commit()
+    edit_ada(client, small, successor_id=str(bo), handover="nothing")
+    page = html(client.get(f"/maps/{small.id}/journey"))
+    (marker,) = css(page, f"#touchpoint-{small.tp3} .succession-marker")
+    assert len(css(page, ".succession-marker")) == 1
+    assert "Ada, Intake worker left; Bo, Housing officer took over (nothing passed on)." in marker.text
+    assert "Resets to zero: nothing was passed on to Bo, Housing officer." in marker.text
+
+
+def test_hostile_names_are_escaped_in_the_succession(client, small, bo):
+    db.session.get(Caseworker, bo).name = "<script>x()</script>"
+    db.session.commit()
+    edit_ada(client, small, successor_id=str(bo), handover="nothing")
+    page = html(client.get(f"/maps/{small.id}/people"))
+    assert "<script>x()" not in page and "&lt;script&gt;x()" in page
