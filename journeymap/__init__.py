@@ -116,10 +116,13 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap.kinds import vocab, wording
     from journeymap.readmodel import follow_up
     from journeymap.readmodel.metrics import family_figures
+    from journeymap.readmodel.turnover import handed_over_at, succession_of
     from journeymap.routes.live import live_page
 
     app.jinja_env.globals.update(
-        figures=family_figures, vocab=vocab, can=access.can, may_edit=access.may_edit,
+        figures=family_figures, succession_of=succession_of, handed_over_at=handed_over_at, vocab=vocab,
+        can=access.can,
+        may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,
         # The role rules, by name (journeymap/auth/access.py): templates ask these, never a role.
         works_as_caseworker=access.works_as_caseworker,

@@ -41,6 +41,7 @@ def write_document(session: Session, doc: Document) -> JourneyMap:
             links.append((kind, len(made) - 1, values))
         session.add_all(made)
         session.flush()
+        _refer_within(kind, made, doc.items[kind.name])
     pairs = [
         {"barrier_id": rows[kind.name][index].id, "touchpoint_id": rows[declared.ref][linked].id}
         for kind, index, values in links
@@ -51,6 +52,16 @@ def write_document(session: Session, doc: Document) -> JourneyMap:
         session.execute(insert(barrier_touchpoint), pairs)
     _write_follow_up(session, doc, rows, journey_map.id)
     return journey_map
+
+
+def _refer_within(kind: Kind, made: list, values_of: list[dict]) -> None:
+    """References to items of the same kind (a caseworker's successor), once all have ids."""
+    for declared in kind.fields:
+        if declared.type is not Type.REF or declared.ref != kind.name:
+            continue
+        for row, values in zip(made, values_of, strict=True):
+            if values.get(declared.name) is not None:
+                setattr(row, declared.name, made[values[declared.name]].id)
 
 
 def _write_follow_up(session: Session, doc: Document, rows: dict, map_id: int) -> None:
@@ -75,6 +86,8 @@ def _model_fields(kind: Kind, values: dict, rows: dict, map_id: int) -> dict:
         if declared.name not in values:
             continue
         value = values[declared.name]
+        if declared.type is Type.REF and declared.ref == kind.name:
+            continue  # within its own kind: set by _refer_within once every row has its id
         if declared.type is Type.REF:
             value = rows[declared.ref][value].id if value is not None else None
         elif declared.type is Type.TIME and value is None and _nullable(kind, declared.name):

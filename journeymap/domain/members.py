@@ -35,6 +35,7 @@ VIA_NEW_ACCOUNT = "new_account"  # a facilitator made the account, with a one-ti
 VIA_OWNER_OPTION = "--owner"  # flask synth/import --owner EMAIL
 VIA_DEMO = "demo"  # flask demo's accounts
 VIA_IDENTITY = "identity"  # a caseworker saying who they are, on "My touchpoints"
+VIA_TAKING_OVER = "taking_over"  # a caseworker taking over from someone who left ("Which of these is you?")
 
 
 class LastFacilitator(Exception):
@@ -257,6 +258,29 @@ def add_self_as_caseworker(membership: Membership, *, name: str, role: str, agen
         agency_id = agency.id
     worker = people.add_caseworker(journey_map, actor=actor, note={"via": VIA_IDENTITY},
                                    name=name, role=role, agency_id=agency_id)
+    _link(membership, worker.id, actor=actor)
+    return worker
+
+
+def take_over_from(membership: Membership, predecessor_id: int, *, name: str, role: str,
+                   actor: Actor) -> Caseworker:
+    """A caseworker member taking over from a caseworker who left with no successor recorded: they
+    are added at that person's agency, linked, and recorded as the successor, with the handover not
+    known until someone says what was passed on.
+
+    Records, in order: "added caseworker" (via "taking_over"), "changed caseworker" (the one who
+    left: successor, and handover when none was recorded) and "changed member" (caseworker_id).
+    """
+    _own(membership, actor)
+    predecessor = db.session.get(Caseworker, predecessor_id)
+    if (predecessor is None or predecessor.map_id != membership.map_id or predecessor.status != "left"
+            or predecessor.successor_id is not None):
+        raise ValueError(f"caseworker {predecessor_id} on map {membership.map_id} has no place to take over")
+    journey_map = db.session.get(JourneyMap, membership.map_id)
+    worker = people.add_caseworker(journey_map, actor=actor, note={"via": VIA_TAKING_OVER},
+                                   name=name, role=role, agency_id=predecessor.agency_id)
+    handover = {} if predecessor.handover else {"handover": "unknown"}
+    people.update_caseworker(journey_map, predecessor, actor=actor, successor_id=worker.id, **handover)
     _link(membership, worker.id, actor=actor)
     return worker
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from journeymap.domain.common import add, apply, remove
 from journeymap.domain.history import Actor
+from journeymap.extensions import db
 from journeymap.kinds.items import AGENCY, CASEWORKER
 from journeymap.models import Agency, Caseworker, JourneyMap
 
@@ -32,4 +35,10 @@ def update_caseworker(journey_map: JourneyMap, caseworker: Caseworker, *, actor:
 
 
 def delete_caseworker(journey_map: JourneyMap, caseworker: Caseworker, *, actor: Actor) -> None:
+    # Whoever they took over from keeps the departure, with who took over now unknown.
+    for predecessor in db.session.scalars(
+        select(Caseworker).where(Caseworker.map_id == journey_map.id,
+                                 Caseworker.successor_id == caseworker.id)
+    ):
+        apply(predecessor, journey_map, kind=CASEWORKER, actor=actor, successor_id=None)
     remove(journey_map, caseworker, kind=CASEWORKER, actor=actor)

@@ -312,9 +312,13 @@ def read_document(data) -> Document:
     keys = {kind.name: _Keys(kind.name, version) for kind in ITEM_KINDS}
     for kind in ITEM_KINDS:
         rows = doc.items[kind.name] = []
-        for item in top.items(kind.json_list):
-            if kind.json_key_prefix:
+        items = top.items(kind.json_list)
+        if kind.json_key_prefix:
+            # Every key of a kind before any of its references: a caseworker's successor may come
+            # later in the list than the one who left.
+            for item in items:
                 keys[kind.name].define(item)
+        for item in items:
             rows.append(_values(kind, item, version, keys))
             if kind is BARRIER and version.number >= 3:
                 _read_commitments(doc, len(rows) - 1, item, version, keys)

@@ -11,6 +11,7 @@ from wtforms import BooleanField, RadioField, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
 from journeymap.bidi import isolate
+from journeymap.forms.commitments import DayField
 from journeymap.forms.fields import (
     MultiCheckboxField,
     Versioned,
@@ -49,6 +50,8 @@ def form_field(kind: Kind, name: str, **overrides):
         )
     if declared.type is Type.REF:
         return SelectField(label, coerce=optional_int, choices=[], **kw)
+    if declared.type is Type.DATE:
+        return DayField(label, required=declared.required, **kw)
     if declared.type is Type.LINKS:
         return MultiCheckboxField(label, coerce=int, choices=[], **kw)
     raise ValueError(f"{kind.name}.{name} is not typed in a form")
@@ -139,10 +142,34 @@ class AgencyForm(DeclaredFields, declared_form(AGENCY)):
     pass
 
 
+LEFT_ONLY = ("left_on", "successor_id", "handover")
+
+
 class CaseworkerForm(OneOf, DeclaredFields, declared_form(CASEWORKER)):
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
         fill_references(self, view)
+        if self.handover.data is None:
+            self.handover.data = ""  # "Not recorded", as the drop-down says it
+        obj = kwargs.get("obj")
+        self.editing_id = obj.id if obj is not None else None
+        if self.editing_id is not None:
+            # Nobody takes over from themselves.
+            self.successor_id.choices = [c for c in self.successor_id.choices if c.value != self.editing_id]
+
+    def validate_successor_id(self, field):
+        if field.data is not None and field.data == self.editing_id:
+            raise ValidationError("Someone cannot take over from themselves; choose another caseworker.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.status.data != "left":
+            for name in LEFT_ONLY:
+                if self[name].data not in (None, "") and not self[name].errors:
+                    self[name].errors = [*self[name].errors, "Only for someone who has left: set Status to "
+                                         "Left, or leave this empty."]
+                    valid = False
+        return valid
 
 
 class NewAgencyForm(AgencyForm):

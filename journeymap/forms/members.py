@@ -9,7 +9,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from journeymap.auth.access import ROLE_CHOICES, ROLE_OFFERED_FIRST
 from journeymap.forms import WholeNumberField, options, text
 from journeymap.forms.accounts import email_field
+from journeymap.readmodel.turnover import left_without_successor
 
+TAKING_OVER = "over:"  # a choice of "Which of these is you?": over:<id of the one who left>
 EXPIRY_CHOICES = [("2", "2 hours"), ("8", "8 hours (a workshop day)"), ("24", "1 day"), ("168", "1 week")]
 
 
@@ -61,19 +63,35 @@ class IdentityForm(FlaskForm):
         # Those still in post first; someone who has left is said to have left, so a newcomer does
         # not take a departed colleague's place by mistake (they add themselves instead).
         free.sort(key=lambda w: w.has_left)
+        # Someone who left with nobody recorded as taking over may be who this newcomer replaces.
+        self.taking_over = {f"{TAKING_OVER}{w.id}": w.id for w in left_without_successor(view)}
         self.caseworker_id.choices = options(
             [("new", "I am not listed: add me")]
+            + [(key, f"I am taking over from {_who_at(view, i)}") for key, i in self.taking_over.items()]
             + [(str(w.id), f"{w.display_name} (has left)" if w.has_left else w.display_name) for w in free]
         )
         self.agency_id.choices = options([("", "Choose…")] + [(str(a.id), a.name) for a in view.agencies])
 
+    @property
+    def predecessor_id(self) -> int | None:
+        """Whom they are taking over from, when they chose "I am taking over from …"."""
+        return self.taking_over.get(self.caseworker_id.data)
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if self.caseworker_id.data == "new":
-            if not self.name.data and not self.role.data:
-                self.role.errors = [*self.role.errors, "Give your name, your role, or both."]
-                valid = False
-            if not self.agency_id.data and not self.new_agency.data:
-                self.agency_id.errors = [*self.agency_id.errors, "Choose your agency or type its name."]
-                valid = False
+        adding = self.caseworker_id.data == "new" or self.predecessor_id is not None
+        if adding and not self.name.data and not self.role.data:
+            self.role.errors = [*self.role.errors, "Give your name, your role, or both."]
+            valid = False
+        if self.caseworker_id.data == "new" and not self.agency_id.data and not self.new_agency.data:
+            self.agency_id.errors = [*self.agency_id.errors, "Choose your agency or type its name."]
+            valid = False
         return valid
+
+
+def _who_at(view, caseworker_id: int) -> str:
+    """ "Ada, intake worker (County Housing)": who someone was, and where."""
+    worker = view.caseworker(caseworker_id)
+    agency = view.agency(worker.agency_id)
+    who = worker.display_name or "a caseworker"
+    return f"{who} ({agency.name})" if agency else who

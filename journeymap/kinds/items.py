@@ -97,6 +97,12 @@ CASEWORKER = Kind(
         flag("holds_file", "Holds a file on the family", default=True),
         choice("status", "Status", vocab.CASEWORKER_STATUSES, default="active", radio=True),
         VERSION,
+        # Turnover, for someone who has left: a day is about a person, so removed like other dates;
+        # who took over and what was passed on are facts about the services, kept.
+        Field("left_on", Type.DATE, REMOVED, "Left on",
+              hint="The day they left, such as 2026-10-30. Optional."),
+        ref("successor_id", "Who took over", "caseworker", blank="Not known", json="successor"),
+        choice("handover", "What was passed on", vocab.HANDOVERS, blank="Not recorded"),
     ),
     one_of=("name", "role"),
     one_of_words="a name, a role, or both",

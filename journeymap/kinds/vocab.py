@@ -56,6 +56,14 @@ CASEWORKER_STATUSES = [
     ("left", "Left"),
 ]
 
+# What a caseworker who left passed on to whoever took over (journeymap.readmodel.turnover).
+HANDOVERS = [
+    ("with_notes", "File passed on, with notes"),
+    ("without_notes", "File passed on, without notes"),
+    ("nothing", "Nothing passed on"),
+    ("unknown", "Not known"),
+]
+
 BARRIER_CATEGORIES = [
     ("basic_needs", "Basic needs (heat, power, water, food)"),
     ("eligibility", "Eligibility rules"),

@@ -48,6 +48,7 @@ VALUES = {
         "new_account": "an account made by the facilitator",
         "--owner": "flask synth or import --owner",
         "identity": "a caseworker saying who they are",
+        "taking_over": "a caseworker taking over from someone who left",
         "my_touchpoints": "My touchpoints",
         "demo": "loaded as the demo",
         "import": "imported from a JSON file",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,5 +40,11 @@ class Caseworker(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     holds_file: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # Turnover (journeymap.readmodel.turnover): when they left, who took over, and what was passed on.
+    left_on: Mapped[date | None] = mapped_column(default=None)
+    # Another caseworker of the map. No foreign key, so adding it copied no table on SQLite:
+    # journeymap.domain.people clears it when the successor is deleted.
+    successor_id: Mapped[int | None] = mapped_column(default=None)
+    handover: Mapped[str | None] = mapped_column(String(16), default=None)
     # Bumped by every edit of this item's content; an edit form carries the version its author saw.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -52,7 +52,8 @@ FIGURE_GROUPS = (
         "things the family had to do", "places they had to go", "times they told their story again",
         "documents asked for", "days spent waiting",
     )),
-    ("The services", ("agencies involved", "caseworkers holding a file")),
+    ("The services", ("agencies involved", "caseworkers holding a file", "caseworkers who left",
+                      "handovers with nothing passed on")),
     ("Barriers", ("barriers", "barriers no one owns")),
 )
 FLAGGED_FIGURE = "barriers no one owns"

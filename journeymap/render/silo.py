@@ -43,6 +43,7 @@ from journeymap.render.silo_layout import (
     draw_legend,
     fit_to_slide,
 )
+from journeymap.render.silo_turnover import draw_successions
 
 FONT = "DejaVu Sans"  # journeymap.render.text measures it; colours from journeymap.render.palette
 UNOWNED_COLUMNS = 2  # at least; more for many barriers, so the area stays about square
@@ -137,6 +138,8 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         anchored = _draw_contacts(graph, view, contacts, top)
     anchor_silos(graph, top_rows, bottom_rows, anchored)
     _draw_unowned(graph, view)
+    if options.show_caseworkers and not options.focus_unowned:
+        draw_successions(graph, view)
 
     if not options.key_in_page:
         draw_legend(graph, options)

@@ -143,6 +143,9 @@ def identity(map_id: int):
             agency_id=int(form.agency_id.data) if form.agency_id.data else None,
             new_agency=form.new_agency.data or "", actor=acting(),
         )
+    elif form.predecessor_id is not None:
+        members.take_over_from(membership, form.predecessor_id, name=form.name.data or "",
+                               role=form.role.data or "", actor=acting())
     else:  # a choice of this map's free caseworkers
         members.be_caseworker(membership, int(form.caseworker_id.data), actor=acting())
     db.session.commit()

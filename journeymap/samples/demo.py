@@ -19,7 +19,7 @@ from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.meetings import add_meeting
-from journeymap.domain.people import add_agency, add_caseworker
+from journeymap.domain.people import add_agency, add_caseworker, update_caseworker
 from journeymap.models import JourneyMap
 from journeymap.models.utctime import utcnow
 
@@ -93,6 +93,14 @@ CASEWORKERS = {
     "pediatrician": {"agency": "clinic", "role": "Pediatrician"},
     "chw": {"agency": "clinic", "name": "Luis", "role": "Community health worker"},
     "pastor": {"agency": "church", "role": "Pastor", "holds_file": False},
+}
+
+# Who left, who took over and what was passed on (journeymap.readmodel.turnover): Marcus passed
+# nothing to Tanya, so the family told their story again; the Medicaid renewal went to the SNAP
+# worker with notes. Days left are days ago.
+SUCCESSIONS = {
+    "cps_first": {"successor": "cps_second", "handover": "nothing", "left_days_ago": 75},
+    "medicaid": {"successor": "snap", "handover": "with_notes", "left_days_ago": 40},
 }
 
 # key -> touchpoint fields, plus "stage" (a STAGES key) and "who": a CASEWORKERS key, or an
@@ -327,6 +335,9 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
         key: add_caseworker(journey_map, actor=actor, agency_id=agencies[agency].id, **fields)
         for key, (agency, fields) in _split(CASEWORKERS, "agency")
     }
+    for key, (successor, days, fields) in _split(SUCCESSIONS, "successor", "left_days_ago"):
+        update_caseworker(journey_map, caseworkers[key], actor=actor, successor_id=caseworkers[successor].id,
+                          left_on=utcnow().date() - timedelta(days=days), **fields)
 
     touchpoints = {}
     for key, (stage, who, fields) in _split(TOUCHPOINTS, "stage", "who"):

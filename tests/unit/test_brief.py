@@ -84,6 +84,8 @@ def test_figures_on_a_small_hand_made_map(hand_made):
         "days spent waiting": 15,
         "agencies involved": 2,
         "caseworkers holding a file": 2,
+        "caseworkers who left": 0,
+        "handovers with nothing passed on": 0,
         "barriers": 4,
         "barriers no one owns": 2,
     }

@@ -52,6 +52,15 @@ def reimport(view_of, data: dict):
 # Export and round trip --------------------------------------------------------------------------
 
 
+def before_turnover(data: dict) -> dict:
+    """A document without who left when, who took over and what was passed on: files of version 1
+    (tests/version1.py) were written before caseworkers had them."""
+    for worker in data["caseworkers"]:
+        for name in ("left_on", "successor", "handover"):
+            worker[name] = None
+    return data
+
+
 def as_version_2(data: dict) -> dict:
     """A version 3 document as version 2 wrote it: without what followed a barrier, or meetings."""
     old = copy.deepcopy(data)
@@ -165,7 +174,8 @@ def test_version_1_export_imports(demo_view, view_of):
     old = json.loads(dumps(map_to_dict(demo_view)))  # as the download writes it
     assert old["format_version"] == 1
     copy_view = reimport(view_of, old)
-    assert as_version_2(map_to_json_dict(copy_view)) == as_version_2(map_to_json_dict(demo_view))
+    expected = before_turnover(as_version_2(map_to_json_dict(demo_view)))
+    assert as_version_2(map_to_json_dict(copy_view)) == expected
     # When its barriers were added is not known: none is "new since the last meeting".
     assert all(b.created_at is None for b in copy_view.barriers) and copy_view.meetings == ()
 
@@ -232,7 +242,8 @@ def test_version_1_ids_need_only_resolve_within_the_file(demo_view, view_of):
             if "touchpoint_ids" in item:
                 item["touchpoint_ids"] = [t + 1000 for t in item["touchpoint_ids"]]
     copy_view = reimport(view_of, old)
-    assert as_version_2(map_to_json_dict(copy_view)) == as_version_2(map_to_json_dict(demo_view))
+    expected = before_turnover(as_version_2(map_to_json_dict(demo_view)))
+    assert as_version_2(map_to_json_dict(copy_view)) == expected
     assert max(a.id for a in copy_view.agencies) < 1000
 
 
