@@ -160,3 +160,21 @@ def test_a_move_keeps_focus_on_the_same_button_and_is_announced(ui, problems):
     expect(later).to_be_focused()
     expect(page.locator("#announcer")).to_have_text("Touchpoint moved later: First thing")
     problems.check()
+
+
+def test_barriers_page_does_not_scroll_sideways_at_320_px(ui, problems):
+    """A long category tag ("Getting there (distance, hours, transport)") wraps instead of
+    pushing the page wider than a small phone (WCAG 1.4.10, reflow)."""
+    page = ui.page
+    ui.start_map("Family K.")
+    ui.nav("Barriers")
+    form = page.get_by_role("region", name="Add a barrier")
+    form.get_by_role("textbox", name=re.compile("^Barrier")).fill("Two buses to every office")
+    form.get_by_label("Category").select_option(label="Getting there (distance, hours, transport)")
+    form.get_by_role("button", name="Add barrier").click()
+    expect(page.locator("li.barrier")).to_have_count(1)
+    page.set_viewport_size({"width": 320, "height": 700})
+    expect(page.locator("li.barrier .tag").first).to_be_visible()
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
+    problems.check()
