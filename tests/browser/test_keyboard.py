@@ -178,3 +178,20 @@ def test_barriers_page_does_not_scroll_sideways_at_320_px(ui, problems):
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
     problems.check()
+
+
+def test_deleting_a_barrier_moves_focus_to_the_next_one(ui, problems):
+    """The same from a list whose item simply disappears (no region redrawn around it)."""
+    page = ui.page
+    ui.start_map("Family K.")
+    ui.nav("Barriers")
+    form = page.get_by_role("region", name="Add a barrier")
+    for title in ("Bus fare", "Office hours"):  # the newest is listed first
+        form.get_by_role("textbox", name=re.compile("^Barrier")).fill(title)
+        form.get_by_role("button", name="Add barrier").click()
+        expect(edit_link(page, title)).to_be_focused()
+    page.on("dialog", lambda dialog: dialog.accept())
+    press_on(page.get_by_role("button", name="Delete barrier Office hours"))
+    expect(edit_link(page, "Bus fare")).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text("Barrier deleted: Office hours")
+    problems.check()
