@@ -194,7 +194,8 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
     print(f"  change on every other open page: p95 {pct(everywhere, 95):.1f} s, "
           f"max {max(everywhere, default=float('nan')):.1f} s over {len(everywhere)} changes; "
           f"{never} changes some page never showed within {args.drain:.0f} s of the end "
-          f"({claimed} (change, page) pairs where the page's status claimed it)")
+          f"({claimed} (change, page) pairs where the page's status claimed it); "
+          f"saves whose answer had no revision: {dict(tally.unfollowed) or 'none'}")
     print(f"  change on one page: p50 {pct(per_page, 50):.1f} s, p95 {pct(per_page, 95):.1f} s")
     statuses = sorted(tally.statuses.items())
     errors_4xx = {f"{what} {status}": n for (what, status), n in statuses if status < 500}

@@ -50,6 +50,7 @@ class Tally:
     conflicts: int = 0
     writes: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # (acked_at, revision, author number)
+    unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
 
     def record(self, what: str, answer: Answer) -> None:
         with self.lock:
@@ -67,6 +68,8 @@ class Tally:
             self.writes.append(write)
             if revision is not None:
                 self.changes.append((write.acked_at, revision, author))
+            else:  # its answer carried no #map-status: the change cannot be followed to the pages
+                self.unfollowed[write.kind] += 1
 
 
 class Participant:
@@ -82,6 +85,7 @@ class Participant:
         self._lock = threading.Lock()
         self._changed = threading.Event()
         self._saves = 0
+        self._parsed: tuple[str, list] = ("", [])  # the page last parsed, and its forms
 
     # The open page ------------------------------------------------------------------------------
     def open_page(self, tally: Tally) -> None:
@@ -96,6 +100,20 @@ class Participant:
         with self._lock:
             self.html, self.shown = answer.body, revision
             self.arrivals.append((time.monotonic(), revision))
+
+    def page_forms(self) -> list:
+        """The forms of the page this person has, parsed once per page: the benchmark shares the
+        server's two cores, so it should not spend them parsing the same page 30 times a burst."""
+        with self._lock:
+            html, (parsed_html, forms) = self.html, self._parsed
+        if parsed_html is not html:
+            forms = forms_of(html)
+            with self._lock:
+                self._parsed = (html, forms)
+        return forms
+
+    def _form_to(self, pattern: str):
+        return next((f for f in self.page_forms() if re.search(pattern, f.target)), None)
 
     def _htmx_headers(self, trigger: str) -> dict:
         return {"HX-Request": "true", "HX-Trigger": trigger, "HX-Current-URL": self.page_url,
@@ -150,7 +168,7 @@ class Participant:
             return f"bench p{self.number}-{self._saves}"
 
     def add_touchpoint(self, tally: Tally, rng: random.Random, channel: str) -> None:
-        form = form_posting_to(self.html, r"/touchpoints$")
+        form = self._form_to(r"/touchpoints$")
         if form is None:
             return
         text = self._name()
@@ -181,7 +199,7 @@ class Participant:
                                revision_of(answer.body), self.number)
 
     def add_barrier(self, tally: Tally, rng: random.Random, channel: str) -> None:
-        form = form_posting_to(self.html, r"/barriers$")
+        form = self._form_to(r"/barriers$")
         if form is None:
             return
         title = self._name()
@@ -191,7 +209,7 @@ class Participant:
                                revision_of(answer.body), self.number)
 
     def record_owner(self, tally: Tally, rng: random.Random, channel: str) -> None:
-        forms = [f for f in forms_of(self.html) if re.search(r"/barriers/\d+/owner$", f.target)]
+        forms = [f for f in self.page_forms() if re.search(r"/barriers/\d+/owner$", f.target)]
         forms = [f for f in forms if any(f.choices.get("owner", [""])[1:])]
         if not forms:
             return
