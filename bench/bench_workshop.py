@@ -105,10 +105,11 @@ def run_room(people: list[Participant], seconds: float, drain: float, server_pid
     machine.update(load_after=os.getloadavg()[0], wall=wall,
                    server_cpu=(cpu_seconds(server_pid) - machine["cpu_before"]) / wall,
                    bench_cpu=(sum(os.times()[:2]) - machine["bench_before"]) / wall)
-    # The pages keep polling until each has the last change, or the drain time is up.
+    # The pages keep polling until each shows the last revision (or believes it does: see
+    # change_everywhere), or the drain time is up.
     last = max((rev for _, rev, _ in tally.changes), default=0)
     drain_until = time.monotonic() + drain
-    while time.monotonic() < drain_until and any(p.arrivals[-1][1] < last for p in people):
+    while time.monotonic() < drain_until and any(p.shown < last for p in people):
         time.sleep(0.2)
     stop_pages.set()
     for thread in page_threads:
