@@ -235,9 +235,10 @@ class Participant:
         else:
             self.record_owner(tally, rng, channel)
 
-    def burst(self, tally: Tally, rng: random.Random) -> None:
+    def burst(self, tally: Tally, rng: random.Random, until: float) -> None:
         """BURST_SAVES saves spread over BURST_SECONDS, each sent at its moment or as soon as one
-        of BURST_CONNECTIONS connections is free."""
+        of BURST_CONNECTIONS connections is free; none started after the time limit (`until`), or
+        a slow server would stretch the run far past it."""
         start = time.monotonic()
 
         def send(lane: int) -> None:
@@ -246,6 +247,8 @@ class Participant:
                 delay = start + k * BURST_SECONDS / BURST_SAVES - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
+                if time.monotonic() >= until:
+                    return
                 self.act(tally, lane_rng, channel=f"burst{lane}", typing=False)
 
         lanes = [threading.Thread(target=send, args=(lane,)) for lane in range(BURST_CONNECTIONS)]
@@ -265,7 +268,7 @@ class Participant:
                 return
             time.sleep(max(0.0, moment - time.monotonic()))
             if moment == burst_at:
-                self.burst(tally, rng)
+                self.burst(tally, rng, until)
                 burst_at = float("inf")
             else:
                 self.act(tally, rng)
