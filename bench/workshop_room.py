@@ -264,15 +264,19 @@ class Participant:
         burst_at = time.monotonic() + rng.uniform(0.05, 0.85) * (until - time.monotonic())
         while True:
             moment = min(next_act, burst_at)
-            if moment >= until:
+            if moment >= until or time.monotonic() >= until:
                 return
             time.sleep(max(0.0, moment - time.monotonic()))
             if moment == burst_at:
                 self.burst(tally, rng, until)
                 burst_at = float("inf")
+                while next_act <= time.monotonic():
+                    next_act += rng.uniform(*ACT_EVERY)
             else:
                 self.act(tally, rng)
-                next_act += rng.uniform(*ACT_EVERY)
+                # A person kept busy (a slow save, their burst) does not make up the saves missed.
+                while next_act <= time.monotonic():
+                    next_act += rng.uniform(*ACT_EVERY)
 
 
 def _version_in(fragment: str, plural: str, item_id: int) -> int | None:
