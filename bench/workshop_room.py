@@ -1,0 +1,286 @@
+"""The room, for bench_workshop.py: each participant's open page doing what static/js/live.js does,
+and the editors' saves. Everything measured goes into one Tally.
+
+A page (live.js and the #live element of templates/partials/live.html):
+- polls POST /maps/<id>/live with the revision its #map-status shows; htmx re-arms the poll when
+  the answer has been swapped in, so the next poll starts one second after the last answer;
+- when the answer's HX-Trigger says the map is at a newer revision than the page shows, refetches
+  the whole page (X-Live-Refresh: 1) and takes the fresh #map-status (its revision) from it; a
+  change arriving during a refetch causes one more refetch afterwards;
+- after its own save, takes the #map-status the answer brings out of band, as htmx does.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from workshop_client import Answer, Browser
+from workshop_html import form_posting_to, forms_of, htmx_csrf, revision_of
+
+# How often an editor acts, and their one burst: 30 saves within 2 s, from up to 6 connections
+# at once (a browser's limit per host).
+ACT_EVERY = (15.0, 25.0)
+BURST_SAVES, BURST_SECONDS, BURST_CONNECTIONS = 30, 2.0, 6
+TYPING_SECONDS = (2.0, 6.0)  # between opening an edit form and saving it: the version can go stale
+
+
+@dataclass
+class Write:
+    """A save the server acknowledged, and what the export must show for it."""
+
+    kind: str  # "touchpoint", "barrier", "place" (a touchpoint edited), "owner"
+    item_id: int | None
+    text: str  # the added item's text, the edited place, or the owner's name
+    version: int | None  # the item's version after the save (edits), to know which edit is last
+    acked_at: float
+
+
+@dataclass
+class Tally:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    seconds: dict = field(default_factory=lambda: {"edit": [], "page": [], "live": [], "form": []})
+    statuses: Counter = field(default_factory=Counter)  # (what, status) for every answer but 2xx/3xx
+    failures: Counter = field(default_factory=Counter)  # (what, "timeout" or "connection")
+    conflicts: int = 0
+    writes: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # (acked_at, revision, author number)
+    unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
+
+    def record(self, what: str, answer: Answer) -> None:
+        with self.lock:
+            if answer.status == 0:
+                self.failures[(what, answer.failure)] += 1
+                return
+            self.seconds[what].append(answer.seconds)
+            if answer.status == 409:
+                self.conflicts += 1
+            elif answer.status >= 400:
+                self.statuses[(what, answer.status)] += 1
+
+    def acknowledged(self, write: Write, revision: int | None, author: int) -> None:
+        with self.lock:
+            self.writes.append(write)
+            if revision is not None:
+                self.changes.append((write.acked_at, revision, author))
+            else:  # its answer carried no #map-status: the change cannot be followed to the pages
+                self.unfollowed[write.kind] += 1
+
+
+class Participant:
+    def __init__(self, number: int, browser: Browser, map_id: int, page: str, editor: bool):
+        self.number, self.browser, self.map_id = number, browser, map_id
+        self.page = page  # "journey" or "barriers": the page this person has open
+        self.page_url = f"/maps/{map_id}/{page}"
+        self.editor = editor
+        self.html = ""
+        self.shown = 0  # the revision #map-status shows
+        self.latest = 0  # the newest revision a poll announced
+        self.arrivals: list[tuple[float, int]] = []  # (when, revision) each refetched page arrived
+        self._lock = threading.Lock()
+        self._changed = threading.Event()
+        self._saves = 0
+        self._parsed: tuple[str, list] = ("", [])  # the page last parsed, and its forms
+
+    # The open page ------------------------------------------------------------------------------
+    def open_page(self, tally: Tally) -> None:
+        answer = self.browser.request("GET", self.page_url, channel="refresh")
+        tally.record("page", answer)
+        self._take_page(answer)
+
+    def _take_page(self, answer: Answer) -> None:
+        revision = revision_of(answer.body) if answer.status == 200 else None
+        if revision is None:
+            return
+        with self._lock:
+            self.html, self.shown = answer.body, revision
+            self.arrivals.append((time.monotonic(), revision))
+
+    def page_forms(self) -> list:
+        """The forms of the page this person has, parsed once per page: the benchmark shares the
+        server's two cores, so it should not spend them parsing the same page 30 times a burst."""
+        with self._lock:
+            html, (parsed_html, forms) = self.html, self._parsed
+        if parsed_html is not html:
+            forms = forms_of(html)
+            with self._lock:
+                self._parsed = (html, forms)
+        return forms
+
+    def _form_to(self, pattern: str):
+        return next((f for f in self.page_forms() if re.search(pattern, f.target)), None)
+
+    def _htmx_headers(self, trigger: str) -> dict:
+        return {"HX-Request": "true", "HX-Trigger": trigger, "HX-Current-URL": self.page_url,
+                "X-CSRFToken": htmx_csrf(self.html) or ""}
+
+    def poll(self, tally: Tally, stop: threading.Event) -> None:
+        while not stop.is_set():
+            with self._lock:
+                seen = self.shown
+            answer = self.browser.request(
+                "POST", f"/maps/{self.map_id}/live", {"page": self.page, "seen": str(seen)},
+                self._htmx_headers("live"), channel="live")
+            tally.record("live", answer)
+            trigger = answer.headers.get("hx-trigger") if answer.status == 200 else None
+            if trigger:
+                revision = json.loads(trigger).get("jm:map-changed", {}).get("revision")
+                if revision:
+                    with self._lock:
+                        self.latest = max(self.latest, revision)
+                    self._changed.set()
+            stop.wait(1.0)
+
+    def refetch(self, tally: Tally, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if not self._changed.wait(0.2):
+                continue
+            self._changed.clear()
+            with self._lock:
+                # live.js: a page already at that revision (its own save brought it) does nothing.
+                if self.shown >= self.latest:
+                    continue
+            answer = self.browser.request("GET", self.page_url, headers={"X-Live-Refresh": "1"},
+                                          channel="refresh")
+            tally.record("page", answer)
+            self._take_page(answer)
+
+    # Saves --------------------------------------------------------------------------------------
+    def _save(self, tally: Tally, form, values: dict, channel: str) -> Answer:
+        answer = self.browser.request("POST", form.target, {**form.values, **values},
+                                      self._htmx_headers(form.attrs.get("id", "")), channel=channel)
+        tally.record("edit", answer)
+        if answer.status == 200:
+            revision = revision_of(answer.body)  # the #map-status the answer brings out of band
+            if revision is not None:
+                with self._lock:
+                    self.shown = revision
+        return answer
+
+    def _name(self) -> str:
+        with self._lock:
+            self._saves += 1
+            return f"bench p{self.number}-{self._saves}"
+
+    def add_touchpoint(self, tally: Tally, rng: random.Random, channel: str) -> None:
+        form = self._form_to(r"/touchpoints$")
+        if form is None:
+            return
+        text = self._name()
+        stages = [s for s in form.choices.get("stage_id", []) if s]
+        answer = self._save(tally, form, {"action": text, "stage_id": rng.choice(stages)}, channel)
+        if answer.status == 200:
+            tally.acknowledged(Write("touchpoint", None, text, None, time.monotonic()),
+                               revision_of(answer.body), self.number)
+
+    def edit_touchpoint(self, tally: Tally, rng: random.Random, channel: str, typing: bool) -> None:
+        ids = re.findall(rf"/maps/{self.map_id}/touchpoints/(\d+)/delete", self.html)
+        if not ids:
+            return
+        item_id = int(rng.choice(ids))
+        opened = self.browser.request("GET", f"/maps/{self.map_id}/touchpoints/{item_id}/edit",
+                                      headers=self._htmx_headers(f"edit-{item_id}"), channel=channel)
+        tally.record("form", opened)
+        form = form_posting_to(opened.body, rf"/touchpoints/{item_id}/edit$")
+        if opened.status != 200 or form is None:
+            return
+        if typing:
+            time.sleep(rng.uniform(*TYPING_SECONDS))
+        place = self._name()
+        answer = self._save(tally, form, {"place": place}, channel)
+        if answer.status == 200:
+            version = _version_in(answer.body, "touchpoints", item_id)
+            tally.acknowledged(Write("place", item_id, place, version, time.monotonic()),
+                               revision_of(answer.body), self.number)
+
+    def add_barrier(self, tally: Tally, rng: random.Random, channel: str) -> None:
+        form = self._form_to(r"/barriers$")
+        if form is None:
+            return
+        title = self._name()
+        answer = self._save(tally, form, {"title": title, "description": "Added by the benchmark."}, channel)
+        if answer.status == 200:
+            tally.acknowledged(Write("barrier", None, title, None, time.monotonic()),
+                               revision_of(answer.body), self.number)
+
+    def record_owner(self, tally: Tally, rng: random.Random, channel: str) -> None:
+        forms = [f for f in self.page_forms() if re.search(r"/barriers/\d+/owner$", f.target)]
+        forms = [f for f in forms if any(f.choices.get("owner", [""])[1:])]
+        if not forms:
+            return
+        form = rng.choice(forms)
+        owner = rng.choice([c for c in form.choices["owner"] if c])
+        item_id = int(re.search(r"/barriers/(\d+)/owner$", form.target).group(1))
+        answer = self._save(tally, form, {"owner": owner}, channel)
+        if answer.status == 200:
+            tally.acknowledged(Write("owner", item_id, form.labels.get(("owner", owner), owner),
+                                     _version_in(answer.body, "barriers", item_id), time.monotonic()),
+                               revision_of(answer.body), self.number)
+
+    def act(self, tally: Tally, rng: random.Random, channel: str = "edit", typing: bool = True) -> None:
+        """One save of the real mix: a person on the journey page adds or edits touchpoints; one on
+        the barriers page adds barriers and records owners."""
+        if self.page == "journey":
+            if rng.random() < 0.5:
+                self.add_touchpoint(tally, rng, channel)
+            else:
+                self.edit_touchpoint(tally, rng, channel, typing)
+        elif rng.random() < 0.4:
+            self.add_barrier(tally, rng, channel)
+        else:
+            self.record_owner(tally, rng, channel)
+
+    def burst(self, tally: Tally, rng: random.Random, until: float) -> None:
+        """BURST_SAVES saves spread over BURST_SECONDS, each sent at its moment or as soon as one
+        of BURST_CONNECTIONS connections is free; none started after the time limit (`until`), or
+        a slow server would stretch the run far past it."""
+        start = time.monotonic()
+
+        def send(lane: int) -> None:
+            lane_rng = random.Random(rng.random())
+            for k in range(lane, BURST_SAVES, BURST_CONNECTIONS):
+                delay = start + k * BURST_SECONDS / BURST_SAVES - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                if time.monotonic() >= until:
+                    return
+                self.act(tally, lane_rng, channel=f"burst{lane}", typing=False)
+
+        lanes = [threading.Thread(target=send, args=(lane,)) for lane in range(BURST_CONNECTIONS)]
+        for lane in lanes:
+            lane.start()
+        for lane in lanes:
+            lane.join()
+
+    def edit(self, tally: Tally, until: float) -> None:
+        """An editor's run: a save every ACT_EVERY seconds, and one burst at a random moment."""
+        rng = random.Random(self.number)
+        next_act = time.monotonic() + rng.uniform(0, ACT_EVERY[1])
+        burst_at = time.monotonic() + rng.uniform(0.05, 0.85) * (until - time.monotonic())
+        while True:
+            moment = min(next_act, burst_at)
+            if moment >= until or time.monotonic() >= until:
+                return
+            time.sleep(max(0.0, moment - time.monotonic()))
+            if moment == burst_at:
+                self.burst(tally, rng, until)
+                burst_at = float("inf")
+                while next_act <= time.monotonic():
+                    next_act += rng.uniform(*ACT_EVERY)
+            else:
+                self.act(tally, rng)
+                # A person kept busy (a slow save, their burst) does not make up the saves missed.
+                while next_act <= time.monotonic():
+                    next_act += rng.uniform(*ACT_EVERY)
+
+
+def _version_in(fragment: str, plural: str, item_id: int) -> int | None:
+    """The item's version in a save's answer (its forms carry it), to tell which edit is the last."""
+    versions = [int(f.values["version"]) for f in forms_of(fragment)
+                if re.search(rf"/{plural}/{item_id}/", f.target) and f.values.get("version", "").isdigit()]
+    return max(versions) if versions else None
