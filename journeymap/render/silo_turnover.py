@@ -24,6 +24,8 @@ def draw_successions(graph, view: MapView) -> None:
             continue
         graph.edge(
             f"cw_{succession.left.id}", f"cw_{succession.successor.id}",
-            label=HANDED_OVER.get(succession.handover, HANDED_OVER[None]),
+            # An xlabel, placed after the layout: a label is a box dot lays out, and it widened
+            # the demo's drawing until its text fell under the 18 px a room can read.
+            xlabel=HANDED_OVER.get(succession.handover, HANDED_OVER[None]),
             style="dashed", constraint="false", penwidth="2" if succession.resets_to_zero else "1",
         )

@@ -21,4 +21,6 @@ def test_which_of_these_is_you_marks_who_has_left_and_lists_them_last(app, small
     page = html(client_as(app, NEWCOMER).get("/me/touchpoints"))
     select = re.search(r'<select[^>]*name="caseworker_id".*?</select>', page, re.S).group(0)
     options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
-    assert options == ["I am not listed: add me", "Ada, Intake worker", "Bea, Housing caseworker (has left)"]
+    assert options == ["I am not listed: add me",
+                       "I am taking over from Bea, Housing caseworker (Test Housing Office)",
+                       "Ada, Intake worker", "Bea, Housing caseworker (has left)"]

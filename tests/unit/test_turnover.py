@@ -92,7 +92,7 @@ def test_the_silo_map_draws_the_succession_in_words(app, view_of):
     marcus = next(c for c in view.caseworkers if c.name == "Marcus")
     source = build_silo_graph(view).source
     edge = next(line for line in source.splitlines() if f"cw_{marcus.id} -> cw_{marcus.successor_id}" in line)
-    assert 'label="took over: nothing passed"' in edge and "dashed" in edge
+    assert 'xlabel="took over: nothing passed"' in edge and "dashed" in edge
     assert "took over: file with notes" in source
     # Drawn only where caseworkers are drawn one by one.
     assert "took over" not in build_silo_graph(view, SiloOptions(show_caseworkers=False)).source
