@@ -23,8 +23,9 @@ pytestmark = pytest.mark.browser
 def _download(page, button) -> tuple[str, bytes]:
     """Click a download button; (the file name the server suggested, the file's bytes)."""
     # Generous: the first PNG or PDF of a run pays for starting cairo, fonts and WeasyPrint.
+    # The click waits for the navigation the form starts, which is the download: as long as it.
     with page.expect_download(timeout=30_000) as info:
-        button.click()
+        button.click(timeout=30_000)
     download = info.value
     assert download.failure() is None, download.failure()
     return download.suggested_filename, download.path().read_bytes()
