@@ -49,6 +49,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "change_touchpoint": _EDITORS | {"family", "caseworker"},  # then may_edit / may_delete per item
     "edit_barriers": _EDITORS | {"family"},
     "record_owner": _EDITORS | {"family", "caseworker"},  # caseworkers: themselves or their agency
+    # The family's word on a touchpoint or barrier (confirm, dispute, withdraw): the family, or the
+    # facilitator sitting with them, recorded as on the family's behalf (gives_word_on_behalf).
+    "give_family_word": frozenset({"facilitator", "family"}),
     # An owner's answer (accept, decline) and their commitment (next step, progress, done, hand on):
     # caseworkers for barriers their agency or they themselves own (may_follow_up).
     "answer_ownership": _EDITORS | {"caseworker"},
@@ -167,6 +170,28 @@ def marks_from_family(membership: Membership | None) -> bool:
     """What the family enters or corrects is marked as theirs (from_family, reported by the family):
     the map shows where the family's own word stands."""
     return membership is not None and membership.role == "family"
+
+
+def gives_word_on_behalf(membership: Membership | None) -> bool:
+    """Anyone but the family who gives the family's word gives it on their behalf (sitting with
+    them): the map says so, so the family's own word stays distinguishable."""
+    return not marks_from_family(membership)
+
+
+# Who reported a touchpoint, from who is writing it: the server sets it, never a form's default.
+REPORTER_OF_ROLE = {"family": "family", "caseworker": "caseworker", "facilitator": "facilitator",
+                    "contributor": "contributor"}
+
+
+def reporter_of(membership: Membership | None) -> str:
+    """A touchpoint's "reported by", from the writer's role (journeymap.kinds.vocab.REPORTERS)."""
+    return REPORTER_OF_ROLE.get(membership.role if membership is not None else "", "facilitator")
+
+
+def may_report_for_family(membership: Membership | None) -> bool:
+    """A facilitator sitting with the family may record a step as reported by the family: the one
+    choice of "reported by" a form still offers, and only to them."""
+    return membership is not None and membership.role == "facilitator"
 
 
 def may_edit(record, membership: Membership | None = None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 
 from journeymap.domain import commitments
+from journeymap.domain import family_word
 from journeymap.domain.common import add, apply, remove
 from journeymap.domain.history import Actor
 from journeymap.extensions import db
@@ -88,4 +89,5 @@ def set_owner(
 
 
 def delete_barrier(journey_map: JourneyMap, barrier: Barrier, *, actor: Actor) -> None:
+    family_word.forget(journey_map.id, BARRIER.name, barrier.id)
     remove(journey_map, barrier, kind=BARRIER, actor=actor, links=_linked(barrier))

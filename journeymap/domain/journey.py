@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from journeymap.domain import family_word
 from journeymap.domain.common import add, apply, moved, next_position, remove
 from journeymap.domain.history import Actor
 from journeymap.extensions import db
@@ -92,6 +93,7 @@ def update_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, *, actor:
 
 
 def delete_touchpoint(journey_map: JourneyMap, touchpoint: Touchpoint, *, actor: Actor) -> None:
+    family_word.forget(journey_map.id, TOUCHPOINT.name, touchpoint.id)
     remove(journey_map, touchpoint, kind=TOUCHPOINT, actor=actor)
 
 

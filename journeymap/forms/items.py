@@ -206,6 +206,9 @@ class SameAgency:
             )
 
 
+FACILITATOR_REPORTS = [("facilitator", "Me, the facilitator"), ("family", "The family, sitting with me")]
+
+
 class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,6 +219,12 @@ class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
             self.stage_id.data = view.named_stages[-1].id
         self.new_agency = NewAgencyForm(prefix="new_agency")
         self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker")
+        # Who reported it is set by the server from who is writing (routes.journey.touchpoint_fields);
+        # the one choice left is a facilitator's, sitting with the family (the only role shown it).
+        self.reported_by.choices = FACILITATOR_REPORTS
+        self.reported_by.description = "Choose the family only when they are telling you this themselves."
+        if self.reported_by.data not in dict(FACILITATOR_REPORTS):
+            self.reported_by.data = "facilitator"
 
     def validate_caseworker_id(self, field):
         self.same_agency(field, self.agency_id)

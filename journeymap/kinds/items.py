@@ -25,6 +25,7 @@ from journeymap.models import (
     Barrier,
     Caseworker,
     Commitment,
+    FamilyWord,
     HouseholdMember,
     JourneyMap,
     Meeting,
@@ -244,3 +245,28 @@ MEETING = Kind(
 )
 
 MEETING_KINDS: dict[str, Kind] = {MEETING.name: MEETING}
+
+
+# The family's word on an item of their map (journeymap.domain.family_word): confirmed or disputed,
+# with a comment in their own words. The comment is the family's own telling, like their situation:
+# removed when de-identified. The day and who typed it are removed too; whether it was given on the
+# family's behalf (by a facilitator sitting with them) is kept, as provenance.
+FAMILY_WORD = Kind(
+    name="family_word", noun="family's word", model=FamilyWord,
+    fields=(
+        ID,
+        structure("item_kind", Type.TEXT, label="Item", maximum=20),
+        structure("item_id", Type.ID),
+        choice("verdict", "The family's word", vocab.VERDICTS, required=True),
+        long_text("comment", "In their own words", 2000, REMOVED,
+                  hint="Optional. For a dispute: what really happened?"),
+        structure("on_behalf", Type.FLAG, label="On the family's behalf"),
+        structure("by_user_id", Type.REF, REMOVED),  # an account on this server, like created_by_id
+        structure("at", Type.TIME, REMOVED, label="When"),
+        VERSION,
+    ),
+)
+
+# The kinds of item the family confirms or disputes, by name: adding one here gives it the routes,
+# the mark on its page, the counts, the CSV column and the JSON entries. Each must be in KINDS.
+WORD_KINDS: tuple[str, ...] = ("touchpoint", "barrier")

@@ -29,6 +29,13 @@ REPORTERS = [
     ("family", "Family"),
     ("caseworker", "Caseworker"),
     ("facilitator", "Facilitator"),
+    ("contributor", "Contributor"),
+]
+
+# The family's word on an item of their map (journeymap.kinds.family_word). Words, never colour.
+VERDICTS = [
+    ("confirmed", "Confirmed by the family"),
+    ("disputed", "Disputed by the family"),
 ]
 
 # How a step felt to the family. Shown with words and a sign, never by colour alone.

@@ -39,6 +39,9 @@ LABELS = {
     "shared": "Texts shared as written (names replaced)",
     "reworded": "Texts shared in other words",
     "withheld": "Texts withheld",
+    # The family's word on an item (journeymap.domain.family_word), recorded under the item's kind.
+    "comment": "In their own words",
+    "on_behalf": "Given by",
 }
 
 # Stored values of those names, as words.
@@ -62,6 +65,7 @@ VALUES = {
         "full": "Full detail (names, the family's story, dates)",
     },
     "max_uses": {None: "any"},
+    "on_behalf": {True: "a facilitator, on the family's behalf", False: "the family"},
     "then": {
         "deidentify": "reduced to a de-identified copy (the family's story, names and dates removed)",
         "purge": "deleted, with its history",

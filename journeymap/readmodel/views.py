@@ -21,6 +21,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    FAMILY_WORD,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -152,6 +153,22 @@ class _Meeting:
         return lines
 
 
+class _FamilyWord:
+    """The family's word on one item: confirmed or disputed, perhaps with a comment."""
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.verdict == "disputed"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.verdict == "confirmed"
+
+    @property
+    def verdict_label(self) -> str:
+        return vocab.label(vocab.VERDICTS, self.verdict)
+
+
 MemberView = view_class("MemberView", MEMBER, _Member)
 AgencyView = view_class("AgencyView", AGENCY, _Agency)
 CaseworkerView = view_class("CaseworkerView", CASEWORKER, _Caseworker)
@@ -160,6 +177,7 @@ TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
 BarrierView = view_class("BarrierView", BARRIER, _Barrier)
 ProgressView = view_class("ProgressView", PROGRESS, _Progress)
 MeetingView = view_class("MeetingView", MEETING, _Meeting)
+FamilyWordView = view_class("FamilyWordView", FAMILY_WORD, _FamilyWord)
 CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
@@ -197,6 +215,14 @@ class _Map:
         """The latest steering meeting held by `today` (not one planned for later), or None."""
         held = [m for m in self.meetings if m.held_on <= today]  # in the order they were held
         return held[-1] if held else None
+
+    def word_on(self, kind: str, item_id: int | None):
+        """The family's word on an item (journeymap.kinds.items.WORD_KINDS), or None."""
+        return self._word_by_item.get((kind, item_id))
+
+    @cached_property
+    def _word_by_item(self) -> dict:
+        return {(w.item_kind, w.item_id): w for w in self.family_words}
 
     # Derived lists and indexes: computed once from the tuples above (the view is frozen, so they
     # cannot go stale; a replaced view computes its own). Pages ask once per agency or caseworker,
@@ -310,6 +336,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("barriers", tuple, ()),
     ("commitments", tuple, ()),  # every barrier's, oldest first, each with its progress
     ("meetings", tuple, ()),  # steering meetings, in the order they were held
+    ("family_words", tuple, ()),  # the family's word on touchpoints and barriers, oldest first
 ))
 
 

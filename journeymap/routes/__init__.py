@@ -5,6 +5,7 @@ from journeymap.routes import (
     barriers,
     brief,
     data,
+    family_word,
     follow_up,
     health,
     history,
@@ -24,6 +25,7 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
+    family_word.bp,
     follow_up.bp, meetings.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
     health.bp,
 ]

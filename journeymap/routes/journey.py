@@ -55,19 +55,19 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
 
 
 def touchpoint_fields(form) -> dict:
-    """The touchpoint's fields from its form; a caseworker's touchpoints are always their own:
-    with them, at their agency, reported by a caseworker, whatever the form says. What the family
-    adds or corrects is reported by the family: the form's default (the facilitator) once said
-    otherwise, and the map's provenance depends on it."""
+    """The touchpoint's fields from its form. Who reported it is who is writing (their role),
+    never a form's default: a facilitator sitting with the family may say the family reported it,
+    nobody else chooses. A caseworker's touchpoints are always their own: with them, at their
+    agency, whatever the form says."""
     fields = form.model_fields()
     membership = g.membership
-    if access.marks_from_family(membership):
-        fields.update(reported_by="family")
+    chosen_family = access.may_report_for_family(membership) and fields.get("reported_by") == "family"
+    fields.update(reported_by="family" if chosen_family else access.reporter_of(membership))
     if access.touchpoints_are_pinned_to_self(membership):
         me = form.view.caseworker(membership.caseworker_id)
         if me is None:
             abort(403)  # the page asks them to say who they are first (My touchpoints)
-        fields.update(caseworker_id=me.id, agency_id=me.agency_id, reported_by="caseworker")
+        fields.update(caseworker_id=me.id, agency_id=me.agency_id)
     return fields
 
 

@@ -116,7 +116,7 @@ def add_touchpoint(map_id: int):
         return _page(_section(membership, form=form), status=422)
     fields = touchpoint_fields(form)
     if access.marks_from_family(membership):
-        fields.update(reported_by="family", from_family=True)
+        fields.update(from_family=True)
     created = journey.add_touchpoint(journey_map, actor=acting(), note={"via": "my_touchpoints"},
                                      created_by_id=current_user.id, **fields)
     db.session.commit()
