@@ -223,8 +223,8 @@ class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
         # the one choice left is a facilitator's, sitting with the family (the only role shown it).
         self.reported_by.choices = FACILITATOR_REPORTS
         self.reported_by.description = "Choose the family only when they are telling you this themselves."
-        if self.reported_by.data not in dict(FACILITATOR_REPORTS):
-            self.reported_by.data = "facilitator"
+        if not self.reported_by.raw_data and self.reported_by.data not in dict(FACILITATOR_REPORTS):
+            self.reported_by.data = "facilitator"  # a step a caseworker reported, now edited by a facilitator
 
     def validate_caseworker_id(self, field):
         self.same_agency(field, self.agency_id)

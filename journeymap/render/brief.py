@@ -23,6 +23,7 @@ from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
+from journeymap.readmodel import family_word
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.readmodel.snapshot import BarrierView, MapView
@@ -121,6 +122,9 @@ class Brief:
     # Next steps past their date on the day the brief is made (journeymap.readmodel.follow_up).
     overdue_total: int = 0
     map_height: int = 125  # mm of paper for the silo map; brief.css has a class per 5 mm step
+    # The family's word (journeymap.readmodel.family_word): "The family confirmed 12 of 16 steps;
+    # 2 disputed.", one a kind with items.
+    family_word: tuple[str, ...] = ()
 
     @property
     def made_on_text(self) -> str:
@@ -188,6 +192,8 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
                   notice=silo_options(view)[1] is not None)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
+    word = tuple(t.words for t in family_word.tallies(view))
+    paper.used += (paper.LINE + paper.CELL) if word else 0.0  # one line under the figures
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
     # changes since the last meeting, then more of the barriers no one owns if there is room.
     shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
@@ -211,6 +217,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         last_meeting=since.meeting_day if since else None,
         overdue_total=len(view.overdue_commitments(made_on)),
         map_height=paper.map_height(),
+        family_word=word,
     )
 
 

@@ -186,6 +186,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "barriers.delete_barrier": {"POST": members(*EDITORS)},  # family: only barriers they added
     "barriers.record_owner": {"POST": members(*EDITORS, "family", "caseworker")},
     "barriers.choose_owner": {"GET": members(*EDITORS, "family", "caseworker")},
+    # The family's word on a touchpoint or barrier: the family, or the facilitator sitting with them
+    # (on their behalf); everyone else reads it.
+    "family_word.give_touchpoint": {"POST": members("facilitator", "family")},
+    "family_word.give_barrier": {"POST": members("facilitator", "family")},
     # The owner's answer and commitment: editors for any barrier, a caseworker for barriers their
     # agency or they own (the matrix's barrier is owned by the caseworker's agency; the item tests
     # below refuse another agency's). The family and viewers read them.
@@ -328,6 +332,9 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "barriers.edit_barrier": lambda w: {"title": "No heat at all", "category": "other", "severity": "high",
                                         "touchpoint_ids": [str(w.small.tp1)]},
     "barriers.record_owner": lambda w: {"owner": f"agency:{w.small.agency}"},
+    "family_word.give_touchpoint": lambda w: {"verdict": "disputed", "comment": "It was the other office",
+                                              "version": "0"},
+    "family_word.give_barrier": lambda w: {"verdict": "confirmed", "comment": "", "version": "0"},
     "follow_up.accept": lambda w: {"version": str(w.barrier_version)},
     "follow_up.decline": lambda w: {"reason": "Not our service", "version": str(w.barrier_version)},
     "follow_up.next_step": lambda w: {"next_step": "Ring the landlord", "who_caseworker_id": "",
@@ -370,7 +377,7 @@ ITEM_OF = {
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
 ID_ROUTE = re.compile(
     rf"\w+\.(show|edit|delete|move)_({'|'.join(ITEM_OF.values())})|barriers\.(record|choose)_owner"
-    r"|follow_up\.(accept|decline|next_step|progress|done|hand_on)"
+    r"|follow_up\.(accept|decline|next_step|progress|done|hand_on)|family_word\.give_(touchpoint|barrier)"
     r"|members\.(change_role|remove|show_invitation|revoke)"
 )
 

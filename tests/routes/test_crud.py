@@ -71,7 +71,7 @@ KINDS = [
         edit=lambda m: {"action": "Mailed the renewal form", "place": "", "stage_id": "",
                         "agency_id": "", "caseworker_id": "", "channel": "mail",
                         "days_waited": "", "documents": "", "feeling": "2",
-                        "reported_by": "caseworker"},
+                        "reported_by": "family"},  # a facilitator sitting with the family
         items=lambda v: v.touchpoints, text="action",
     ),
     Kind(
@@ -235,7 +235,7 @@ def test_edit_touchpoint_fields(client, small, view_of):
     assert (tp.place, tp.stage_id, tp.agency_id, tp.caseworker_id, tp.channel, tp.days_waited) == (
         "", None, None, None, "mail", None
     )
-    assert (tp.documents, tp.retold_story, tp.feeling, tp.reported_by) == ("", False, 2, "caseworker")
+    assert (tp.documents, tp.retold_story, tp.feeling, tp.reported_by) == ("", False, 2, "family")
 
 
 def test_edit_touchpoint_into_another_stage_puts_it_last_there(client, small, view_of):
