@@ -194,6 +194,14 @@ def may_report_for_family(membership: Membership | None) -> bool:
     return membership is not None and membership.role == "facilitator"
 
 
+def reported_by(membership: Membership | None, chosen: str | None) -> str:
+    """Who reported a touchpoint: the writer's role, or the family when a facilitator sitting
+    with them chose so (`chosen`: the form's value, ignored for anyone else)."""
+    if may_report_for_family(membership) and chosen == "family":
+        return "family"
+    return reporter_of(membership)
+
+
 def may_edit(record, membership: Membership | None = None) -> bool:
     """Caseworkers change only what they added; everyone else with the capability changes anything."""
     membership = membership or g.get("membership")

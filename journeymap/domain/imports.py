@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from journeymap.exports.json_in import ITEM_KINDS, Document, read_document
 from journeymap.kinds.fields import Kind, Type
 from journeymap.kinds.items import COMMITMENT, MEETING, PROGRESS
-from journeymap.models import JourneyMap, barrier_touchpoint
+from journeymap.models import FamilyWord, JourneyMap, barrier_touchpoint
 
 
 def import_map(session: Session, data: dict) -> JourneyMap:
@@ -51,6 +51,14 @@ def write_document(session: Session, doc: Document) -> JourneyMap:
     if pairs:
         session.execute(insert(barrier_touchpoint), pairs)
     _write_follow_up(session, doc, rows, journey_map.id)
+    session.add_all([
+        FamilyWord(map_id=journey_map.id, item_kind=word["item_kind"],
+                   item_id=rows[word["item_kind"]][word["item_index"]].id,
+                   **{name: value for name, value in word.items()
+                      if name not in ("item_kind", "item_index") and value is not None})
+        for word in doc.family_words
+    ])
+    session.flush()
     return journey_map
 
 

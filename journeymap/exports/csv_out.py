@@ -94,6 +94,17 @@ SPECIAL_CELLS = {
 }
 
 
+WORD_HEADER = "Family's word"
+
+
+def word_cell(view: MapView, kind: str, item_id: int) -> str:
+    """ "Disputed by the family: Nobody called back" (the comment only where the view keeps it)."""
+    word = view.word_on(kind, item_id)
+    if word is None:
+        return ""
+    return f"{word.verdict_label}: {word.comment}" if word.comment else word.verdict_label
+
+
 def _declared(kind: Kind) -> list[Field]:
     return [f for f in kind.content if f.csv_headers]
 
@@ -102,12 +113,12 @@ def touchpoints_csv(view: MapView) -> str:
     """One row per touchpoint, in journey order; see the module docstring for the escaping and BOM."""
     stage_of = {tp.id: stage.name for stage in view.stages for tp in stage.touchpoints}
     declared = _declared(TOUCHPOINT)
-    header = ["Step", "Stage", *(h for f in declared for h in f.csv_headers), "Barriers"]
+    header = ["Step", "Stage", *(h for f in declared for h in f.csv_headers), "Barriers", WORD_HEADER]
     rows = []
     for step, tp in enumerate(view.touchpoints, 1):
         rows.append([
             step, stage_of[tp.id], *(cell for f in declared for cell in cells(view, f, tp)),
-            "; ".join(b.title for b in view.barriers_at(tp.id)),
+            "; ".join(b.title for b in view.barriers_at(tp.id)), word_cell(view, TOUCHPOINT.name, tp.id),
         ])
     return _csv(header, rows)
 
@@ -116,12 +127,14 @@ def barriers_csv(view: MapView) -> str:
     """One row per barrier; "Where it showed up" gives the touchpoints' step numbers and actions."""
     step_of = {tp.id: step for step, tp in enumerate(view.touchpoints, 1)}
     declared = _declared(BARRIER)
-    header = ["Barrier", *(h for f in declared for h in f.csv_headers), "Touchpoints", "Where it showed up"]
+    header = ["Barrier", *(h for f in declared for h in f.csv_headers), "Touchpoints", "Where it showed up",
+              WORD_HEADER]
     rows = []
     for number, b in enumerate(view.barriers, 1):
         at = sorted((tp for tp in b.touchpoint_ids if tp in step_of), key=step_of.get)
         rows.append([
             number, *(cell for f in declared for cell in cells(view, f, b)),
             len(at), "; ".join(f"{step_of[tp]}. {view.touchpoint(tp).action}" for tp in at),
+            word_cell(view, BARRIER.name, b.id),
         ])
     return _csv(header, rows)

@@ -71,6 +71,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    FAMILY_WORD,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -154,6 +155,9 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
             for c in view.commitments
         ),
         meetings=tuple(clean(MEETING, m, made) for m in view.meetings),
+        # The family's word: confirmed or disputed is kept; their comment (their own telling, like
+        # their situation), when and who typed it are removed.
+        family_words=tuple(clean(FAMILY_WORD, w, made) for w in view.family_words),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reading a JSON document back (format versions 1, 2 and 3) and checking every part of it.
+"""Reading a JSON document back (format versions 1 to 4) and checking every part of it.
 
 Everything is checked before anything is written: the format name and version, the type of every
 field, that every reference resolves, that vocabulary values are known, that text fits its limit
@@ -16,7 +16,9 @@ resolve inside the file; a file's ids never touch this database's), named like t
 ("agency_id"), and its family section is "map". Its ids, positions, revision and timestamps are not
 carried over. Version 3 (journeymap.exports.json_out) adds each barrier's dates and owner's answer,
 its next steps with their progress, and the map's steering meetings; a barrier from a file of an
-earlier version has no day it was added (so it is never "new since the last meeting"). The checked
+earlier version has no day it was added (so it is never "new since the last meeting"). Version 4
+adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json); a version 4
+file without it has none. The checked
 document is written by journeymap.domain.imports.
 """
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from journeymap.exports import family_word_json
 from journeymap.exports.json_out import FORMAT_NAME, FORMAT_VERSION, carried, json_key
 from journeymap.forms.commitments import EARLIEST, LATEST
 from journeymap.kinds import vocab
@@ -44,7 +47,7 @@ from journeymap.kinds.items import (
     TOUCHPOINT,
 )
 
-READABLE_VERSIONS = (1, 2, 3)
+READABLE_VERSIONS = (1, 2, 3, 4)
 ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER)  # each after those it refers to
 
 
@@ -75,7 +78,7 @@ class Version:
 
 
 VERSIONS = {1: Version(1, "map", "id", int), 2: Version(2, "family", "key", str),
-            3: Version(3, "family", "key", str)}
+            3: Version(3, "family", "key", str), 4: Version(4, "family", "key", str)}
 
 
 @dataclass
@@ -88,6 +91,8 @@ class Document:
     # Version 3: (barrier index, commitment fields, [progress fields]) in file order; meetings.
     commitments: list[tuple[int, dict, list[dict]]] = field(default_factory=list)
     meetings: list[dict] = field(default_factory=list)
+    # Version 4: the family's word, each with "item_kind" and "item_index" (family_word_json).
+    family_words: list[dict] = field(default_factory=list)
 
 
 _MISSING = object()
@@ -326,6 +331,9 @@ def read_document(data) -> Document:
                 rows[-1]["created_at"] = None  # not known: never "new since the last meeting"
     if version.number >= 3:
         doc.meetings = [_values(MEETING, item, version, keys) for item in top.items("meetings", default=[])]
+    if version.number >= 4:
+        doc.family_words = family_word_json.read_words(
+            top, keys, lambda declared, entry: _value(declared, entry, declared.name, keys))
     return doc
 
 

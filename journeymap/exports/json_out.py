@@ -1,4 +1,4 @@
-"""The whole map as a JSON document that can be imported again: format version 3.
+"""The whole map as a JSON document that can be imported again: format version 4.
 
 The whole map content and nothing else: the family, the household, agencies, caseworkers, stages
 in order, touchpoints in journey order and barriers with their owners and the touchpoints where
@@ -15,6 +15,7 @@ next steps ("commitments", each with its progress entries) and the map's steerin
 their days and times, so that a brief made from an imported map can say what changed since the
 last meeting. Times are ISO 8601 in UTC ("2026-11-16T09:30:00+00:00"), days "2026-11-16". A
 de-identified file carries them as the declarations' privacy classes say (a REMOVED time is null).
+Version 4 adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json).
 Export -> import -> export gives the same document, byte for byte.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from journeymap.exports import family_word_json
 from journeymap.kinds.fields import Kind, Type
 from journeymap.kinds.items import (
     AGENCY,
@@ -38,7 +40,7 @@ from journeymap.kinds.items import (
 from journeymap.readmodel.snapshot import MapView
 
 FORMAT_NAME = "journeymap"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # Since version 3: fields the database keeps that are carried too (by their names), besides every
 # field with a `json` key. The keys of these lists in the file are "commitments" (inside each
@@ -53,7 +55,7 @@ FOLLOW_UP: dict[str, tuple[str, ...]] = {
 
 
 def map_to_json_dict(view: MapView) -> dict:
-    """The whole map as a format_version 3 document."""
+    """The whole map as a format_version 4 document."""
     lists = {
         MEMBER: view.members, AGENCY: view.agencies, CASEWORKER: view.caseworkers,
         STAGE: view.named_stages, TOUCHPOINT: view.touchpoints, BARRIER: view.barriers,
@@ -75,6 +77,7 @@ def map_to_json_dict(view: MapView) -> dict:
             for c in commitments_of.get(barrier.id, ())
         ]
     document["meetings"] = [_fields(MEETING, m, keys, journey_index) for m in view.meetings]
+    document[family_word_json.LIST] = family_word_json.words_out(view, keys)  # since version 4
     return document
 
 

@@ -6,10 +6,12 @@ is simply not a valid choice."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
+from journeymap.auth import access
 from journeymap.bidi import isolate
 from journeymap.forms.commitments import DayField
 from journeymap.forms.fields import (
@@ -206,9 +208,6 @@ class SameAgency:
             )
 
 
-FACILITATOR_REPORTS = [("facilitator", "Me, the facilitator"), ("family", "The family, sitting with me")]
-
-
 class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,10 +220,12 @@ class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
         self.new_caseworker = NewCaseworkerForm(prefix="new_caseworker")
         # Who reported it is set by the server from who is writing (routes.journey.touchpoint_fields);
         # the one choice left is a facilitator's, sitting with the family (the only role shown it).
-        self.reported_by.choices = FACILITATOR_REPORTS
-        self.reported_by.description = "Choose the family only when they are telling you this themselves."
-        if not self.reported_by.raw_data and self.reported_by.data not in dict(FACILITATOR_REPORTS):
-            self.reported_by.data = "facilitator"  # a step a caseworker reported, now edited by a facilitator
+        if access.may_report_for_family(g.get("membership")):
+            choices = vocab.FACILITATOR_REPORTS
+            self.reported_by.choices = choices
+            self.reported_by.description = "Choose the family only when they are telling you this themselves."
+            if not self.reported_by.raw_data and self.reported_by.data not in dict(choices):
+                self.reported_by.data = choices[0][0]  # a step a caseworker reported, edited by a facilitator
 
     def validate_caseworker_id(self, field):
         self.same_agency(field, self.agency_id)

@@ -32,6 +32,13 @@ REPORTERS = [
     ("contributor", "Contributor"),
 ]
 
+# "Reported by" is set from who is writing; the one choice a form offers, to a facilitator
+# sitting with the family (journeymap.auth.access.reported_by), the first being what it keeps.
+FACILITATOR_REPORTS = [
+    ("facilitator", "Me, the facilitator"),
+    ("family", "The family, sitting with me"),
+]
+
 # The family's word on an item of their map (journeymap.kinds.family_word). Words, never colour.
 VERDICTS = [
     ("confirmed", "Confirmed by the family"),

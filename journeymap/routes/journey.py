@@ -61,8 +61,7 @@ def touchpoint_fields(form) -> dict:
     agency, whatever the form says."""
     fields = form.model_fields()
     membership = g.membership
-    chosen_family = access.may_report_for_family(membership) and fields.get("reported_by") == "family"
-    fields.update(reported_by="family" if chosen_family else access.reporter_of(membership))
+    fields.update(reported_by=access.reported_by(membership, fields.get("reported_by")))
     if access.touchpoints_are_pinned_to_self(membership):
         me = form.view.caseworker(membership.caseworker_id)
         if me is None:
