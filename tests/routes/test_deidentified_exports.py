@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from journeymap.domain import commitments
+from journeymap.domain import commitments, family_word
 from journeymap.exports.downloads import EXPORT_FORMATS
 from journeymap.extensions import db
 from journeymap.models import (
@@ -84,6 +84,9 @@ REMOVED = {
     "what changed for the family": "qzchanged65",
     "barrier title (declined)": "qztitle66",
     "why the owner declined": "qzdecline67",
+    # The family's word (issue 10): their comments are their own telling, removed like their story.
+    "the family's word on a step": "qzword68",
+    "the family's word on a barrier": "qzword69",
 }
 
 # Kept by design (journeymap/deidentify.py, "Kept because they describe the services, not the
@@ -250,6 +253,12 @@ def build_marked(app) -> Marked:
     declined = db.session.get(Barrier, rent)
     commitments.decline(db.session.get(JourneyMap, map_id), declined,
                         f"Not ours: {M['why the owner declined']}", actor=SETUP)
+    # The family disputes a step and confirms a barrier, in their own words.
+    journey_map = db.session.get(JourneyMap, map_id)
+    family_word.give(journey_map, db.session.get(Touchpoint, tp1), kind="touchpoint", verdict="disputed",
+                     comment="It was " + M["the family's word on a step"], seen=0, on_behalf=False, actor=SETUP)
+    family_word.give(journey_map, db.session.get(Barrier, rent), kind="barrier", verdict="confirmed",
+                     comment="Yes " + M["the family's word on a barrier"], seen=0, on_behalf=True, actor=SETUP)
     # A steering meeting before that day, so the brief lists the owner as new since it.
     db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(
