@@ -16,6 +16,7 @@ from datetime import timedelta
 from journeymap.domain import commitments
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, record_arrival, start_map
+from journeymap.domain.family_word import give as give_word
 from journeymap.domain.history import Actor
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.meetings import add_meeting
@@ -213,6 +214,23 @@ TOUCHPOINTS = {
 
 # key -> barrier fields, plus "at": TOUCHPOINTS keys, and "owner": an AGENCIES or CASEWORKERS
 # key, or None when it is nobody's job.
+# The family's word on their map (journeymap.domain.family_word): they read the journey with the
+# facilitator and confirmed most of it, in their own words where they had something to say. Two
+# steps the school and the county wrote up they disputed: how the services told it is not how it
+# happened. Steps not listed here they have not given their word on yet.
+DISPUTED_STEPS = {
+    "truancy_letter": "Nobody asked us why they were home. The house had no heat and my son could not "
+    "breathe in the cold. I called the school office twice and nobody called back.",
+    "cps_visit": "The report said neglect. It was the power being cut off, and everybody knew it. After "
+    "that it took a long time before I trusted anyone who came to the door.",
+}
+UNCONFIRMED_STEPS = ("helpline", "medicaid")  # not gone through yet
+CONFIRMED_COMMENTS = {
+    "church": "The only place that helped the same day.",
+    "cps_case": "He was kind, then he was gone and nobody told us.",
+}
+UNCONFIRMED_BARRIERS = ("coordination",)
+
 BARRIERS = {
     "electricity": {
         "title": "Electricity shut off — no heat or hot water",
@@ -359,11 +377,27 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
                                     owner_agency_id=owner_agency_id, owner_caseworker_id=owner_caseworker_id,
                                     **fields)
     _follow_up(journey_map, barriers, caseworkers, agencies, recorder=actor)
+    _family_word(journey_map, touchpoints, barriers, actor)
     _date_the_past(barriers)
     today = utcnow().date()
     add_meeting(journey_map, actor=actor, held_on=today - timedelta(days=MEETING_DAYS_AGO),
                 attendees=MEETING_ATTENDEES)
     return journey_map
+
+
+def _family_word(journey_map: JourneyMap, touchpoints: dict, barriers: dict, actor: Actor) -> None:
+    """The family's word on the steps and barriers (DISPUTED_STEPS and the lists beside it)."""
+    for key, touchpoint in touchpoints.items():
+        if key in UNCONFIRMED_STEPS:
+            continue
+        disputed = key in DISPUTED_STEPS
+        give_word(journey_map, touchpoint, kind="touchpoint", verdict="disputed" if disputed else "confirmed",
+                  comment=DISPUTED_STEPS.get(key) or CONFIRMED_COMMENTS.get(key, ""), seen=0, on_behalf=False,
+                  actor=actor)
+    for key, barrier in barriers.items():
+        if key not in UNCONFIRMED_BARRIERS:
+            give_word(journey_map, barrier, kind="barrier", verdict="confirmed", comment="", seen=0,
+                      on_behalf=False, actor=actor)
 
 
 def _date_the_past(barriers: dict) -> None:

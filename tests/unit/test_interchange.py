@@ -19,7 +19,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.exports.csv_out import barriers_csv, safe_cell, touchpoints_csv
 from journeymap.exports.deidentify import deidentify
-from journeymap.exports.json_in import ImportProblem
+from journeymap.exports.json_in import ImportProblem, read_document
 from journeymap.exports.json_out import FOLLOW_UP, map_to_json_dict
 from journeymap.extensions import db
 from journeymap.kinds.fields import Privacy
@@ -66,6 +66,7 @@ def as_version_2(data: dict) -> dict:
     old = copy.deepcopy(data)
     old["format_version"] = 2
     del old["meetings"]
+    old.pop("family_word", None)  # version 4's
     for barrier in old["barriers"]:
         for name in (*FOLLOW_UP["barrier"], "commitments"):
             del barrier[name]
@@ -187,6 +188,31 @@ def test_version_2_export_imports(demo_view, view_of):
     assert as_version_2(again) == old
     assert again["meetings"] == [] and all(b["commitments"] == [] for b in again["barriers"])
     assert all(b["created_at"] is None for b in again["barriers"])
+
+
+def test_version_4_carries_the_familys_word_and_without_it_imports_with_none(demo_view, view_of):
+    data = map_to_json_dict(demo_view)
+    disputed = [w for w in data["family_word"] if w["verdict"] == "disputed"]
+    assert len(disputed) == len(demo.DISPUTED_STEPS) and all(w["item"].startswith("t") for w in disputed)
+    assert "Nobody asked us why" in disputed[0]["comment"]
+    copy_view = reimport(view_of, copy.deepcopy(data))
+    assert len(copy_view.family_words) == len(demo_view.family_words)
+    assert {w.verdict for w in copy_view.family_words} == {"confirmed", "disputed"}
+    without = copy.deepcopy(data)
+    del without["family_word"]
+    assert reimport(view_of, without).family_words == ()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda words: words.append({"item": "t999", "verdict": "confirmed"}), "no touchpoint or barrier 't999'"),
+    (lambda words: words.append(dict(words[0])), "is already given by"),
+    (lambda words: words[0].update(verdict="maybe"), "family_word[0].verdict"),
+])
+def test_bad_family_words_are_refused(demo_view, change, message):
+    data = map_to_json_dict(demo_view)
+    change(data["family_word"])
+    with pytest.raises(ImportProblem, match=re.escape(message)):
+        read_document(json.loads(dumps(data)))
 
 
 def test_version_3_carries_next_steps_progress_answers_and_meetings(demo_view, view_of):
