@@ -114,8 +114,7 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
-    from journeymap.kinds.items import WORD_KINDS
-    from journeymap.readmodel import follow_up
+    from journeymap.readmodel import family_word, follow_up
     from journeymap.readmodel.metrics import family_figures
     from journeymap.readmodel.turnover import handed_over_at, succession_of
     from journeymap.routes.live import live_page
@@ -132,7 +131,7 @@ def register_template_helpers(app: Flask) -> None:
         must_say_which_caseworker=access.must_say_which_caseworker,
         marks_from_family=access.marks_from_family, may_follow_up=access.may_follow_up, today=clock.today,
         may_report_for_family=access.may_report_for_family, reporter_of=access.reporter_of,
-        gives_word_on_behalf=access.gives_word_on_behalf, word_kinds=WORD_KINDS,
+        gives_word_on_behalf=access.gives_word_on_behalf, word_tallies=family_word.tallies,
         follow_up_age=follow_up.age_in_days,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,

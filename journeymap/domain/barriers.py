@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select
 
-from journeymap.domain import commitments
-from journeymap.domain import family_word
+from journeymap.domain import commitments, family_word
 from journeymap.domain.common import add, apply, remove
 from journeymap.domain.history import Actor
 from journeymap.extensions import db

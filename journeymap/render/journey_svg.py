@@ -324,7 +324,8 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
             f'<text x="{x + CARD_PAD}" y="{y + 52}" fill="{MUTED}">'
             f"{escape(fit(typed(who), inner, SIZE_TEXT, max_chars=max_label))}</text>"
             f"{feeling_mark(tp.feeling, x + CARD_PAD + 5, y + 63)}"
-            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">Felt: {tp.feeling_label}</text>'
+            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">Felt: {tp.feeling_label}'
+            f"{_word_mark(view, tp, inner)}</text>"
         )
         shown = barriers if len(barriers) <= MAX_BARRIER_LINES else barriers[: MAX_BARRIER_LINES - 1]
         by = y + CARD_BASE_H - 2
@@ -345,6 +346,16 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
                 out.append(flag(x + CARD_PAD + 6, by + 8))
         out.append("</g>")
     out.append("</g>")
+
+
+def _word_mark(view: MapView, tp: TouchpointView, inner: int) -> str:
+    """" · Disputed by the family" after the feeling, in bold words (never colour alone); "" else.
+    Confirmed steps are not marked on the drawing: the quiet mark is the pages'."""
+    word = view.word_on("touchpoint", tp.id)
+    if word is None or not word.is_disputed:
+        return ""
+    room = inner - 15 - text_width(f"Felt: {tp.feeling_label} · ", SIZE_TEXT)
+    return f' · <tspan font-weight="bold">{escape(fit(word.verdict_label, room, SIZE_TEXT))}</tspan>'
 
 
 def _barrier_line(barrier: BarrierView, x: int, y: int, card_w: int, max_label: int) -> str:
@@ -382,6 +393,8 @@ def _card_tooltip(view: MapView, tp: TouchpointView, step: int, barriers: list[B
     if tp.retold_story:
         lines.append("Had to tell the story again")
     lines.append(f"Felt: {tp.feeling_label}")
+    if (word := view.word_on("touchpoint", tp.id)) is not None:
+        lines.append(word.verdict_label + (f": {typed(word.comment)}" if typed(word.comment) else ""))
     for barrier in barriers:
         owner = "NO OWNER" if barrier.is_unowned else f"owner: {view.owner_text(barrier, typed)}"
         lines.append(f"Barrier ({barrier.severity_label}, {owner}): {typed(barrier.title)}")

@@ -250,7 +250,8 @@ def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True,
         members.extend(_caseworker_box(cw) for cw in workers)
         for barrier in view.barriers_owned_in(agency_id):
             overdue = has_overdue_step(view, barrier, today)
-            members.append((f"barrier_{barrier.id}", _barrier_attrs(barrier, owned=True, overdue=overdue)))
+            members.append((f"barrier_{barrier.id}", _barrier_attrs(
+                barrier, owned=True, overdue=overdue, disputed=_disputed(view, barrier))))
         silos.append(
             Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
@@ -357,16 +358,27 @@ def _draw_where_hit(graph, view: MapView, node_of, top: list[Silo]) -> set[str]:
 # Barriers -------------------------------------------------------------------------------------
 
 
+DISPUTED_LINE = "Disputed by the family"
+
+
+def _disputed(view: MapView, barrier: BarrierView) -> bool:
+    word = view.word_on("barrier", barrier.id)
+    return word is not None and word.is_disputed
+
+
 def has_overdue_step(view: MapView, barrier: BarrierView, today: date | None) -> bool:
     """Whether the owner's open next step on this barrier is past its date."""
     step = view.commitment_of(barrier.id) if today is not None else None
     return step is not None and is_overdue(step, today)
 
 
-def _barrier_attrs(barrier: BarrierView, *, owned: bool, overdue: bool = False) -> dict:
+def _barrier_attrs(barrier: BarrierView, *, owned: bool, overdue: bool = False,
+                   disputed: bool = False) -> dict:
     heading = "Barrier" if owned else "NO OWNER"
-    # Overdue is said in words on its own line (and by a heavier border): never by colour alone.
-    lines = (barrier.title, "OVERDUE next step") if overdue else (barrier.title,)
+    # Overdue is said in words on its own line (and by a heavier border): never by colour alone;
+    # so is the family disputing it (journeymap.readmodel.family_word).
+    lines = (barrier.title, *(("OVERDUE next step",) if overdue else ()),
+             *((DISPUTED_LINE,) if disputed else ()))
     return {
         "label": label(f"{heading} · {barrier.severity_label}", *lines, width=26),
         "margin": "0.12,0.06",
@@ -398,7 +410,7 @@ def _draw_unowned(graph, view: MapView) -> None:
         )
         ids = [f"barrier_{b.id}" for b in unowned]
         for barrier, node in zip(unowned, ids, strict=True):
-            area.node(node, **_barrier_attrs(barrier, owned=False))
+            area.node(node, **_barrier_attrs(barrier, owned=False, disputed=_disputed(view, barrier)))
         # Two columns of 84 barriers made the whole drawing ten times taller than wide.
         columns = max(UNOWNED_COLUMNS, round(math.sqrt(len(ids) / 2)))
         for i in range(len(ids) - columns):

@@ -7,7 +7,7 @@ a facilitator sitting with them gives it on their behalf (and the map says so); 
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, request, url_for
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
@@ -39,7 +39,8 @@ def give(kind: str, map_id: int, item_id: int):
     on_behalf = access.gives_word_on_behalf(g.membership)
     try:
         if form.withdrawing:
-            family_word.withdraw(journey_map, record, kind=kind, seen=seen, on_behalf=on_behalf, actor=acting())
+            family_word.withdraw(journey_map, record, kind=kind, seen=seen, on_behalf=on_behalf,
+                                 actor=acting())
         else:
             family_word.give(journey_map, record, kind=kind, verdict=form.verdict.data,
                              comment=(form.comment.data or "").strip(), seen=seen, on_behalf=on_behalf,

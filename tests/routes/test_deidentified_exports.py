@@ -256,9 +256,11 @@ def build_marked(app) -> Marked:
     # The family disputes a step and confirms a barrier, in their own words.
     journey_map = db.session.get(JourneyMap, map_id)
     family_word.give(journey_map, db.session.get(Touchpoint, tp1), kind="touchpoint", verdict="disputed",
-                     comment="It was " + M["the family's word on a step"], seen=0, on_behalf=False, actor=SETUP)
+                     comment="It was " + M["the family's word on a step"], seen=0, on_behalf=False,
+                     actor=SETUP)
     family_word.give(journey_map, db.session.get(Barrier, rent), kind="barrier", verdict="confirmed",
-                     comment="Yes " + M["the family's word on a barrier"], seen=0, on_behalf=True, actor=SETUP)
+                     comment="Yes " + M["the family's word on a barrier"], seen=0, on_behalf=True,
+                     actor=SETUP)
     # A steering meeting before that day, so the brief lists the owner as new since it.
     db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(

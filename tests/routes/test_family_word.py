@@ -119,7 +119,8 @@ def test_deleting_the_item_deletes_its_word(client, small):
 
 def test_the_brief_and_barriers_page_count_and_mark(family, client, small):
     family.post(word_url(small), data={"verdict": "confirmed", "version": "0"})
-    family.post(word_url(small, item=small.tp2), data={"verdict": "disputed", "comment": "No", "version": "0"})
+    family.post(word_url(small, item=small.tp2),
+                data={"verdict": "disputed", "comment": "No", "version": "0"})
     family.post(word_url(small, "barriers", small.barrier), data={"verdict": "disputed", "version": "0"})
     brief = html(client.get(f"/maps/{small.id}/brief"))
     assert "The family confirmed 1 of 3 steps; 1 disputed." in brief
