@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from journeymap.kinds.items import KINDS, WORD_KINDS
 from journeymap.readmodel.snapshot import MapView
 
-# What the brief calls a kind's items, when not its JSON list's name ("touchpoints").
-COUNTED_AS = {"touchpoint": "steps"}
+# What the brief calls a kind's items (one, several), when not its noun and its JSON list's name.
+COUNTED_AS = {"touchpoint": ("step", "steps")}
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class Tally:
     @property
     def words(self) -> str:
         """ "The family confirmed 12 of 16 steps; 2 disputed." """
-        noun = COUNTED_AS.get(self.kind, KINDS[self.kind].json_list)
+        kind = KINDS[self.kind]
+        one, several = COUNTED_AS.get(self.kind, (kind.noun, kind.json_list))
+        noun = one if self.total == 1 else several
         return f"The family confirmed {self.confirmed} of {self.total} {noun}; {self.disputed} disputed."
 
 

@@ -102,5 +102,5 @@ def test_the_family_disputes_a_step_and_confirms_another_on_a_phone(ui, app_page
         "Disputed by the family")
     page.goto(map_url + "/brief")
     expect(page.locator(".brief-word")).to_contain_text("The family confirmed 1 of 3 steps; 1 disputed.")
-    expect(page.locator(".brief-word")).to_contain_text("The family confirmed 0 of 1 barriers; 1 disputed.")
+    expect(page.locator(".brief-word")).to_contain_text("The family confirmed 0 of 1 barrier; 1 disputed.")
     page.screenshot(path="/tmp/shots/word/desktop-brief.png", full_page=True)

@@ -124,5 +124,5 @@ def test_the_brief_and_barriers_page_count_and_mark(family, client, small):
     family.post(word_url(small, "barriers", small.barrier), data={"verdict": "disputed", "version": "0"})
     brief = html(client.get(f"/maps/{small.id}/brief"))
     assert "The family confirmed 1 of 3 steps; 1 disputed." in brief
-    assert "The family confirmed 0 of 1 barriers; 1 disputed." in brief
+    assert "The family confirmed 0 of 1 barrier; 1 disputed." in brief
     assert "Disputed by the family" in html(client.get(f"/maps/{small.id}/barriers"))
