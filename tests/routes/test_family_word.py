@@ -126,3 +126,21 @@ def test_the_brief_and_barriers_page_count_and_mark(family, client, small):
     assert "The family confirmed 1 of 3 steps; 1 disputed." in brief
     assert "The family confirmed 0 of 1 barrier; 1 disputed." in brief
     assert "Disputed by the family" in html(client.get(f"/maps/{small.id}/barriers"))
+
+
+def test_disputed_items_are_marked_in_the_text_lists_and_the_present_page(family, client, small):
+    family.post(word_url(small), data={"verdict": "disputed", "comment": "Not so", "version": "0"})
+    family.post(word_url(small, "barriers", small.barrier), data={"verdict": "disputed", "version": "0"})
+    for page in ("journey-view", "silo"):
+        assert "Disputed by the family" in html(client.get(f"/maps/{small.id}/{page}")), page
+    assert "The family confirmed 0 of 3 steps; 1 disputed." in html(client.get(f"/maps/{small.id}/present"))
+    drawing = client.get(f"/maps/{small.id}/silo-map.svg")
+    assert drawing.status_code == 200 and b"Disputed by the family" in drawing.data
+
+
+def test_the_csv_has_the_familys_word(family, client, small):
+    family.post(word_url(small), data={"verdict": "disputed", "comment": "=Not so", "version": "0"})
+    response = client.post(f"/maps/{small.id}/data/export",
+                           data={"format": "touchpoints-csv", "detail": "full"})
+    text = response.get_data(as_text=True)
+    assert "Family's word" in text and "Disputed by the family: =Not so" in text
