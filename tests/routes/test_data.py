@@ -321,6 +321,9 @@ def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, d
         assert step.pop("created_at") and all(p.pop("created_at") for p in step["progress"])
     for step in (c for b in json.loads(plain)["barriers"] for c in b["commitments"]):
         assert step["created_at"] is None
+    # So must the family's word: when it was given is the import's where the file has none.
+    assert all(word.pop("at") for word in full["family_word"])
+    assert all(word["at"] is None for word in json.loads(plain)["family_word"])
     assert full == without_added_at(json.loads(plain))
     document = json.loads(plain)
     assert document["family"]["situation"] == ""
@@ -332,6 +335,8 @@ def without_added_at(document: dict) -> dict:
         step.pop("created_at")
         for entry in step["progress"]:
             entry.pop("created_at")
+    for word in document.get("family_word", ()):
+        word.pop("at")
     return document
 
 
