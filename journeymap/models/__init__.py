@@ -5,6 +5,7 @@ from journeymap.models.barriers import Barrier, barrier_touchpoint
 from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
 from journeymap.models.history import HistoryEntry
+from journeymap.models.introductions import Introduction
 from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.meetings import Meeting
 from journeymap.models.members import Invitation, Membership, Presence
@@ -16,6 +17,7 @@ __all__ = [
     "Agency",
     "AuthSession",
     "HistoryEntry",
+    "Introduction",
     "Invitation",
     "Meeting",
     "Membership",

@@ -20,6 +20,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -32,6 +33,7 @@ from journeymap.models import (
     Caseworker,
     Commitment,
     HouseholdMember,
+    Introduction,
     JourneyMap,
     Meeting,
     ProgressEntry,
@@ -46,6 +48,7 @@ from journeymap.readmodel.views import (
     BarrierView,
     CaseworkerView,
     CommitmentView,
+    IntroductionView,
     MapView,
     MeetingView,
     MemberView,
@@ -117,11 +120,14 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         for c in rows(COMMITMENT, Commitment.id)
     )
     meetings = tuple(MeetingView(**m) for m in rows(MEETING, Meeting.held_on, Meeting.id))
+    introductions = tuple(
+        IntroductionView(**i) for i in rows(INTRODUCTION, Introduction.made_on, Introduction.id)
+    )
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
         caseworkers=caseworkers, barriers=barriers, commitments=commitments,
-        meetings=meetings,
+        meetings=meetings, introductions=introductions,
     )
 
 
