@@ -9,9 +9,9 @@ from journeymap.kinds.items import INTRODUCTION
 from journeymap.models import Introduction, JourneyMap
 
 
-def add_introduction(journey_map: JourneyMap, *, actor: Actor, note: dict | None = None,
-                     **fields) -> Introduction:
-    return add(journey_map, Introduction(**fields), kind=INTRODUCTION, actor=actor, note=note)
+def add_introduction(journey_map: JourneyMap, *, actor: Actor, **fields) -> Introduction:
+    # No history note here: "note" is one of the introduction's own fields.
+    return add(journey_map, Introduction(**fields), kind=INTRODUCTION, actor=actor)
 
 
 def update_introduction(journey_map: JourneyMap, introduction: Introduction, *, actor: Actor,

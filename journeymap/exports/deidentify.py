@@ -71,6 +71,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -154,6 +155,8 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
             for c in view.commitments
         ),
         meetings=tuple(clean(MEETING, m, made) for m in view.meetings),
+        # Introductions made (issue 10): who and how are about the services, kept; the note as checked.
+        introductions=tuple(clean(INTRODUCTION, i, made) for i in view.introductions),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reading a JSON document back (format versions 1, 2 and 3) and checking every part of it.
+"""Reading a JSON document back (format versions 1 to 4) and checking every part of it.
 
 Everything is checked before anything is written: the format name and version, the type of every
 field, that every reference resolves, that vocabulary values are known, that text fits its limit
@@ -37,6 +37,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -44,7 +45,7 @@ from journeymap.kinds.items import (
     TOUCHPOINT,
 )
 
-READABLE_VERSIONS = (1, 2, 3)
+READABLE_VERSIONS = (1, 2, 3, 4)
 ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER)  # each after those it refers to
 
 
@@ -75,7 +76,7 @@ class Version:
 
 
 VERSIONS = {1: Version(1, "map", "id", int), 2: Version(2, "family", "key", str),
-            3: Version(3, "family", "key", str)}
+            3: Version(3, "family", "key", str), 4: Version(4, "family", "key", str)}
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Document:
     # Version 3: (barrier index, commitment fields, [progress fields]) in file order; meetings.
     commitments: list[tuple[int, dict, list[dict]]] = field(default_factory=list)
     meetings: list[dict] = field(default_factory=list)
+    introductions: list[dict] = field(default_factory=list)  # version 4; none in older files
 
 
 _MISSING = object()
@@ -326,7 +328,23 @@ def read_document(data) -> Document:
                 rows[-1]["created_at"] = None  # not known: never "new since the last meeting"
     if version.number >= 3:
         doc.meetings = [_values(MEETING, item, version, keys) for item in top.items("meetings", default=[])]
+    if version.number >= 4:
+        doc.introductions = [_introduction(item, version, keys)
+                             for item in top.items(INTRODUCTION.json_list, default=[])]
     return doc
+
+
+def _introduction(item: _Item, version: Version, keys: dict) -> dict:
+    """One introduction: two caseworkers or two agencies, never one of each or the same twice."""
+    values = _values(INTRODUCTION, item, version, keys)
+    pairs = [(values[a], values[b]) for a, b in (("caseworker_a_id", "caseworker_b_id"),
+                                                 ("agency_a_id", "agency_b_id"))]
+    complete = [p for p in pairs if None not in p]
+    half = any(p != (None, None) and None in p for p in pairs)
+    if len(complete) != 1 or half or complete[0][0] == complete[0][1]:
+        raise ImportProblem(f"{item.where}: an introduction is between two different caseworkers or two "
+                            "different agencies")
+    return values
 
 
 def _read_commitments(doc: Document, barrier: int, item: _Item, version: Version, keys: dict) -> None:

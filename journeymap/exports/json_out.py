@@ -1,4 +1,4 @@
-"""The whole map as a JSON document that can be imported again: format version 3.
+"""The whole map as a JSON document that can be imported again: format version 4.
 
 The whole map content and nothing else: the family, the household, agencies, caseworkers, stages
 in order, touchpoints in journey order and barriers with their owners and the touchpoints where
@@ -15,6 +15,8 @@ next steps ("commitments", each with its progress entries) and the map's steerin
 their days and times, so that a brief made from an imported map can say what changed since the
 last meeting. Times are ISO 8601 in UTC ("2026-11-16T09:30:00+00:00"), days "2026-11-16". A
 de-identified file carries them as the declarations' privacy classes say (a REMOVED time is null).
+Version 4 adds the introductions made between two caseworkers or two agencies ("introductions",
+keys "i1", "i2", ...); a version 4 file without them imports as having none.
 Export -> import -> export gives the same document, byte for byte.
 """
 
@@ -29,6 +31,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -38,7 +41,7 @@ from journeymap.kinds.items import (
 from journeymap.readmodel.snapshot import MapView
 
 FORMAT_NAME = "journeymap"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # Since version 3: fields the database keeps that are carried too (by their names), besides every
 # field with a `json` key. The keys of these lists in the file are "commitments" (inside each
@@ -49,17 +52,21 @@ FOLLOW_UP: dict[str, tuple[str, ...]] = {
     COMMITMENT.name: ("created_at", "closed_at"),
     PROGRESS.name: ("by_name", "created_at"),
     MEETING.name: (),
+    # Version 4: introductions made ("introductions" at the top), with the day they were recorded.
+    INTRODUCTION.name: ("created_at",),
 }
 
 
 def map_to_json_dict(view: MapView) -> dict:
-    """The whole map as a format_version 3 document."""
+    """The whole map as a format_version 4 document."""
     lists = {
         MEMBER: view.members, AGENCY: view.agencies, CASEWORKER: view.caseworkers,
         STAGE: view.named_stages, TOUCHPOINT: view.touchpoints, BARRIER: view.barriers,
     }
     keys = {kind.name: {item.id: f"{kind.json_key_prefix}{n}" for n, item in enumerate(items, 1)}
             for kind, items in lists.items() if kind.json_key_prefix}
+    keys[INTRODUCTION.name] = {i.id: f"{INTRODUCTION.json_key_prefix}{n}"
+                               for n, i in enumerate(view.introductions, 1)}
     journey_index = {t.id: n for n, t in enumerate(view.touchpoints)}
     document = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
                 "family": _fields(FAMILY, view, keys, journey_index)}
@@ -75,6 +82,8 @@ def map_to_json_dict(view: MapView) -> dict:
             for c in commitments_of.get(barrier.id, ())
         ]
     document["meetings"] = [_fields(MEETING, m, keys, journey_index) for m in view.meetings]
+    document[INTRODUCTION.json_list] = [_item(INTRODUCTION, i, keys, journey_index)
+                                        for i in view.introductions]
     return document
 
 
