@@ -19,7 +19,7 @@ from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.people import add_agency, add_caseworker
 from journeymap.exports.csv_out import barriers_csv, safe_cell, touchpoints_csv
 from journeymap.exports.deidentify import deidentify
-from journeymap.exports.json_in import ImportProblem
+from journeymap.exports.json_in import ImportProblem, read_document
 from journeymap.exports.json_out import FOLLOW_UP, map_to_json_dict
 from journeymap.extensions import db
 from journeymap.kinds.fields import Privacy
@@ -62,10 +62,12 @@ def before_turnover(data: dict) -> dict:
 
 
 def as_version_2(data: dict) -> dict:
-    """A version 3 document as version 2 wrote it: without what followed a barrier, or meetings."""
+    """A version 3 or 4 document as version 2 wrote it: without what followed a barrier, meetings
+    or introductions."""
     old = copy.deepcopy(data)
     old["format_version"] = 2
     del old["meetings"]
+    old.pop("introductions", None)
     for barrier in old["barriers"]:
         for name in (*FOLLOW_UP["barrier"], "commitments"):
             del barrier[name]
@@ -74,7 +76,7 @@ def as_version_2(data: dict) -> dict:
 
 def test_export_has_no_database_ids_and_only_the_times_that_follow_up_needs(demo_view):
     data = map_to_json_dict(demo_view)
-    assert data["format"] == "journeymap" and data["format_version"] == 3
+    assert data["format"] == "journeymap" and data["format_version"] == 4
     text = dumps(data)
     for word in ('"id"', "_id", "revision", "updated_at", "position", "\"version\"", "created_by"):
         assert word not in text
@@ -295,8 +297,8 @@ BAD_FILES = [
     ("no format", breaking(lambda d: d.pop("format")), "format: missing"),
     ("wrong format name", breaking(lambda d: d.update(format="trello")),
      "This is not a journeymap file (its \"format\" should be 'journeymap', found text 'trello')"),
-    ("future version", breaking(lambda d: d.update(format_version=4)),
-     "format_version: version 4 is not supported (a newer journeymap wrote it"),
+    ("future version", breaking(lambda d: d.update(format_version=5)),
+     "format_version: version 5 is not supported (a newer journeymap wrote it"),
     ("version zero", breaking(lambda d: d.update(format_version=0)), "version 0 is not supported"),
     ("version as text", breaking(lambda d: d.update(format_version="2")),
      "format_version: expected a whole number, found text '2'"),
@@ -627,3 +629,32 @@ def test_version_3_round_trip_on_postgresql_after_the_migrations(postgres_app):
     old = import_map(db.session, as_version_2(first))  # a version 2 file: no day a barrier was added
     db.session.commit()
     assert all(b.created_at is None for b in load_map_view(db.session, old.id).barriers)
+
+
+def test_version_4_carries_introductions_and_a_v4_file_without_them_imports(demo_view, view_of):
+    data = map_to_json_dict(demo_view)
+    (made,) = data["introductions"]
+    assert made["key"] == "i1" and made["caseworker_a"].startswith("c") and made["agency_a"] is None
+    assert made["how"] == "phone" and made["made_on"]
+    copy = reimport(view_of, copy_without(data, "introductions"))
+    assert copy.introductions == ()
+
+
+@pytest.mark.parametrize("change", [
+    {"caseworker_b": None},  # half a pair
+    {"agency_a": "a1", "agency_b": "a2"},  # two pairs at once
+    {"caseworker_b": "SAME"},  # someone introduced to themselves
+])
+def test_a_broken_introduction_is_refused_with_where(demo_view, change):
+    data = map_to_json_dict(demo_view)
+    made = data["introductions"][0]
+    change = {k: (made["caseworker_a"] if v == "SAME" else v) for k, v in change.items()}
+    made.update(change)
+    with pytest.raises(ImportProblem, match=r"introductions\[0\]"):
+        read_document(data)
+
+
+def copy_without(data: dict, key: str) -> dict:
+    kept = copy.deepcopy(data)
+    del kept[key]
+    return kept
