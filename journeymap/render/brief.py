@@ -128,6 +128,7 @@ class Brief:
     in_touch: str = ""
     at_table: str = ""
     nobody_at_table: str = ""  # agencies holding a file with nobody at the table, a few named
+    connections_printed: bool = False  # on paper too (else the page has room only for the tables)
     map_height: int = 125  # mm of paper for the silo map; brief.css has a class per 5 mm step
 
     @property
@@ -196,10 +197,6 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
                   notice=silo_options(view)[1] is not None)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
-    connections = _connections(view, table)
-    if table is not None:  # its heading, its lines (8.5 pt, as the family's words) and the gap after
-        words = f"{connections[0]} Nobody at the table from: {connections[1]}. {connections[2]}"
-        paper.used += 6.0 + 3.9 * lines_of(words, paper.STORY_EMS)
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
     # changes since the last meeting, then more of the barriers no one owns if there is room.
     shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
@@ -207,6 +204,15 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     if len(shown_unowned) == FIRST_UNOWNED_ROWS:
         shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
                                     write_in=True)
+    # Who is at the table comes after both tables on paper: printed when the silo map can give up
+    # its lines and keep its least height, else shown on the screen only (the tables come first).
+    connections = _connections(view, table)
+    words = f"Who is at the table: {connections[0]} Nobody at the table from: {connections[1]}. " \
+            f"{connections[2]}"
+    cost = 2.0 + 3.9 * lines_of(words, paper.STORY_EMS)  # 8.5 pt lines, as the family's words
+    printed = table is not None and paper.page - paper.used - cost >= paper.MIN_MAP
+    if printed:
+        paper.used += cost
     return Brief(
         map_id=view.id,
         pseudonym=view.pseudonym,
@@ -223,6 +229,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         last_meeting=since.meeting_day if since else None,
         overdue_total=len(view.overdue_commitments(made_on)),
         at_table=connections[0], nobody_at_table=connections[1], in_touch=connections[2],
+        connections_printed=printed,
         map_height=paper.map_height(),
     )
 
