@@ -29,7 +29,7 @@ Pair = frozenset  # of two keys, "c12" / "a3"
 
 # The list shows the most useful pairs first; past this many, it says how many more there are
 # (500 caseworkers make 124,750 pairs: a list no one reads, and a page no one waits for).
-SHOWN = 30
+SHOWN = 10
 
 
 def handoff_pairs(view: MapView) -> set[Pair]:

@@ -20,7 +20,7 @@ def test_an_introduction_recorded_from_the_list(ui, app_page, live_server):
 
     ui.nav("Connections")
     expect(page.get_by_text("0 of the 1 pair of people holding a file have been in touch.")).to_be_visible()
-    to_make = page.locator("#to-make-cw li.item")
+    to_make = page.locator("#to-make-cw > li")
     expect(to_make).to_have_count(1)
     to_make.get_by_role("link", name="Record that they were introduced").click()
     form = page.locator("#introduction-new")
@@ -30,7 +30,7 @@ def test_an_introduction_recorded_from_the_list(ui, app_page, live_server):
     form.get_by_role("radio", name="Phone").check()
     form.get_by_role("button", name="Record introduction").click()
 
-    expect(page.locator("#to-make-cw li.item")).to_have_count(0)
+    expect(page.locator("#to-make-cw > li")).to_have_count(0)
     expect(page.get_by_text("1 of the 1 pair of people holding a file has been in touch.")).to_be_visible()
     made = page.locator("#introductions li.item")
     expect(made).to_have_count(1)
