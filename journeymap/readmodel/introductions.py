@@ -18,7 +18,7 @@ synthetic map (500 caseworkers, 124,750 pairs) in docs/performance.md.
 
 from __future__ import annotations
 
-import heapq
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -158,43 +158,106 @@ def _name(item) -> str:
     return (getattr(item, "display_name", None) or item.name).casefold()
 
 
+def _by_index(pairs: set[Pair], letter: str, index: dict[int, int]) -> set[tuple[int, int]]:
+    """Pairs of one kind as (i, j), i < j, positions in the name-sorted list: cheap to look up."""
+    found = set()
+    for pair in pairs:
+        first, second = tuple(pair)
+        if first[0] != letter or second[0] != letter:
+            continue
+        i, j = index.get(int(first[1:])), index.get(int(second[1:]))
+        if i is not None and j is not None:
+            found.add((min(i, j), max(i, j)))
+    return found
+
+
+def _colleagues(i: int, j: int, group: list) -> bool:
+    return group[i] is not None and group[i] == group[j]
+
+
+def _counts(holds: list[bool], group: list, touch: set) -> tuple[int, int]:
+    """How many pairs were never in touch, and how many of those both hold a file: counted, not
+    walked (pairs minus colleagues minus the few pairs in touch), so it costs O(n + touch)."""
+    n, h = len(holds), sum(holds)
+    by_group: dict = {}
+    for i, g in enumerate(group):
+        if g is not None:
+            size, holding = by_group.get(g, (0, 0))
+            by_group[g] = (size + 1, holding + holds[i])
+    colleagues = sum(k * (k - 1) // 2 for k, _ in by_group.values())
+    holding_colleagues = sum(k * (k - 1) // 2 for _, k in by_group.values())
+    touched = [(i, j) for i, j in touch if not _colleagues(i, j, group)]
+    total = n * (n - 1) // 2 - colleagues - len(touched)
+    holders = h * (h - 1) // 2 - holding_colleagues - sum(1 for i, j in touched if holds[i] and holds[j])
+    return total, holders
+
+
+def _best(items: list, active: list[bool], holds: list[bool], group: list, touch: set, sharing: set,
+          shown: int) -> tuple[list[Suggestion], int, int]:
+    """The `shown` most useful pairs never in touch, their number, and how many of them both hold
+    a file. Usefulness is a class (both active, both holding a file, sharing a barrier: 8 classes,
+    best first), then the names: items are sorted by name, so within a class the pairs (i, j) come
+    in the list's order. A class sharing a barrier is read off the (few) sharing pairs; any other
+    is walked in order only until the list is full, over the items that can be in it. At xl (500
+    caseworkers, 124,750 pairs) this is milliseconds where walking every pair took 0.35 s."""
+    total, holders = _counts(holds, group, touch)
+    classes: dict[tuple[bool, bool], list[int]] = {}
+    for i in range(len(items)):
+        classes.setdefault((active[i], holds[i]), []).append(i)
+    chosen: list[tuple[int, int, bool]] = []
+
+    def usable(i: int, j: int) -> bool:
+        return not _colleagues(i, j, group) and (i, j) not in touch
+
+    for rank in range(8):
+        both_active, both_file, share = rank < 4, rank % 4 < 2, rank % 2 == 0
+
+        def fits(i: int, j: int, both_active=both_active, both_file=both_file) -> bool:
+            return (active[i] and active[j]) == both_active and (holds[i] and holds[j]) == both_file
+
+        if share:
+            found = sorted(p for p in sharing if fits(*p) and usable(*p))
+        else:
+            found = []
+            for i in range(len(items)):
+                # The partners i may have in this class, from the lists of the classes that fit.
+                partners = [c for (a, h), members in classes.items()
+                            if ((active[i] and a) == both_active) and ((holds[i] and h) == both_file)
+                            for c in members[bisect.bisect_right(members, i):]]
+                for j in sorted(partners):
+                    if (i, j) not in sharing and usable(i, j):
+                        found.append((i, j))
+                        if len(chosen) + len(found) >= shown:
+                            break
+                if len(chosen) + len(found) >= shown:
+                    break
+        chosen.extend((i, j, share) for i, j in found[:shown - len(chosen)])
+        if len(chosen) >= shown:
+            break
+    return [Suggestion(items[i], items[j], active[i] and active[j], holds[i] and holds[j], share)
+            for i, j, share in chosen], total, holders
+
+
 def introductions(view: MapView, shown: int = SHOWN) -> Introductions:
     facts = _facts(view)
     workers = sorted(view.caseworkers, key=lambda w: (_name(w), w.id))
     agencies = sorted(view.agencies, key=lambda a: (_name(a), a.id))
-    holds = {a.id: agency_holds_file(view, a.id) for a in agencies}
-
-    def worker_pairs():
-        for first, second in combinations(workers, 2):
-            if first.agency_id is not None and first.agency_id == second.agency_id:
-                continue  # (d) colleagues
-            pair = frozenset((_cw(first.id), _cw(second.id)))
-            if pair in facts.in_touch:
-                continue
-            yield Suggestion(first, second, not first.has_left and not second.has_left,
-                             first.holds_file and second.holds_file, pair in facts.sharing)
-
-    def agency_pairs():
-        for first, second in combinations(agencies, 2):
-            pair = frozenset((_ag(first.id), _ag(second.id)))
-            if pair not in facts.in_touch:
-                yield Suggestion(first, second, True, holds[first.id] and holds[second.id],
-                                 pair in facts.sharing)
-
-    def usefulness(s: Suggestion):
-        return (not s.both_active, not s.both_hold_file, not s.share_barrier, _name(s.first), _name(s.second))
-
-    cw_all, ag_all = list(worker_pairs()), list(agency_pairs())
-    holders = [w for w in workers if w.holds_file]
-    holder_pairs = len(holders) * (len(holders) - 1) // 2
-    strangers = sum(1 for s in cw_all if s.both_hold_file)
+    w_index = {w.id: n for n, w in enumerate(workers)}
+    a_index = {a.id: n for n, a in enumerate(agencies)}
+    cw_pairs, cw_total, cw_strangers = _best(
+        workers, [not w.has_left for w in workers], [w.holds_file for w in workers],
+        [w.agency_id for w in workers], _by_index(facts.in_touch, "c", w_index),
+        _by_index(facts.sharing, "c", w_index), shown)
+    ag_pairs, ag_total, _ = _best(
+        agencies, [True] * len(agencies), [agency_holds_file(view, a.id) for a in agencies],
+        [None] * len(agencies), _by_index(facts.in_touch, "a", a_index),
+        _by_index(facts.sharing, "a", a_index), shown)
+    holders = sum(1 for w in workers if w.holds_file)
+    holder_pairs = holders * (holders - 1) // 2
     return Introductions(
-        caseworker_pairs=heapq.nsmallest(shown, cw_all, key=usefulness),
-        caseworker_total=len(cw_all),
-        agency_pairs=heapq.nsmallest(shown, ag_all, key=usefulness),
-        agency_total=len(ag_all),
-        holders_in_touch=holder_pairs - strangers,
-        holder_pairs=holder_pairs,
+        caseworker_pairs=cw_pairs, caseworker_total=cw_total,
+        agency_pairs=ag_pairs, agency_total=ag_total,
+        holders_in_touch=holder_pairs - cw_strangers, holder_pairs=holder_pairs,
     )
 
 

@@ -149,3 +149,39 @@ def test_introductions_are_drawn_dotted_and_labelled_only_when_asked(shown):
     assert ("style=dotted" in source) is shown
     counted = build_silo_graph(view, SiloOptions(show_introductions=True, show_caseworkers=False)).source
     assert "agency_1 -> agency_2" in counted and "introduced: phone" in counted
+
+
+def brute_force(view, shown):
+    """Every pair walked and sorted: what introductions() must agree with, however it gets there."""
+    facts = intro._facts(view)
+    workers = sorted(view.caseworkers, key=lambda w: (w.name.casefold(), w.id))
+    found = []
+    for i, a in enumerate(workers):
+        for j in range(i + 1, len(workers)):
+            b = workers[j]
+            pair = frozenset((f"c{a.id}", f"c{b.id}"))
+            if (a.agency_id is not None and a.agency_id == b.agency_id) or pair in facts.in_touch:
+                continue
+            key = (a.has_left or b.has_left, not (a.holds_file and b.holds_file), pair not in facts.sharing)
+            found.append((key, i, j, a.name, b.name))
+    found.sort()
+    return [(x[3], x[4]) for x in found[:shown]], len(found)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_quick_way_agrees_with_walking_every_pair(seed):
+    import random
+
+    rnd = random.Random(seed)
+    workers = [worker(i, f"W{rnd.randrange(100):02}{i}", rnd.choice([A, B, C, None]),
+                      left=rnd.random() < .3, file=rnd.random() < .7) for i in range(1, 16)]
+    steps = [step(i, worker=rnd.randrange(1, 16), agency=rnd.choice([A, B, C])) for i in range(1, 10)]
+    barriers = [BarrierView(id=b, title="X", owner_caseworker_id=rnd.choice([None, rnd.randrange(1, 16)]),
+                            touchpoint_ids=tuple(rnd.sample(range(1, 10), 3))) for b in range(1, 4)]
+    intros = [IntroductionView(id=1, caseworker_a_id=1, caseworker_b_id=2, made_on=date(2026, 1, 1))]
+    view = map_of(workers=workers, steps=steps, barriers=barriers, intros=intros)
+    for shown in (3, 10, 200):
+        expected, total = brute_force(view, shown)
+        found = intro.introductions(view, shown=shown)
+        assert [(s.first.name, s.second.name) for s in found.caseworker_pairs] == expected
+        assert found.caseworker_total == total
