@@ -62,6 +62,8 @@ def test_the_pair_is_listed_then_recorded_and_leaves_the_list(client, small, bo)
     entry = db.session.scalars(select(HistoryEntry).order_by(HistoryEntry.id.desc())).first()
     assert (entry.action, entry.kind) == ("added", "introduction")
     assert "Volunteer" in entry.summary
+    history = html(client.get(f"/maps/{small.id}/history"))
+    assert "introduction" in history and "Phone" in history and "When" in history
 
 
 def test_htmx_redraws_the_region(client, small, bo):
