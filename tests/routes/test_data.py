@@ -121,9 +121,10 @@ def test_every_download_is_an_attachment_recorded_in_the_history(client, small, 
     assert entry.actor_name == "Fran Facilitator" and entry.actor_role == "facilitator"
 
 
-def test_json_is_format_version_3_without_ids_with_the_follow_ups_dates(client, demo_id):
+def test_json_is_format_version_4_without_ids_with_the_follow_ups_dates(client, demo_id):
     document = json.loads(export(client, demo_id, "json", "full").get_data())
-    assert (document["format"], document["format_version"]) == ("journeymap", 3)
+    assert (document["format"], document["format_version"]) == ("journeymap", 4)
+    assert document["introductions"] and document["introductions"][0]["note"]  # the demo's one
     text = json.dumps(document)
     for leftover in ('"id"', "created_by", "updated", "revision", "version\": 1", "position"):
         assert leftover not in text, leftover
@@ -319,6 +320,8 @@ def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, d
     # Next steps and progress must have a time they were added: the import's, where the file has none.
     for step in (c for b in full["barriers"] for c in b["commitments"]):
         assert step.pop("created_at") and all(p.pop("created_at") for p in step["progress"])
+    # Introductions too (their day recorded is removed, like a next step's).
+    assert all(made.pop("created_at") for made in full["introductions"])
     for step in (c for b in json.loads(plain)["barriers"] for c in b["commitments"]):
         assert step["created_at"] is None
     assert full == without_added_at(json.loads(plain))
@@ -332,6 +335,8 @@ def without_added_at(document: dict) -> dict:
         step.pop("created_at")
         for entry in step["progress"]:
             entry.pop("created_at")
+    for made in document.get("introductions", ()):
+        made.pop("created_at")
     return document
 
 
@@ -412,7 +417,7 @@ BAD_UPLOADS = {
     "nested too deeply": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "another format": (_with(format="trello"), "This is not a journeymap file"),
     "no format": (b'{"format_version": 2}', "format: missing"),
-    "version 4": (_with(format_version=4), "version 4 is not supported (a newer journeymap wrote it"),
+    "version 5": (_with(format_version=5), "version 5 is not supported (a newer journeymap wrote it"),
     "version as text": (_with(format_version="2"), "format_version: expected a whole number"),
     "no pseudonym": (_with(family={"situation": "x"}), "family.pseudonym"),
     "a broken reference": (_with(touchpoints__0__agency="a9"), "no agency 'a9'"),
