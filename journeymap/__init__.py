@@ -115,12 +115,15 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
     from journeymap.readmodel import family_word, follow_up
+    from journeymap.readmodel.introductions import introductions
     from journeymap.readmodel.metrics import family_figures
     from journeymap.readmodel.turnover import handed_over_at, succession_of
     from journeymap.routes.live import live_page
 
     app.jinja_env.globals.update(
-        figures=family_figures, succession_of=succession_of, handed_over_at=handed_over_at, vocab=vocab,
+        figures=family_figures, introductions_of=introductions,
+        may_record_introduction=access.may_record_introduction,
+        succession_of=succession_of, handed_over_at=handed_over_at, vocab=vocab,
         can=access.can,
         may_edit=access.may_edit,
         may_delete=access.may_delete, role_label=access.label, role_description=access.description,

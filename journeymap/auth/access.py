@@ -56,6 +56,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # caseworkers for barriers their agency or they themselves own (may_follow_up).
     "answer_ownership": _EDITORS | {"caseworker"},
     "keep_commitments": _EDITORS | {"caseworker"},
+    # Introductions made between two people holding a file: anyone who edits; caseworkers for
+    # pairs that include themselves or their agency (may_record_introduction).
+    "record_introduction": _EDITORS | {"family", "caseworker"},
     # Steering meetings: the facilitator runs the group that meets; everyone on the map reads them.
     "record_meeting": frozenset({"facilitator"}),
     "manage_members": frozenset({"facilitator"}),  # roles, removing members, invitations
@@ -151,6 +154,22 @@ def may_follow_up(barrier, view, membership: Membership | None = None) -> bool:
     return barrier.owner_caseworker_id == me.id or (
         me.agency_id is not None and view.barrier_owner_agency_id(barrier) == me.agency_id
     )
+
+
+def may_record_introduction(ends: tuple[str, str], view, membership: Membership | None = None) -> bool:
+    """Who records that two people ("c12", "c15") or two agencies ("a3", "a4") were introduced:
+    anyone who edits the map; a caseworker only for themselves or their own agency, since they
+    can vouch only for their own contacts."""
+    membership = membership or g.get("membership")
+    if membership is None or not can("record_introduction", membership):
+        return False
+    if not works_as_caseworker(membership):
+        return True
+    me = view.caseworker(membership.caseworker_id)
+    if me is None:
+        return False
+    mine = {f"c{me.id}"} | ({f"a{me.agency_id}"} if me.agency_id is not None else set())
+    return bool(mine & set(ends))
 
 
 def must_say_which_caseworker(membership: Membership | None, view=None) -> bool:

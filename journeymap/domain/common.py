@@ -118,7 +118,9 @@ def summary_of(item) -> str:
     """A few words naming an item in the history."""
     for name in ("title", "action", "name", "role", "pseudonym",
                  "next_step", "what_was_done", "what_is_blocking",  # commitments and their progress
-                 "held_on"):  # a steering meeting, by its day
+                 "held_on",  # a steering meeting, by its day
+                 "introduced"):  # an introduction, by the two it was between
+
         if value := getattr(item, name, ""):
             return str(value)
     return ""

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from journeymap.exports.json_in import ITEM_KINDS, Document, read_document
 from journeymap.kinds.fields import Kind, Type
-from journeymap.kinds.items import COMMITMENT, MEETING, PROGRESS
+from journeymap.kinds.items import COMMITMENT, INTRODUCTION, MEETING, PROGRESS
 from journeymap.models import FamilyWord, JourneyMap, barrier_touchpoint
 
 
@@ -78,7 +78,9 @@ def _write_follow_up(session: Session, doc: Document, rows: dict, map_id: int) -
                               barrier_id=rows["barrier"][barrier].id)
              for barrier, values, _ in doc.commitments]
     meetings = [MEETING.model(**_model_fields(MEETING, values, rows, map_id)) for values in doc.meetings]
-    session.add_all(steps + meetings)
+    introductions = [INTRODUCTION.model(**_model_fields(INTRODUCTION, values, rows, map_id))
+                     for values in doc.introductions]
+    session.add_all(steps + meetings + introductions)
     session.flush()
     session.add_all([
         PROGRESS.model(**_model_fields(PROGRESS, values, rows, map_id), commitment_id=step.id)

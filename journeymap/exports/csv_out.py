@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Field, Kind, Type
-from journeymap.kinds.items import BARRIER, TOUCHPOINT
+from journeymap.kinds.items import BARRIER, INTRODUCTION, TOUCHPOINT
 from journeymap.readmodel.snapshot import MapView
 
 BOM = "\ufeff"
@@ -137,4 +137,12 @@ def barriers_csv(view: MapView) -> str:
             len(at), "; ".join(f"{step_of[tp]}. {view.touchpoint(tp).action}" for tp in at),
             word_cell(view, BARRIER.name, b.id),
         ])
+    return _csv(header, rows)
+
+
+def introductions_csv(view: MapView) -> str:
+    """One row per introduction made, oldest first: the two (caseworkers or agencies), when, how, note."""
+    declared = _declared(INTRODUCTION)
+    header = [h for f in declared for h in f.csv_headers]
+    rows = [[cell for f in declared for cell in cells(view, f, item)] for item in view.introductions]
     return _csv(header, rows)

@@ -72,6 +72,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -158,6 +159,8 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
         # The family's word: confirmed or disputed is kept; their comment (their own telling, like
         # their situation), when and who typed it are removed.
         family_words=tuple(clean(FAMILY_WORD, w, made) for w in view.family_words),
+        # Introductions made (issue 10): who and how are about the services, kept; the note as checked.
+        introductions=tuple(clean(INTRODUCTION, i, made) for i in view.introductions),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from journeymap.exports.csv_out import barriers_csv, touchpoints_csv
+from journeymap.exports.csv_out import barriers_csv, introductions_csv, touchpoints_csv
 from journeymap.exports.json_out import map_to_json_dict
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, draw_silo
@@ -22,6 +22,7 @@ DATA_FORMATS = {
     "json": "Whole map (JSON)",
     "touchpoints-csv": "Touchpoints (CSV)",
     "barriers-csv": "Barriers (CSV)",
+    "introductions-csv": "Introductions made (CSV)",
 }
 EXPORT_FORMATS = (*SILO_FORMATS, *DATA_FORMATS)
 
@@ -51,6 +52,8 @@ def data_export(view: MapView, fmt: str) -> Export:
         body, what = touchpoints_csv(view), "touchpoints"
     elif fmt == "barriers-csv":
         body, what = barriers_csv(view), "barriers"
+    elif fmt == "introductions-csv":
+        body, what = introductions_csv(view), "introductions"
     else:
         raise ValueError(f"unsupported format {fmt!r}")
     return Export(body.encode("utf-8"), "text/csv", f"journeymap-{view.id}-{what}.csv")

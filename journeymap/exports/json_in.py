@@ -40,6 +40,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -93,6 +94,7 @@ class Document:
     meetings: list[dict] = field(default_factory=list)
     # Version 4: the family's word, each with "item_kind" and "item_index" (family_word_json).
     family_words: list[dict] = field(default_factory=list)
+    introductions: list[dict] = field(default_factory=list)  # version 4; none in older files
 
 
 _MISSING = object()
@@ -334,7 +336,22 @@ def read_document(data) -> Document:
     if version.number >= 4:
         doc.family_words = family_word_json.read_words(
             top, keys, lambda declared, entry: _value(declared, entry, declared.name, keys))
+        doc.introductions = [_introduction(item, version, keys)
+                             for item in top.items(INTRODUCTION.json_list, default=[])]
     return doc
+
+
+def _introduction(item: _Item, version: Version, keys: dict) -> dict:
+    """One introduction: two caseworkers or two agencies, never one of each or the same twice."""
+    values = _values(INTRODUCTION, item, version, keys)
+    pairs = [(values[a], values[b]) for a, b in (("caseworker_a_id", "caseworker_b_id"),
+                                                 ("agency_a_id", "agency_b_id"))]
+    complete = [p for p in pairs if None not in p]
+    half = any(p != (None, None) and None in p for p in pairs)
+    if len(complete) != 1 or half or complete[0][0] == complete[0][1]:
+        raise ImportProblem(f"{item.where}: an introduction is between two different caseworkers or two "
+                            "different agencies")
+    return values
 
 
 def _read_commitments(doc: Document, barrier: int, item: _Item, version: Version, keys: dict) -> None:

@@ -15,7 +15,9 @@ next steps ("commitments", each with its progress entries) and the map's steerin
 their days and times, so that a brief made from an imported map can say what changed since the
 last meeting. Times are ISO 8601 in UTC ("2026-11-16T09:30:00+00:00"), days "2026-11-16". A
 de-identified file carries them as the declarations' privacy classes say (a REMOVED time is null).
-Version 4 adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json).
+Version 4 adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json)
+and the introductions made between two caseworkers or two agencies ("introductions",
+keys "i1", "i2", ...); a version 4 file without them imports as having none.
 Export -> import -> export gives the same document, byte for byte.
 """
 
@@ -31,6 +33,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -51,6 +54,8 @@ FOLLOW_UP: dict[str, tuple[str, ...]] = {
     COMMITMENT.name: ("created_at", "closed_at"),
     PROGRESS.name: ("by_name", "created_at"),
     MEETING.name: (),
+    # Version 4: introductions made ("introductions" at the top), with the day they were recorded.
+    INTRODUCTION.name: ("created_at",),
 }
 
 
@@ -62,6 +67,8 @@ def map_to_json_dict(view: MapView) -> dict:
     }
     keys = {kind.name: {item.id: f"{kind.json_key_prefix}{n}" for n, item in enumerate(items, 1)}
             for kind, items in lists.items() if kind.json_key_prefix}
+    keys[INTRODUCTION.name] = {i.id: f"{INTRODUCTION.json_key_prefix}{n}"
+                               for n, i in enumerate(view.introductions, 1)}
     journey_index = {t.id: n for n, t in enumerate(view.touchpoints)}
     document = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
                 "family": _fields(FAMILY, view, keys, journey_index)}
@@ -78,6 +85,8 @@ def map_to_json_dict(view: MapView) -> dict:
         ]
     document["meetings"] = [_fields(MEETING, m, keys, journey_index) for m in view.meetings]
     document[family_word_json.LIST] = family_word_json.words_out(view, keys)  # since version 4
+    document[INTRODUCTION.json_list] = [_item(INTRODUCTION, i, keys, journey_index)
+                                        for i in view.introductions]
     return document
 
 

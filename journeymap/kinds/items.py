@@ -27,6 +27,7 @@ from journeymap.models import (
     Commitment,
     FamilyWord,
     HouseholdMember,
+    Introduction,
     JourneyMap,
     Meeting,
     ProgressEntry,
@@ -178,8 +179,33 @@ BARRIER = Kind(
     ),
 )
 
+# That two people (or two agencies) holding a file on the family have been in touch
+# (journeymap.readmodel.introductions): either the two caseworkers or the two agencies are set.
+# The day is about the services' contact, like a steering meeting's, so kept; the note is the
+# group's words, shared only once checked.
+INTRODUCTION = Kind(
+    name="introduction", noun="introduction", model=Introduction, json_list="introductions",
+    json_key_prefix="i",
+    fields=(
+        ID,
+        ref("caseworker_a_id", "Caseworker", "caseworker", blank="Choose a caseworker", json="caseworker_a"),
+        ref("caseworker_b_id", "and caseworker", "caseworker", blank="Choose a caseworker",
+            json="caseworker_b"),
+        ref("agency_a_id", "Agency", "agency", blank="Choose an agency", json="agency_a"),
+        ref("agency_b_id", "and agency", "agency", blank="Choose an agency", json="agency_b"),
+        Field("made_on", Type.DATE, KEPT, "When", required=True,
+              hint="The day they were first in touch, such as 2026-11-16."),
+        choice("how", "How", vocab.INTRODUCTION_WAYS, default="meeting", radio=True),
+        text("note", "Note", 500, CHECKED,
+             hint="Optional. What was agreed, in a few words. No names are needed."),
+        structure("created_at", Type.TIME, REMOVED),
+        CREATED_BY,
+        VERSION,
+    ),
+)
+
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (FAMILY, MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT,
-                                                       BARRIER)}
+                                                       BARRIER, INTRODUCTION)}
 
 # What owners said they would do, and the record of doing it (journeymap.domain.commitments).
 # Not in KINDS: they are not yet in JSON, CSV or the item forms those tests walk (the issue's

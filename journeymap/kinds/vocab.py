@@ -78,6 +78,15 @@ HANDOVERS = [
     ("unknown", "Not known"),
 ]
 
+# How two people holding a file on the family got in touch (journeymap.models.introductions).
+INTRODUCTION_WAYS = [
+    ("meeting", "Met at a meeting"),
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("family", "Introduced by the family"),
+    ("other", "Other"),
+]
+
 BARRIER_CATEGORIES = [
     ("basic_needs", "Basic needs (heat, power, water, food)"),
     ("eligibility", "Eligibility rules"),

@@ -6,6 +6,7 @@ from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
 from journeymap.models.family_word import FamilyWord
 from journeymap.models.history import HistoryEntry
+from journeymap.models.introductions import Introduction
 from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.meetings import Meeting
 from journeymap.models.members import Invitation, Membership, Presence
@@ -18,6 +19,7 @@ __all__ = [
     "AuthSession",
     "FamilyWord",
     "HistoryEntry",
+    "Introduction",
     "Invitation",
     "Meeting",
     "Membership",

@@ -21,6 +21,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -34,6 +35,7 @@ from journeymap.models import (
     Commitment,
     FamilyWord,
     HouseholdMember,
+    Introduction,
     JourneyMap,
     Meeting,
     ProgressEntry,
@@ -49,6 +51,7 @@ from journeymap.readmodel.views import (
     CaseworkerView,
     CommitmentView,
     FamilyWordView,
+    IntroductionView,
     MapView,
     MeetingView,
     MemberView,
@@ -121,11 +124,14 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
     )
     meetings = tuple(MeetingView(**m) for m in rows(MEETING, Meeting.held_on, Meeting.id))
     family_words = tuple(FamilyWordView(**w) for w in rows(FAMILY_WORD, FamilyWord.id))
+    introductions = tuple(
+        IntroductionView(**i) for i in rows(INTRODUCTION, Introduction.made_on, Introduction.id)
+    )
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
         caseworkers=caseworkers, barriers=barriers, commitments=commitments,
-        meetings=meetings, family_words=family_words,
+        meetings=meetings, family_words=family_words, introductions=introductions,
     )
 
 

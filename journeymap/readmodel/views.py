@@ -22,6 +22,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    INTRODUCTION,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -169,6 +170,25 @@ class _FamilyWord:
         return vocab.label(vocab.VERDICTS, self.verdict)
 
 
+class _Introduction:
+    """Two caseworkers, or two agencies, who have been in touch."""
+
+    @property
+    def between_caseworkers(self) -> bool:
+        return self.caseworker_a_id is not None
+
+    @property
+    def ends(self) -> tuple[str, str]:
+        """The pair as the read model keys people: ("c12", "c15") or ("a3", "a4")."""
+        if self.between_caseworkers:
+            return f"c{self.caseworker_a_id}", f"c{self.caseworker_b_id}"
+        return f"a{self.agency_a_id}", f"a{self.agency_b_id}"
+
+    @property
+    def how_label(self) -> str:
+        return vocab.label(vocab.INTRODUCTION_WAYS, self.how)
+
+
 MemberView = view_class("MemberView", MEMBER, _Member)
 AgencyView = view_class("AgencyView", AGENCY, _Agency)
 CaseworkerView = view_class("CaseworkerView", CASEWORKER, _Caseworker)
@@ -178,11 +198,13 @@ BarrierView = view_class("BarrierView", BARRIER, _Barrier)
 ProgressView = view_class("ProgressView", PROGRESS, _Progress)
 MeetingView = view_class("MeetingView", MEETING, _Meeting)
 FamilyWordView = view_class("FamilyWordView", FAMILY_WORD, _FamilyWord)
+IntroductionView = view_class("IntroductionView", INTRODUCTION, _Introduction)
 CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
     cls.kind.name: cls
-    for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView)
+    for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView,
+                IntroductionView)
 }
 
 
@@ -207,6 +229,9 @@ class _Map:
 
     def barrier(self, barrier_id: int):
         return self._barrier_by_id.get(barrier_id)
+
+    def introduction(self, introduction_id: int):
+        return next((i for i in self.introductions if i.id == introduction_id), None)
 
     def meeting(self, meeting_id: int):
         return next((m for m in self.meetings if m.id == meeting_id), None)
@@ -337,6 +362,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("commitments", tuple, ()),  # every barrier's, oldest first, each with its progress
     ("meetings", tuple, ()),  # steering meetings, in the order they were held
     ("family_words", tuple, ()),  # the family's word on touchpoints and barriers, oldest first
+    ("introductions", tuple, ()),  # introductions made, oldest first
 ))
 
 

@@ -24,12 +24,15 @@ from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
 from journeymap.readmodel import family_word
+from journeymap.readmodel.at_the_table import Table
+from journeymap.readmodel.introductions import introductions
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.readmodel.snapshot import BarrierView, MapView
 from journeymap.render.brief_paper import ANY_PAPER, Paper
 from journeymap.render.pdf import html_to_pdf
 from journeymap.render.silo import SiloOptions
+from journeymap.render.text import lines_of
 
 # Long texts are cut so that a row stays a few lines high on paper.
 MAX_TITLE = 80
@@ -121,6 +124,12 @@ class Brief:
     last_meeting: date | None = None  # None: no steering meeting recorded yet
     # Next steps past their date on the day the brief is made (journeymap.readmodel.follow_up).
     overdue_total: int = 0
+    # Connections (issue 10): how many of the people holding a file know each other, and who is at
+    # the table (journeymap.readmodel.introductions, .at_the_table). "" when not made.
+    in_touch: str = ""
+    at_table: str = ""
+    nobody_at_table: str = ""  # agencies holding a file with nobody at the table, a few named
+    connections_printed: bool = False  # on paper too (else the page has room only for the tables)
     map_height: int = 125  # mm of paper for the silo map; brief.css has a class per 5 mm step
     # The family's word (journeymap.readmodel.family_word): "The family confirmed 12 of 16 steps;
     # 2 disputed.", one a kind with items.
@@ -177,7 +186,7 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
 # The brief's data -------------------------------------------------------------------------------
 
 def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_on: date,
-                page_height: float = ANY_PAPER) -> Brief:
+                page_height: float = ANY_PAPER, table: Table | None = None) -> Brief:
     """The brief of a map view. `view` is already de-identified unless `full`; `since` is what
     changed since the map's last steering meeting (None: no meeting recorded), made from the full
     view; the words of each change come from `view`, so a de-identified brief says only what its
@@ -201,6 +210,15 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     if len(shown_unowned) == FIRST_UNOWNED_ROWS:
         shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
                                     write_in=True)
+    # Who is at the table comes after both tables on paper: printed when the silo map can give up
+    # its lines and keep its least height, else shown on the screen only (the tables come first).
+    connections = _connections(view, table)
+    words = f"Who is at the table: {connections[0]} Nobody at the table from: {connections[1]}. " \
+            f"{connections[2]}"
+    cost = 2.0 + 3.9 * lines_of(words, paper.STORY_EMS)  # 8.5 pt lines, as the family's words
+    printed = table is not None and paper.page - paper.used - cost >= paper.MIN_MAP
+    if printed:
+        paper.used += cost
     return Brief(
         map_id=view.id,
         pseudonym=view.pseudonym,
@@ -216,9 +234,27 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         barrier_count=len(view.barriers),
         last_meeting=since.meeting_day if since else None,
         overdue_total=len(view.overdue_commitments(made_on)),
+        at_table=connections[0], nobody_at_table=connections[1], in_touch=connections[2],
+        connections_printed=printed,
         map_height=paper.map_height(),
         family_word=word,
     )
+
+
+# Agencies named as having nobody at the table, at most: past it, "and N more" (a synthetic map
+# with 100 agencies must still print on one page).
+NOBODY_NAMED = 4
+
+
+def _connections(view: MapView, table: Table | None) -> tuple[str, str, str]:
+    """(who is at the table, the agencies with nobody there, how many know each other), in words."""
+    if table is None:
+        return "", "", ""
+    missing = [row.agency.name for row in table.missing]
+    nobody = "; ".join(missing[:NOBODY_NAMED])
+    if len(missing) > NOBODY_NAMED:
+        nobody += f"; and {len(missing) - NOBODY_NAMED} more"
+    return table.summary, nobody, introductions(view, shown=0).summary
 
 
 def brief_figures(view: MapView) -> tuple[FigureGroup, ...]:

@@ -32,6 +32,7 @@ from journeymap.render.palette import (
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
+from journeymap.render.silo_introductions import draw_introductions
 from journeymap.render.silo_layout import (
     FAMILY_PT,
     HEADING_PT,
@@ -81,6 +82,8 @@ class SiloOptions:
     agency_id: int | None = None
     key_in_page: bool = False
     today: date | None = None
+    # Introductions made (journeymap.render.silo_introductions): off unless asked for.
+    show_introductions: bool = False
 
 
 EVERYTHING = SiloOptions()
@@ -140,6 +143,8 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
     _draw_unowned(graph, view)
     if options.show_caseworkers and not options.focus_unowned:
         draw_successions(graph, view)
+    if options.show_introductions and not options.focus_unowned:
+        draw_introductions(graph, view, {node for silo in silos for node, _ in silo.member_nodes})
 
     if not options.key_in_page:
         draw_legend(graph, options)

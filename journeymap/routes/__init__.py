@@ -4,6 +4,7 @@ from journeymap.routes import (
     auth,
     barriers,
     brief,
+    connections,
     data,
     family_word,
     follow_up,
@@ -25,7 +26,6 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    family_word.bp,
-    follow_up.bp, meetings.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
-    health.bp,
+    family_word.bp, follow_up.bp, meetings.bp, connections.bp, silo.bp, journey_view.bp, present.bp,
+    brief.bp, data.bp, sharing.bp, health.bp,
 ]

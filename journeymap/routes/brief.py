@@ -21,6 +21,7 @@ from journeymap.render.brief_paper import A4_PAPER, ANY_PAPER
 from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
 from journeymap.routes.common import view_or_404
+from journeymap.routes.connections import table_of
 from journeymap.routes.exporting import export_view, full_detail_requested, send_export
 
 bp = Blueprint("brief", __name__)
@@ -63,7 +64,7 @@ def pdf(map_id: int):
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
     today = clock.today()
     brief = build_brief(view, _since_last_meeting(view, full, today), full=full, made_on=today,
-                        page_height=page_height)
+                        page_height=page_height, table=table_of(view))
     return brief, _silo(view, full)
 
 

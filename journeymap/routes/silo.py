@@ -55,6 +55,7 @@ def options_from(values) -> SiloOptions:
         scope=silo or ("whole" if agency_id is not None else "auto"),
         agency_id=agency_id,
         key_in_page=choice_arg(values, "key", ("", "page")) == "page",
+        show_introductions=choice_arg(values, "introductions", ("", "show")) == "show",
     )
 
 
@@ -79,6 +80,8 @@ def option_args(options: SiloOptions) -> dict:
         args["silo"] = options.scope
     if options.key_in_page:
         args["key"] = "page"
+    if options.show_introductions:
+        args["introductions"] = "show"
     return args
 
 
@@ -150,7 +153,7 @@ def image(map_id: int):
     etag = "-".join(str(part) for part in (
         map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
         options.stage_id or "all", options.scope, options.agency_id or "any",
-        int(options.key_in_page), "svg",
+        int(options.key_in_page), int(options.show_introductions), "svg",
     ))
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)

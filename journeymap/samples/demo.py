@@ -18,6 +18,7 @@ from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.family_word import give as give_word
 from journeymap.domain.history import Actor
+from journeymap.domain.introductions import add_introduction
 from journeymap.domain.journey import add_stage, add_touchpoint
 from journeymap.domain.meetings import add_meeting
 from journeymap.domain.people import add_agency, add_caseworker, update_caseworker
@@ -327,8 +328,17 @@ MEETING_ATTENDEES = (
     "Principal, Lincoln Unified School District\n"
     "Energy assistance supervisor, Tri-County Community Action: Energy Assistance\n"
     "Family advocate, Legal Aid Society\n"
+    "Benefits supervisor, State Benefits Office (SNAP and Medicaid eligibility)\n"
+    "Customer care manager, Valley Electric Company\n"
+    "Pastor, Grace Fellowship Church\n"
     "Facilitator"
 )
+# Everyone holding a file came but the clinic (journeymap.readmodel.at_the_table): "Nobody at the
+# table" from the agency that saw the youngest's asthma get worse in the cold house.
+# One introduction made since the meeting: the school social worker and the energy assistance
+# intake worker, who had both met the family about the shut-off and never spoken.
+INTRODUCTION = {"between": ("ssw", "energy_intake"), "days_ago": 10, "how": "phone",
+                "note": "Agreed to share the shut-off notice rather than ask the family for it again."}
 BARRIERS_ADDED_DAYS_AGO = 45  # found when the journey was first mapped, before the meeting
 NEW_SINCE_MEETING = {"coordination": 9}  # found afterwards: barrier key -> days ago
 # How long ago each owner answered (FOLLOW_UP's "set_days_ago" for those who accepted), each step
@@ -382,6 +392,10 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
     today = utcnow().date()
     add_meeting(journey_map, actor=actor, held_on=today - timedelta(days=MEETING_DAYS_AGO),
                 attendees=MEETING_ATTENDEES)
+    first, second = sorted(caseworkers[key].id for key in INTRODUCTION["between"])
+    add_introduction(journey_map, actor=actor, caseworker_a_id=first, caseworker_b_id=second,
+                     made_on=today - timedelta(days=INTRODUCTION["days_ago"]), how=INTRODUCTION["how"],
+                     note=INTRODUCTION["note"])
     return journey_map
 
 

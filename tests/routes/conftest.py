@@ -16,6 +16,7 @@ from journeymap.models import (
     Barrier,
     Caseworker,
     HouseholdMember,
+    Introduction,
     JourneyMap,
     Meeting,
     Membership,
@@ -30,7 +31,7 @@ from tests.markup import select
 HX = {"HX-Request": "true"}
 _MODELS = {
     "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
-    "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting,
+    "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting, "introductions": Introduction,
 }
 
 

@@ -37,6 +37,7 @@ from journeymap.domain import commitments
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
 from journeymap.domain.history import Actor
+from journeymap.domain.introductions import add_introduction
 from journeymap.domain.journey import add_touchpoint
 from journeymap.domain.meetings import add_meeting
 from journeymap.domain.members import create_invitation
@@ -48,6 +49,7 @@ from journeymap.models import (
     Barrier,
     Commitment,
     HistoryEntry,
+    Introduction,
     Invitation,
     JourneyMap,
     Meeting,
@@ -200,6 +202,14 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "follow_up.done": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
     "follow_up.hand_on": {"POST": members(*EDITORS, "caseworker")},
     "follow_up.open_commitments": {"GET": members(*READERS)},  # every open next step, with its age
+    # Connections: anyone who edits records an introduction (a caseworker, one including them);
+    # a caseworker changes only what they added, the family deletes only what they added.
+    "connections.page": {"GET": members(*READERS)},
+    "connections.add_introduction": {"POST": members(*EDITORS, "family", "caseworker")},
+    "connections.show_introduction": {"GET": members(*READERS)},
+    "connections.edit_introduction": {"GET": members(*EDITORS, "family"),
+                                      "POST": members(*EDITORS, "family")},
+    "connections.delete_introduction": {"POST": members(*EDITORS)},
     # Steering meetings: the facilitator records them; everyone on the map reads them.
     "meetings.page": {"GET": members(*READERS)},
     "meetings.add_meeting": {"POST": members("facilitator")},
@@ -261,6 +271,28 @@ class World:
             db.session.commit()
         return found
 
+    @cached_property
+    def stranger_id(self) -> int:
+        """A caseworker at a second agency of small, never in touch with small's caseworker."""
+        journey_map = db.session.get(JourneyMap, self.small.id)
+        food_bank = add_agency(journey_map, actor=SETUP, name="Food Bank", sector="nonprofit")
+        found = add_caseworker(journey_map, actor=SETUP, name="Bo", role="Volunteer",
+                               agency_id=food_bank.id).id
+        db.session.commit()
+        return found
+
+    @cached_property
+    def introduction_id(self) -> int:
+        """An introduction on small: between its caseworker and the stranger, by the set-up."""
+        found = db.session.scalar(
+            select(Introduction.id).where(Introduction.map_id == self.small.id).limit(1))
+        if found is None:
+            found = add_introduction(db.session.get(JourneyMap, self.small.id), actor=SETUP,
+                                     caseworker_a_id=self.small.caseworker, caseworker_b_id=self.stranger_id,
+                                     made_on=date(2026, 11, 16), how="phone").id
+            db.session.commit()
+        return found
+
     @property
     def barrier_version(self) -> int:
         return db.session.get(Barrier, self.small.barrier, populate_existing=True).version
@@ -274,7 +306,11 @@ class World:
 
     def follow_up_state(self, endpoint: str) -> None:
         """small's barrier as the follow-up routes need it: owned by small's agency (the caseworker's),
-        waiting for an answer (accept) or accepted with an open next step (the rest)."""
+        waiting for an answer (accept) or accepted with an open next step (the rest). For the
+        connections routes: a stranger to introduce, and an introduction to change."""
+        if endpoint.startswith("connections."):
+            made = [self.stranger_id] + ([] if "add" in endpoint else [self.introduction_id])
+            assert all(made)
         if not endpoint.startswith("follow_up."):
             return
         journey_map = db.session.get(JourneyMap, self.small.id)
@@ -345,6 +381,12 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "follow_up.done": lambda w: {"what_changed": "The heating works",
                                  "version": str(w.commitment_version)},
     "follow_up.hand_on": lambda w: {"version": str(w.barrier_version)},
+    "connections.add_introduction": lambda w: {
+        "caseworker_a_id": str(w.small.caseworker), "caseworker_b_id": str(w.stranger_id),
+        "agency_a_id": "", "agency_b_id": "", "made_on": "2026-11-16", "how": "phone", "note": ""},
+    "connections.edit_introduction": lambda w: {
+        "caseworker_a_id": str(w.small.caseworker), "caseworker_b_id": str(w.stranger_id),
+        "agency_a_id": "", "agency_b_id": "", "made_on": "2026-11-17", "how": "email", "note": "Agreed"},
     "meetings.add_meeting": lambda w: {"held_on": "2026-11-16", "attendees": "Housing officer"},
     "meetings.edit_meeting": lambda w: {"held_on": "2026-11-17", "attendees": "School nurse"},
     "silo.export": lambda w: {"format": "dot"},
@@ -372,6 +414,7 @@ RECORDS_NOTHING = {"live.check", "maps.reopen"}
 ITEM_OF = {
     "household": "member", "agencies": "agency", "caseworkers": "caseworker", "stages": "stage",
     "touchpoints": "touchpoint", "barriers": "barrier", "meetings": "meeting",
+    "introductions": "introduction",
 }
 # Routes that name something on a map besides the map (an item, a membership, an invitation).
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
@@ -390,6 +433,8 @@ def url_values(rule, world: World) -> dict:
             values[arg] = world.map_id
         elif arg == "item_id" and ITEM_OF[rule.rule.split("/")[3]] == "meeting":
             values[arg] = world.meeting_id
+        elif arg == "item_id" and ITEM_OF[rule.rule.split("/")[3]] == "introduction":
+            values[arg] = world.introduction_id
         elif arg == "item_id":
             values[arg] = world.small.ids()[ITEM_OF[rule.rule.split("/")[3]]]
         elif arg == "membership_id":

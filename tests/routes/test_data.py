@@ -124,6 +124,7 @@ def test_every_download_is_an_attachment_recorded_in_the_history(client, small, 
 def test_json_is_format_version_4_without_ids_with_the_follow_ups_dates(client, demo_id):
     document = json.loads(export(client, demo_id, "json", "full").get_data())
     assert (document["format"], document["format_version"]) == ("journeymap", 4)
+    assert document["introductions"] and document["introductions"][0]["note"]  # the demo's one
     text = json.dumps(document)
     for leftover in ('"id"', "created_by", "updated", "revision", "version\": 1", "position"):
         assert leftover not in text, leftover
@@ -319,6 +320,8 @@ def test_a_deidentified_file_imports_as_the_map_it_describes(client, importer, d
     # Next steps and progress must have a time they were added: the import's, where the file has none.
     for step in (c for b in full["barriers"] for c in b["commitments"]):
         assert step.pop("created_at") and all(p.pop("created_at") for p in step["progress"])
+    # Introductions too (their day recorded is removed, like a next step's).
+    assert all(made.pop("created_at") for made in full["introductions"])
     for step in (c for b in json.loads(plain)["barriers"] for c in b["commitments"]):
         assert step["created_at"] is None
     # So must the family's word: when it was given is the import's where the file has none.
@@ -337,6 +340,8 @@ def without_added_at(document: dict) -> dict:
             entry.pop("created_at")
     for word in document.get("family_word", ()):
         word.pop("at")
+    for made in document.get("introductions", ()):
+        made.pop("created_at")
     return document
 
 

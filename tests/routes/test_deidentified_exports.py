@@ -87,6 +87,8 @@ REMOVED = {
     # The family's word (issue 10): their comments are their own telling, removed like their story.
     "the family's word on a step": "qzword68",
     "the family's word on a barrier": "qzword69",
+    # Introductions made (issue 10): the note is the group's words, shared only once checked.
+    "introduction note": "qznote68",
 }
 
 # Kept by design (journeymap/deidentify.py, "Kept because they describe the services, not the
@@ -261,6 +263,14 @@ def build_marked(app) -> Marked:
     family_word.give(journey_map, db.session.get(Barrier, rent), kind="barrier", verdict="confirmed",
                      comment="Yes " + M["the family's word on a barrier"], seen=0, on_behalf=True,
                      actor=SETUP)
+    # Two agencies introduced, with a note: a second agency, kept like the first.
+    _posted(author, f"{base}/agencies", {"name": f"{K['agency name']} Food Bank", "sector": "nonprofit"})
+    food_bank = _id(Agency, map_id=map_id, name=f"{K['agency name']} Food Bank")
+    _posted(author, f"{base}/introductions", {
+        "caseworker_a_id": "", "caseworker_b_id": "", "agency_a_id": str(agency),
+        "agency_b_id": str(food_bank), "made_on": "2018-10-05", "how": "phone",
+        "note": f"Agreed {M['introduction note']} to share",
+    })
     # A steering meeting before that day, so the brief lists the owner as new since it.
     db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(
@@ -475,6 +485,7 @@ def detail_field(full: bool | None) -> dict:
 
 SILO_OPTIONS = [
     {}, {"focus": "unowned"}, {"caseworkers": "hide"}, {"focus": "unowned", "caseworkers": "hide"},
+    {"introductions": "show"},
 ]
 
 
@@ -571,7 +582,7 @@ OUTPUTS: dict[str, tuple[str, str, Callable, bool]] = {
     **{f"silo {fmt}": ("silo.export", "silo map export", silo_export(fmt), True)
        for fmt in ("svg", "png", "pdf", "dot")},
     **{fmt: ("data.export", "data export", data_export(fmt), True)
-       for fmt in ("json", "touchpoints-csv", "barriers-csv")},
+       for fmt in ("json", "touchpoints-csv", "barriers-csv", "introductions-csv")},
     "brief page": ("brief.page", "the steering brief page, GET /maps/<id>/brief", brief_page, False),
     "brief pdf": ("brief.pdf", "the brief PDF, POST /maps/<id>/brief.pdf", brief_pdf, True),
     "journey view image": ("journey_view.image", "journey view image, GET /maps/<id>/journey-view.svg",
@@ -678,6 +689,7 @@ FULL_SHOWS = {
     "barriers-csv": {
         "barrier title (no owner)", "barrier description", "caseworker name", "touchpoint action",
     },
+    "introductions-csv": {"introduction note"},
     "brief pdf": {"situation", "barrier title (no owner)", "caseworker name", "stage name (first)",
                   f"history date {OWNER_RECORDED.day} {OWNER_RECORDED:%B %Y}"},
     "journey view image": {"touchpoint action", "touchpoint place", "stage name (first)", "caseworker name",
@@ -801,7 +813,7 @@ def test_the_command_line_export_is_deidentified(runner, marked, tmp_path, fmt):
 CLI_FULL_SHOWS = {
     "svg": FULL_SHOWS["silo svg"], "pdf": FULL_SHOWS["silo pdf"], "dot": FULL_SHOWS["silo dot"],
     "json": FULL_SHOWS["json"], "touchpoints-csv": FULL_SHOWS["touchpoints-csv"],
-    "barriers-csv": FULL_SHOWS["barriers-csv"],
+    "barriers-csv": FULL_SHOWS["barriers-csv"], "introductions-csv": FULL_SHOWS["introductions-csv"],
 }
 
 

@@ -11,7 +11,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from journeymap.domain.family import start_map
+from journeymap.domain.introductions import add_introduction
 from journeymap.domain.meetings import add_meeting
+from journeymap.domain.people import add_agency
 from journeymap.extensions import db
 from journeymap.models import (
     Agency,
@@ -212,10 +214,14 @@ def test_unknown_item_is_404_on_every_route(app, client, small, view_of):
 def test_an_item_of_another_map_is_404_on_every_route(app, client, small, other, view_of):
     # small's maps have no steering meeting of their own (most pages show a map without one).
     meeting = add_meeting(db.session.get(JourneyMap, other.id), actor=SETUP, held_on=date(2026, 11, 16))
+    # Nor any introduction: two agencies of other's, introduced.
+    second = add_agency(db.session.get(JourneyMap, other.id), actor=SETUP, name="Food Bank", sector="other")
+    made = add_introduction(db.session.get(JourneyMap, other.id), actor=SETUP, agency_a_id=other.agency,
+                            agency_b_id=second.id, made_on=date(2026, 11, 16), how="phone")
     db.session.commit()
     other_before = view_of(other.id)
     mine_before = view_of(small.id)
-    ids = {**other.ids(), "meeting": meeting.id}
+    ids = {**other.ids(), "meeting": meeting.id, "introduction": made.id}
     for rule, method in item_rules(app):
         item_id = ids[kind_of(rule.endpoint)]
         url = url_for_rule(app, rule, small.id, item_id)

@@ -30,12 +30,14 @@ READ_PAGES = [
     "maps.overview", "journey.page", "people.page", "barriers.page", "silo.page", "silo.image",
     "journey_view.page", "brief.page", "present.page", "data.page",
     "sharing.page",  # the facilitator's check before sharing: every text of the map, read once
+    "connections.page",  # introductions to make (pairs in Python, no query per pair) and the table
 ]
 # The same pages with their options: other drawings, other queries.
 WITH_OPTIONS = [
     ("silo.page", {"focus": "unowned", "caseworkers": "hide"}),
     ("silo.image", {"detail": "full"}),
     ("silo.image", {"focus": "unowned", "caseworkers": "hide"}),
+    ("silo.image", {"detail": "full", "introductions": "show"}),
     ("journey_view.image", {"detail": "full"}),
     ("present.page", {"show": "journey"}),
 ]

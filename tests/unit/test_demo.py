@@ -107,3 +107,23 @@ def test_the_demo_had_a_steering_meeting_three_weeks_ago_with_news_since(view):
     for part in ("newly_owned", "kept", "progress", "overdue", "declined", "still_unowned", "new_barriers"):
         assert getattr(news, part), part
     assert len(news.new_barriers) == len(demo.NEW_SINCE_MEETING)  # not every barrier
+
+
+def test_demo_has_one_introduction_made_and_several_to_make(view):
+    from journeymap.readmodel.introductions import introductions
+
+    (made,) = view.introductions
+    assert {view.caseworker(made.caseworker_a_id).name, view.caseworker(made.caseworker_b_id).name} == {
+        "Dana", "Rosa"}
+    found = introductions(view)
+    assert len(found.caseworker_pairs) >= 5 and found.caseworker_total > len(found.caseworker_pairs) - 1
+    assert 0 < found.holders_in_touch < found.holder_pairs
+
+
+def test_demo_clinic_has_nobody_at_the_table(view):
+    from journeymap.readmodel.at_the_table import at_the_table
+
+    table = at_the_table(view, [], demo.utcnow().date())
+    assert [row.agency.name for row in table.missing] == [demo.AGENCIES["clinic"][0]]
+    assert table.agencies[0].agency.name == demo.AGENCIES["clinic"][0]
+    assert table.agencies[0].words == "Nobody at the table"

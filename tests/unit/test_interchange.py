@@ -62,11 +62,13 @@ def before_turnover(data: dict) -> dict:
 
 
 def as_version_2(data: dict) -> dict:
-    """A version 3 document as version 2 wrote it: without what followed a barrier, or meetings."""
+    """A version 3 or 4 document as version 2 wrote it: without what followed a barrier, meetings
+    or introductions."""
     old = copy.deepcopy(data)
     old["format_version"] = 2
     del old["meetings"]
     old.pop("family_word", None)  # version 4's
+    old.pop("introductions", None)
     for barrier in old["barriers"]:
         for name in (*FOLLOW_UP["barrier"], "commitments"):
             del barrier[name]
@@ -653,3 +655,32 @@ def test_version_3_round_trip_on_postgresql_after_the_migrations(postgres_app):
     old = import_map(db.session, as_version_2(first))  # a version 2 file: no day a barrier was added
     db.session.commit()
     assert all(b.created_at is None for b in load_map_view(db.session, old.id).barriers)
+
+
+def test_version_4_carries_introductions_and_a_v4_file_without_them_imports(demo_view, view_of):
+    data = map_to_json_dict(demo_view)
+    (made,) = data["introductions"]
+    assert made["key"] == "i1" and made["caseworker_a"].startswith("c") and made["agency_a"] is None
+    assert made["how"] == "phone" and made["made_on"]
+    copy = reimport(view_of, copy_without(data, "introductions"))
+    assert copy.introductions == ()
+
+
+@pytest.mark.parametrize("change", [
+    {"caseworker_b": None},  # half a pair
+    {"agency_a": "a1", "agency_b": "a2"},  # two pairs at once
+    {"caseworker_b": "SAME"},  # someone introduced to themselves
+])
+def test_a_broken_introduction_is_refused_with_where(demo_view, change):
+    data = map_to_json_dict(demo_view)
+    made = data["introductions"][0]
+    change = {k: (made["caseworker_a"] if v == "SAME" else v) for k, v in change.items()}
+    made.update(change)
+    with pytest.raises(ImportProblem, match=r"introductions\[0\]"):
+        read_document(data)
+
+
+def copy_without(data: dict, key: str) -> dict:
+    kept = copy.deepcopy(data)
+    del kept[key]
+    return kept
