@@ -114,7 +114,8 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap.auth import access
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
-    from journeymap.readmodel import follow_up
+    from journeymap.domain.handoffs import NEXT_STEPS
+    from journeymap.readmodel import follow_up, handoffs
     from journeymap.readmodel.metrics import family_figures
     from journeymap.readmodel.turnover import handed_over_at, succession_of
     from journeymap.routes.live import live_page
@@ -131,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
         must_say_which_caseworker=access.must_say_which_caseworker,
         marks_from_family=access.marks_from_family, may_follow_up=access.may_follow_up, today=clock.today,
         follow_up_age=follow_up.age_in_days,
+        handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
     )

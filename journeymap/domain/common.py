@@ -118,7 +118,8 @@ def summary_of(item) -> str:
     """A few words naming an item in the history."""
     for name in ("title", "action", "name", "role", "pseudonym",
                  "next_step", "what_was_done", "what_is_blocking",  # commitments and their progress
-                 "held_on"):  # a steering meeting, by its day
+                 "held_on",  # a steering meeting, by its day
+                 "expected"):  # a handoff, by what the family was told would happen
         if value := getattr(item, name, ""):
             return str(value)
     return ""

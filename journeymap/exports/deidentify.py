@@ -71,6 +71,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -154,6 +155,9 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
             for c in view.commitments
         ),
         meetings=tuple(clean(MEETING, m, made) for m in view.meetings),
+        # Handoffs (issue 10): who sent and who was to receive kept, days removed, what was expected
+        # shown once checked (else emptied), as their fields' privacy classes say.
+        handoffs=tuple(clean(HANDOFF, h, made) for h in view.handoffs),
     )
 
 

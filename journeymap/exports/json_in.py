@@ -1,4 +1,4 @@
-"""Reading a JSON document back (format versions 1, 2 and 3) and checking every part of it.
+"""Reading a JSON document back (format versions 1 to 4) and checking every part of it.
 
 Everything is checked before anything is written: the format name and version, the type of every
 field, that every reference resolves, that vocabulary values are known, that text fits its limit
@@ -17,7 +17,8 @@ resolve inside the file; a file's ids never touch this database's), named like t
 carried over. Version 3 (journeymap.exports.json_out) adds each barrier's dates and owner's answer,
 its next steps with their progress, and the map's steering meetings; a barrier from a file of an
 earlier version has no day it was added (so it is never "new since the last meeting"). The checked
-document is written by journeymap.domain.imports.
+document is written by journeymap.domain.imports. Version 4 adds the handoffs; a version 4 file
+without the "handoffs" key has none (other parts of version 4 may come without it).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -44,8 +46,11 @@ from journeymap.kinds.items import (
     TOUCHPOINT,
 )
 
-READABLE_VERSIONS = (1, 2, 3)
-ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER)  # each after those it refers to
+READABLE_VERSIONS = (1, 2, 3, 4)
+# Each after those it refers to. Lists that a file of an earlier version has not got, by the version
+# that brought them: such a list may also be missing from a newer file (it then has none).
+ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER, HANDOFF)
+SINCE_VERSION = {HANDOFF.name: 4}
 
 
 class ImportProblem(ValueError):
@@ -75,7 +80,7 @@ class Version:
 
 
 VERSIONS = {1: Version(1, "map", "id", int), 2: Version(2, "family", "key", str),
-            3: Version(3, "family", "key", str)}
+            3: Version(3, "family", "key", str), 4: Version(4, "family", "key", str)}
 
 
 @dataclass
@@ -312,7 +317,10 @@ def read_document(data) -> Document:
     keys = {kind.name: _Keys(kind.name, version) for kind in ITEM_KINDS}
     for kind in ITEM_KINDS:
         rows = doc.items[kind.name] = []
-        items = top.items(kind.json_list)
+        since = SINCE_VERSION.get(kind.name)
+        if since is not None and version.number < since:
+            continue
+        items = top.items(kind.json_list, default=_MISSING if since is None else [])
         if kind.json_key_prefix:
             # Every key of a kind before any of its references: a caseworker's successor may come
             # later in the list than the one who left.

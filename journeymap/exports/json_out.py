@@ -16,6 +16,10 @@ their days and times, so that a brief made from an imported map can say what cha
 last meeting. Times are ISO 8601 in UTC ("2026-11-16T09:30:00+00:00"), days "2026-11-16". A
 de-identified file carries them as the declarations' privacy classes say (a REMOVED time is null).
 Export -> import -> export gives the same document, byte for byte.
+
+Version 4 adds the map's handoffs ("handoffs", after the barriers: who sent the family on, to whom,
+when, how, what was expected, where it began and ended, its steps with their days, and the barrier
+a dropped one became) and the family's "handoff_days" (null: the default, 14).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -38,7 +43,7 @@ from journeymap.kinds.items import (
 from journeymap.readmodel.snapshot import MapView
 
 FORMAT_NAME = "journeymap"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 # Since version 3: fields the database keeps that are carried too (by their names), besides every
 # field with a `json` key. The keys of these lists in the file are "commitments" (inside each
@@ -49,14 +54,19 @@ FOLLOW_UP: dict[str, tuple[str, ...]] = {
     COMMITMENT.name: ("created_at", "closed_at"),
     PROGRESS.name: ("by_name", "created_at"),
     MEETING.name: (),
+    # Since version 4.
+    FAMILY.name: ("handoff_days",),
+    HANDOFF.name: ("status", "received_on", "answered_on", "answered_by", "decline_reason", "completed_on",
+                   "barrier_id", "created_at"),
 }
 
 
 def map_to_json_dict(view: MapView) -> dict:
-    """The whole map as a format_version 3 document."""
+    """The whole map as a format_version 4 document."""
     lists = {
         MEMBER: view.members, AGENCY: view.agencies, CASEWORKER: view.caseworkers,
         STAGE: view.named_stages, TOUCHPOINT: view.touchpoints, BARRIER: view.barriers,
+        HANDOFF: view.handoffs,
     }
     keys = {kind.name: {item.id: f"{kind.json_key_prefix}{n}" for n, item in enumerate(items, 1)}
             for kind, items in lists.items() if kind.json_key_prefix}
@@ -79,13 +89,14 @@ def map_to_json_dict(view: MapView) -> dict:
 
 
 def carried(kind: Kind) -> list:
-    """The fields of a kind a version 3 file holds, in declared order."""
+    """The fields of a kind a version 3 (or 4) file holds, in declared order."""
     extra = FOLLOW_UP.get(kind.name, ())
     return [f for f in kind.fields if f.json_key is not None or f.name in extra]
 
 
 def json_key(field) -> str:
-    return field.json_key or field.name
+    """A field's key in files: its declared `json` key, for what the database keeps too."""
+    return field.json_key or field.json or field.name
 
 
 def _item(kind: Kind, item, keys: dict, journey_index: dict) -> dict:

@@ -36,6 +36,7 @@ ITEMS_OF: dict[str, Callable] = {
     "stage": lambda view: view.named_stages,
     "touchpoint": lambda view: view.touchpoints,
     "barrier": lambda view: view.barriers,
+    "handoff": lambda view: view.handoffs,
     "commitment": lambda view: view.commitments,
     "progress": lambda view: tuple(p for c in view.commitments for p in c.progress),
 }

@@ -4,6 +4,7 @@ from journeymap.models.accounts import AuthSession, SignInThrottle, User
 from journeymap.models.barriers import Barrier, barrier_touchpoint
 from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
+from journeymap.models.handoffs import Handoff
 from journeymap.models.history import HistoryEntry
 from journeymap.models.journey import Stage, Touchpoint
 from journeymap.models.meetings import Meeting
@@ -15,6 +16,7 @@ from journeymap.models.sharing import SharingChoice
 __all__ = [
     "Agency",
     "AuthSession",
+    "Handoff",
     "HistoryEntry",
     "Invitation",
     "Meeting",

@@ -20,6 +20,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -31,6 +32,7 @@ from journeymap.models import (
     Barrier,
     Caseworker,
     Commitment,
+    Handoff,
     HouseholdMember,
     JourneyMap,
     Meeting,
@@ -46,6 +48,7 @@ from journeymap.readmodel.views import (
     BarrierView,
     CaseworkerView,
     CommitmentView,
+    HandoffView,
     MapView,
     MeetingView,
     MemberView,
@@ -117,11 +120,13 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
         for c in rows(COMMITMENT, Commitment.id)
     )
     meetings = tuple(MeetingView(**m) for m in rows(MEETING, Meeting.held_on, Meeting.id))
+    handoffs = tuple(HandoffView(**h) for h in rows(HANDOFF, Handoff.sent_on.is_(None), Handoff.sent_on,
+                                                     Handoff.id))
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
         caseworkers=caseworkers, barriers=barriers, commitments=commitments,
-        meetings=meetings,
+        meetings=meetings, handoffs=handoffs,
     )
 
 

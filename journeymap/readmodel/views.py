@@ -21,6 +21,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     MEETING,
     MEMBER,
     PROGRESS,
@@ -122,6 +123,18 @@ class _Barrier:
         return vocab.label(vocab.SEVERITIES, self.severity)
 
 
+class _Handoff:
+    """Someone sent the family on, and what became of it (journeymap.readmodel.handoffs: dropped)."""
+
+    @property
+    def channel_label(self) -> str:
+        return vocab.label(vocab.HANDOFF_CHANNELS, self.channel)
+
+    @property
+    def status_label(self) -> str:
+        return vocab.label(vocab.HANDOFF_STATUSES, self.status)
+
+
 class _Commitment:
     """What an owner said they would do about a barrier, with its progress entries oldest first."""
 
@@ -160,11 +173,12 @@ TouchpointView = view_class("TouchpointView", TOUCHPOINT, _Touchpoint)
 BarrierView = view_class("BarrierView", BARRIER, _Barrier)
 ProgressView = view_class("ProgressView", PROGRESS, _Progress)
 MeetingView = view_class("MeetingView", MEETING, _Meeting)
+HandoffView = view_class("HandoffView", HANDOFF, _Handoff)
 CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
     cls.kind.name: cls
-    for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView)
+    for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView, HandoffView)
 }
 
 
@@ -189,6 +203,9 @@ class _Map:
 
     def barrier(self, barrier_id: int):
         return self._barrier_by_id.get(barrier_id)
+
+    def handoff(self, handoff_id: int):
+        return self._handoff_by_id.get(handoff_id)
 
     def meeting(self, meeting_id: int):
         return next((m for m in self.meetings if m.id == meeting_id), None)
@@ -216,6 +233,10 @@ class _Map:
     @cached_property
     def _barrier_by_id(self) -> dict:
         return {b.id: b for b in self.barriers}
+
+    @cached_property
+    def _handoff_by_id(self) -> dict:
+        return {h.id: h for h in self.handoffs}
 
     @cached_property
     def touchpoints(self) -> list:
@@ -310,6 +331,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("barriers", tuple, ()),
     ("commitments", tuple, ()),  # every barrier's, oldest first, each with its progress
     ("meetings", tuple, ()),  # steering meetings, in the order they were held
+    ("handoffs", tuple, ()),  # in the order they were sent (unknown days last), then added
 ))
 
 

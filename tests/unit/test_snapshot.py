@@ -144,4 +144,4 @@ def test_query_count_does_not_grow_with_the_map(app):
     small_statements = _statements_to_load(small.id)
     big_statements = _statements_to_load(big.id)
     assert len(small_statements) == len(big_statements), (small_statements, big_statements)
-    assert len(big_statements) <= 11, big_statements  # the map, nine kinds, the links
+    assert len(big_statements) <= 12, big_statements  # the map, ten kinds, the links
