@@ -112,9 +112,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from journeymap import bidi, clock
     from journeymap.auth import access
+    from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
-    from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.readmodel import follow_up, handoffs
     from journeymap.readmodel.metrics import family_figures
     from journeymap.readmodel.turnover import handed_over_at, succession_of

@@ -217,6 +217,8 @@ def may_delete(record, membership: Membership | None = None) -> bool:
         return False
     if membership.role == "family" and hasattr(record, "created_by_id"):
         return record.created_by_id == membership.user_id
+    if works_as_caseworker(membership) and isinstance(record, Handoff):
+        return record.created_by_id == membership.user_id  # moves the others' steps, deletes only theirs
     return may_edit(record, membership)
 
 

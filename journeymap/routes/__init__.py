@@ -25,6 +25,6 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    follow_up.bp, handoffs.bp, meetings.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp, sharing.bp,
-    health.bp,
+    follow_up.bp, handoffs.bp, meetings.bp, silo.bp, journey_view.bp, present.bp, brief.bp, data.bp,
+    sharing.bp, health.bp,
 ]

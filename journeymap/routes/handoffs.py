@@ -13,7 +13,6 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from htmx_flask import make_response
 from markupsafe import Markup
 
-from journeymap import clock
 from journeymap.auth import access
 from journeymap.auth.access import requires
 from journeymap.domain import handoffs
@@ -99,7 +98,8 @@ def move(map_id: int, item_id: int, step: str):
             back_url=handoff_kind.page_url(map_id, item_id), status=200 if request.method == "GET" else 422,
             view=view, item=view.handoff(item_id), step=step, form=form, open_form=True,
         )
-    if step not in handoffs.NEXT_STEPS.get(record.status, ()) or not claim(Handoff, record, form.seen_version()):
+    follows = step in handoffs.NEXT_STEPS.get(record.status, ())
+    if not follows or not claim(Handoff, record, form.seen_version()):
         return _changed_meanwhile(map_id, item_id)
     handoffs.move(journey_map, record, step, form.on.data, actor=acting(), by=form.by.data or "",
                   reason=form.reason.data or "")

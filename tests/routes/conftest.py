@@ -15,6 +15,7 @@ from journeymap.models import (
     Agency,
     Barrier,
     Caseworker,
+    Handoff,
     HouseholdMember,
     JourneyMap,
     Meeting,
@@ -30,7 +31,7 @@ from tests.markup import select
 HX = {"HX-Request": "true"}
 _MODELS = {
     "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
-    "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting,
+    "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting, "handoffs": Handoff,
 }
 
 
