@@ -43,6 +43,7 @@ from journeymap.render.silo_layout import (
     draw_legend,
     fit_to_slide,
 )
+from journeymap.render.silo_handoffs import draw_dropped_handoffs
 from journeymap.render.silo_turnover import draw_successions
 
 FONT = "DejaVu Sans"  # journeymap.render.text measures it; colours from journeymap.render.palette
@@ -140,6 +141,8 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
     _draw_unowned(graph, view)
     if options.show_caseworkers and not options.focus_unowned:
         draw_successions(graph, view)
+    if not options.focus_unowned:
+        draw_dropped_handoffs(graph, view, silos, options.today)
 
     if not options.key_in_page:
         draw_legend(graph, options)
