@@ -23,6 +23,7 @@ from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
+from journeymap.readmodel import handoffs
 from journeymap.readmodel.metrics import Figure, family_figures
 from journeymap.readmodel.since_meeting import Change, SinceMeeting
 from journeymap.readmodel.snapshot import BarrierView, MapView
@@ -56,7 +57,10 @@ FIGURE_GROUPS = (
                       "handovers with nothing passed on")),
     ("Barriers", ("barriers", "barriers no one owns")),
 )
-FLAGGED_FIGURE = "barriers no one owns"
+# Handoffs (journeymap.readmodel.handoffs), a third row of figures on maps that have any: how many
+# times the family was sent on, how many were received, how many dropped, and the days lost waiting.
+HANDOFF_FIGURES = ("handoffs sent", "handoffs received", "handoffs dropped", "days lost in handoffs")
+FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
 
@@ -184,8 +188,9 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
                for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = since_rows(view, since, full=full) if since else []
     story = _cut(view.situation, MAX_STORY) if full else ""
-    paper = Paper(view.pseudonym, story, page_height,
-                  notice=silo_options(view)[1] is not None)
+    figure_groups = brief_figures(view, made_on)
+    paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None,
+                  figure_rows=2 if len(figure_groups) <= len(FIGURE_GROUPS) else 3)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
@@ -201,7 +206,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         full=full,
         made_on=made_on,
         story=story,
-        figure_groups=brief_figures(view),
+        figure_groups=figure_groups,
         unowned=tuple(shown_unowned),
         unowned_more=len(unowned) - len(shown_unowned),
         recorded=tuple(shown_recorded),
@@ -214,17 +219,24 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     )
 
 
-def brief_figures(view: MapView) -> tuple[FigureGroup, ...]:
-    """family_figures, grouped for the page. A figure the brief expects but family_figures no
-    longer gives is a KeyError here, so a renamed label fails the tests, not the meeting."""
+def brief_figures(view: MapView, today: date | None = None) -> tuple[FigureGroup, ...]:
+    """family_figures, grouped for the page, and the handoffs' figures on `today` when the map has
+    handoffs. A figure the brief expects but family_figures no longer gives is a KeyError here, so
+    a renamed label fails the tests, not the meeting."""
     by_label: dict[str, Figure] = {figure.label: figure for figure in family_figures(view)}
+    groups = FIGURE_GROUPS
+    if view.handoffs and today is not None:
+        counted = handoffs.figures(view, today)
+        values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
+        by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
+        groups = (*groups, ("Handoffs", HANDOFF_FIGURES))
     return tuple(
         FigureGroup(title, tuple(
             BriefFigure(by_label[name].value, by_label[name].label,
-                        flagged=name == FLAGGED_FIGURE and by_label[name].value > 0)
+                        flagged=name in FLAGGED_FIGURES and by_label[name].value > 0)
             for name in names
         ))
-        for title, names in FIGURE_GROUPS
+        for title, names in groups
     )
 
 
