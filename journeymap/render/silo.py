@@ -32,6 +32,7 @@ from journeymap.render.palette import (
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
+from journeymap.render.silo_handoffs import draw_dropped_handoffs
 from journeymap.render.silo_layout import (
     FAMILY_PT,
     HEADING_PT,
@@ -43,7 +44,6 @@ from journeymap.render.silo_layout import (
     draw_legend,
     fit_to_slide,
 )
-from journeymap.render.silo_handoffs import draw_dropped_handoffs
 from journeymap.render.silo_turnover import draw_successions
 
 FONT = "DejaVu Sans"  # journeymap.render.text measures it; colours from journeymap.render.palette
