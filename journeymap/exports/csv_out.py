@@ -137,7 +137,7 @@ def handoffs_csv(view: MapView, today) -> str:
     it was dropped, the days it waited or took to be received, and the barrier it became."""
     declared = _declared(HANDOFF)
     header = ["Handoff", *(h for f in declared for h in f.csv_headers), "Step", "Dropped",
-              "Days until received (or waiting)", "Became the barrier"]
+              "Days until received (or waiting)", "Answered by", "Why they declined", "Became the barrier"]
     rows = []
     for number, h in enumerate(handoffs.listed(view, today), 1):
         barrier = view.barrier(h.barrier_id)
@@ -145,6 +145,6 @@ def handoffs_csv(view: MapView, today) -> str:
             number, *(cell for f in declared for cell in cells(view, f, h)), h.status_label,
             _yes_no(handoffs.is_dropped(h, view, today)),
             handoffs.days_lost(h, today) if h.sent_on is not None else "",
-            barrier.title if barrier else "",
+            h.answered_by, h.decline_reason, barrier.title if barrier else "",
         ])
     return _csv(header, rows)

@@ -182,11 +182,10 @@ BARRIER = Kind(
 )
 
 # Someone sent the family on (journeymap.domain.handoffs, journeymap.readmodel.handoffs). Who sent and
-# who was to receive are facts about the services, kept. The days it was sent and received are kept
-# too, like days waited and a next step's due day: they are what makes a handoff dropped and what the
-# brief counts as days lost, which a de-identified brief and silo map must still show; the other
-# days (answered, completed) are removed like other dates. What was expected is the group's words
-# about a service, CHECKED like a step's action.
+# who was to receive are facts about the services, kept; the days are days of the family's life,
+# removed like other dates (the brief counts dropped handoffs and days lost from the full view, as it
+# does what changed since a meeting). What was expected is the group's words about a service,
+# CHECKED like a step's action.
 # The steps (status and their days) are set by the step actions, never by the edit form.
 HANDOFF = Kind(
     name="handoff", noun="handoff", model=Handoff, json_list="handoffs", json_key_prefix="h",
@@ -196,7 +195,7 @@ HANDOFF = Kind(
         ref("from_caseworker_id", "From caseworker", "caseworker", blank="Not known", json="from_caseworker"),
         ref("to_agency_id", "To agency", "agency", blank="Not known", json="to_agency"),
         ref("to_caseworker_id", "To caseworker", "caseworker", blank="Not known", json="to_caseworker"),
-        Field("sent_on", Type.DATE, KEPT, "Sent on",
+        Field("sent_on", Type.DATE, REMOVED, "Sent on",
               hint="The day the family was sent on, such as 2026-11-02."),
         choice("channel", "How", vocab.HANDOFF_CHANNELS, blank="Not recorded"),
         long_text("expected", "What was expected", 1000, CHECKED,
@@ -205,7 +204,7 @@ HANDOFF = Kind(
         ref("ended_touchpoint_id", "Where it ended", "touchpoint", blank="Not linked", json="ended_at"),
         structure("status", Type.CHOICE, KEPT, label="Step", vocabulary=vocab.HANDOFF_STATUSES,
                   default="sent"),
-        structure("received_on", Type.DATE, KEPT, label="Received on"),
+        structure("received_on", Type.DATE, REMOVED, label="Received on"),
         structure("answered_on", Type.DATE, REMOVED, label="Answered on"),
         structure("answered_by", Type.TEXT, REMOVED, label="Answered by", maximum=120),
         structure("decline_reason", Type.LONG_TEXT, CHECKED, label="Why they declined", maximum=1000),

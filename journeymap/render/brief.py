@@ -19,6 +19,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from journeymap import clock
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
@@ -51,15 +52,18 @@ MAX_PEOPLE_DRAWN = 40
 FIGURE_GROUPS = (
     ("The family's side", (
         "things the family had to do", "places they had to go", "times they told their story again",
-        "documents asked for", "days spent waiting",
+        "documents asked for", "days spent waiting", "times they were sent on", "handoffs received",
     )),
     ("The services", ("agencies involved", "caseworkers holding a file", "caseworkers who left",
                       "handovers with nothing passed on")),
-    ("Barriers", ("barriers", "barriers no one owns")),
+    ("Barriers and handoffs", ("barriers", "barriers no one owns", "handoffs dropped",
+                               "days lost in handoffs")),
 )
-# Handoffs (journeymap.readmodel.handoffs), a third row of figures on maps that have any: how many
-# times the family was sent on, how many were received, how many dropped, and the days lost waiting.
-HANDOFF_FIGURES = ("handoffs sent", "handoffs received", "handoffs dropped", "days lost in handoffs")
+# Handoffs (journeymap.readmodel.handoffs), counted on the day the brief is made: how many times the
+# family was sent on, how many of those were received, how many dropped, and the days lost waiting.
+# In the rows the other figures stand in, so the page keeps its two rows of figures.
+HANDOFF_FIGURES = ("times they were sent on", "handoffs received", "handoffs dropped",
+                   "days lost in handoffs")
 FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
@@ -177,20 +181,20 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
 # The brief's data -------------------------------------------------------------------------------
 
 def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_on: date,
-                page_height: float = ANY_PAPER) -> Brief:
+                page_height: float = ANY_PAPER, whole: MapView | None = None) -> Brief:
     """The brief of a map view. `view` is already de-identified unless `full`; `since` is what
     changed since the map's last steering meeting (None: no meeting recorded), made from the full
     view; the words of each change come from `view`, so a de-identified brief says only what its
     view keeps. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER for a page
-    the browser prints on A4 or Letter, A4_PAPER for the PDF."""
+    the browser prints on A4 or Letter, A4_PAPER for the PDF. `whole`: the full view, for what only
+    its days can say (dropped handoffs, days lost); `view` when it is the full one."""
     unowned_since = {c.barrier_id: shown_day(c, full) for c in since.still_unowned} if since else {}
     unowned = [_row(view, b, full=full, unowned_since=unowned_since.get(b.id))
                for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = since_rows(view, since, full=full) if since else []
     story = _cut(view.situation, MAX_STORY) if full else ""
-    figure_groups = brief_figures(view, made_on)
-    paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None,
-                  figure_rows=2 if len(figure_groups) <= len(FIGURE_GROUPS) else 3)
+    figure_groups = brief_figures(view, made_on, whole)
+    paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
@@ -219,24 +223,23 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     )
 
 
-def brief_figures(view: MapView, today: date | None = None) -> tuple[FigureGroup, ...]:
+def brief_figures(view: MapView, today: date | None = None,
+                  whole: MapView | None = None) -> tuple[FigureGroup, ...]:
     """family_figures, grouped for the page, and the handoffs' figures on `today` when the map has
-    handoffs. A figure the brief expects but family_figures no longer gives is a KeyError here, so
-    a renamed label fails the tests, not the meeting."""
+    handoffs, counted from `whole` (the full view: a de-identified one has no days to count from).
+    A figure the brief expects but family_figures no longer gives is a KeyError here, so a renamed
+    label fails the tests, not the meeting."""
     by_label: dict[str, Figure] = {figure.label: figure for figure in family_figures(view)}
-    groups = FIGURE_GROUPS
-    if view.handoffs and today is not None:
-        counted = handoffs.figures(view, today)
-        values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
-        by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
-        groups = (*groups, ("Handoffs", HANDOFF_FIGURES))
+    counted = handoffs.figures(whole or view, today or clock.today())
+    values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
+    by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
     return tuple(
         FigureGroup(title, tuple(
             BriefFigure(by_label[name].value, by_label[name].label,
                         flagged=name in FLAGGED_FIGURES and by_label[name].value > 0)
             for name in names
         ))
-        for title, names in groups
+        for title, names in FIGURE_GROUPS
     )
 
 

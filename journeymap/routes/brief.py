@@ -62,15 +62,15 @@ def pdf(map_id: int):
 
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
     today = clock.today()
-    brief = build_brief(view, _since_last_meeting(view, full, today), full=full, made_on=today,
-                        page_height=page_height)
+    whole = view if full else view_or_404(view.id)  # the days a de-identified view has not got
+    brief = build_brief(view, _since_last_meeting(whole, today), full=full, made_on=today,
+                        page_height=page_height, whole=whole)
     return brief, _silo(view, full)
 
 
-def _since_last_meeting(view: MapView, full: bool, today) -> SinceMeeting | None:
+def _since_last_meeting(whole: MapView, today) -> SinceMeeting | None:
     """What changed since the map's last steering meeting, from the full view (a de-identified
     view carries no times); None when no meeting is recorded."""
-    whole = view if full else view_or_404(view.id)
     last = whole.last_meeting(today)
     return since_meeting(whole, last.held_on, today) if last is not None else None
 

@@ -50,7 +50,8 @@ def test_a_dropped_referral_from_recording_it_to_the_brief(ui, app_page, live_se
     ui.nav("Brief")
     dropped = page.locator(".brief-figure").filter(has_text="handoffs dropped")
     expect(dropped.locator("dd")).to_have_text("1")
-    expect(page.locator(".brief-figure").filter(has_text="days lost in handoffs").locator("dd")).to_have_text("20")
+    lost = page.locator(".brief-figure").filter(has_text="days lost in handoffs")
+    expect(lost.locator("dd")).to_have_text("20")
 
     # One step makes it a barrier no one owns; the handoff is no longer flagged by itself.
     ui.nav("Handoffs")
