@@ -86,9 +86,14 @@ class StepForm(Versioned, FlaskForm):
         if field.data is not None and field.data > today():
             raise ValidationError("This day is still to come; record a step once it has happened.")
 
-    def validate_reason(self, field):
-        if self.step == "declined" and not field.data:
-            raise ValidationError("Please say why they declined, so the group can find who should take it.")
+    def validate(self, extra_validators=None):
+        # Not a validate_reason: an empty optional field stops its validators before that runs.
+        valid = super().validate(extra_validators)
+        if self.step == "declined" and not self.reason.data and not self.reason.errors:
+            self.reason.errors = [*self.reason.errors,
+                                  "Please say why they declined, so the group can find who should take it."]
+            return False
+        return valid
 
 
 class HandoffDaysForm(FlaskForm):
