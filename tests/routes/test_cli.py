@@ -46,9 +46,10 @@ MAGIC = {
     "png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
     "pdf": lambda data: data.startswith(b"%PDF"),
     "dot": lambda data: data.startswith(b"digraph silo_map {"),
-    "json": lambda data: json.loads(data)["format_version"] == 3,
+    "json": lambda data: json.loads(data)["format_version"] == 4,
     "touchpoints-csv": lambda data: data.startswith("\ufeffStep,Stage,".encode()),
     "barriers-csv": lambda data: data.startswith("\ufeffBarrier,Title,".encode()),
+    "handoffs-csv": lambda data: data.startswith("\ufeffHandoff,From agency,".encode()),
 }
 
 

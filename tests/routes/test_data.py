@@ -121,9 +121,9 @@ def test_every_download_is_an_attachment_recorded_in_the_history(client, small, 
     assert entry.actor_name == "Fran Facilitator" and entry.actor_role == "facilitator"
 
 
-def test_json_is_format_version_3_without_ids_with_the_follow_ups_dates(client, demo_id):
+def test_json_is_format_version_4_without_ids_with_the_follow_ups_dates(client, demo_id):
     document = json.loads(export(client, demo_id, "json", "full").get_data())
-    assert (document["format"], document["format_version"]) == ("journeymap", 3)
+    assert (document["format"], document["format_version"]) == ("journeymap", 4)
     text = json.dumps(document)
     for leftover in ('"id"', "created_by", "updated", "revision", "version\": 1", "position"):
         assert leftover not in text, leftover
@@ -412,7 +412,7 @@ BAD_UPLOADS = {
     "nested too deeply": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "another format": (_with(format="trello"), "This is not a journeymap file"),
     "no format": (b'{"format_version": 2}', "format: missing"),
-    "version 4": (_with(format_version=4), "version 4 is not supported (a newer journeymap wrote it"),
+    "version 5": (_with(format_version=5), "version 5 is not supported (a newer journeymap wrote it"),
     "version as text": (_with(format_version="2"), "format_version: expected a whole number"),
     "no pseudonym": (_with(family={"situation": "x"}), "family.pseudonym"),
     "a broken reference": (_with(touchpoints__0__agency="a9"), "no agency 'a9'"),
