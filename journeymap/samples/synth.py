@@ -272,13 +272,13 @@ def _handoffs(rng: random.Random, count: int, agency_list: list[dict], worker_li
     """Referrals between agencies: about half still waiting after more than two weeks (dropped),
     the rest received and moved on some steps."""
     handoff_list = []
-    for _ in range(count if len(agency_list) >= 2 else 0):
+    for n in range(1, (count if len(agency_list) >= 2 else 0) + 1):
         sender, receiver = rng.sample(agency_list, 2)
         sent = today - timedelta(days=rng.randint(1, 90))
         status = rng.choice(["sent", "sent", "received", "accepted", "declined", "completed"])
         received = min(sent + timedelta(days=rng.randint(0, 20)), today) if status != "sent" else None
         handoff_list.append({
-            "from_agency": sender["key"],
+            "key": f"h{n}", "from_agency": sender["key"],
             "from_caseworker": rng.choice([w["key"] for w in worker_list if w["agency"] == sender["key"]]
                                           or [None]),
             "to_agency": receiver["key"], "to_caseworker": None,

@@ -221,6 +221,7 @@ def page_urls(map_id: int) -> list[str]:
         f"/maps/{map_id}/people",
         f"/maps/{map_id}/journey",
         f"/maps/{map_id}/barriers",
+        f"/maps/{map_id}/handoffs",
         f"/maps/{map_id}/silo",
         f"/maps/{map_id}/journey-view",
         f"/maps/{map_id}/brief",

@@ -107,3 +107,16 @@ def test_the_demo_had_a_steering_meeting_three_weeks_ago_with_news_since(view):
     for part in ("newly_owned", "kept", "progress", "overdue", "declined", "still_unowned", "new_barriers"):
         assert getattr(news, part), part
     assert len(news.new_barriers) == len(demo.NEW_SINCE_MEETING)  # not every barrier
+
+
+def test_the_demo_has_a_dropped_referral_from_the_school_and_a_completed_handoff(view):
+    from journeymap.clock import today
+    from journeymap.readmodel import handoffs
+
+    (dropped,) = handoffs.dropped(view, today())
+    assert view.agency(dropped.from_agency_id).name.startswith("Lincoln Unified School District")
+    assert view.agency(dropped.to_agency_id).name.startswith("County Human Services")
+    assert dropped.status == "sent" and handoffs.days_waiting(dropped, today()) > handoffs.DEFAULT_DAYS
+    (completed,) = [h for h in view.handoffs if h.status == "completed"]
+    assert completed.received_on and completed.answered_on and completed.completed_on
+    assert handoffs.flagged(view, today()) == [dropped]
