@@ -31,7 +31,8 @@ bp = Blueprint("brief", __name__)
 def page(map_id: int):
     view = export_view(map_id, full=False)
     brief, silo = _make(view, full=False, page_height=ANY_PAPER)
-    return render_template("brief/page.html", view=view, brief=brief, silo=silo, sharing=_sharing(map_id))
+    return render_template("brief/page.html", view=view, brief=brief, silo=silo, sharing=_sharing(map_id),
+                           full_view=view_or_404(map_id))  # the header's count of dropped handoffs
 
 
 def _sharing(map_id: int) -> CheckState | None:
