@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from journeymap.domain.family import start_map
+from journeymap.domain.handoffs import add_handoff
 from journeymap.domain.meetings import add_meeting
 from journeymap.extensions import db
 from journeymap.models import (
@@ -63,6 +64,8 @@ def kind_of(endpoint: str) -> str:
     # A barrier's owner, and its answer and next step.
     if name in ("record_owner", "choose_owner") or blueprint == "follow_up":
         return "barrier"
+    if blueprint == "handoffs":  # a handoff's steps and "Make it a barrier"
+        return "handoff"
     return name.rsplit("_", 1)[1]
 
 
@@ -73,6 +76,8 @@ def url_for_rule(app: Flask, rule, map_id: int, item_id: int | None) -> str:
     for name in OTHER_IDS:
         if name in rule.arguments:
             values[name] = 1
+    if "step" in rule.arguments:  # a handoff's step
+        values["step"] = "received"
     with app.test_request_context():
         from flask import url_for
 
@@ -212,10 +217,11 @@ def test_unknown_item_is_404_on_every_route(app, client, small, view_of):
 def test_an_item_of_another_map_is_404_on_every_route(app, client, small, other, view_of):
     # small's maps have no steering meeting of their own (most pages show a map without one).
     meeting = add_meeting(db.session.get(JourneyMap, other.id), actor=SETUP, held_on=date(2026, 11, 16))
+    handoff = add_handoff(db.session.get(JourneyMap, other.id), actor=SETUP, from_agency_id=other.agency)
     db.session.commit()
     other_before = view_of(other.id)
     mine_before = view_of(small.id)
-    ids = {**other.ids(), "meeting": meeting.id}
+    ids = {**other.ids(), "meeting": meeting.id, "handoff": handoff.id}
     for rule, method in item_rules(app):
         item_id = ids[kind_of(rule.endpoint)]
         url = url_for_rule(app, rule, small.id, item_id)

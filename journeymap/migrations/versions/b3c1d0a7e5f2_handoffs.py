@@ -61,8 +61,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('journey_map', schema=None) as batch_op:
-        batch_op.drop_column('handoff_days')
+    # Not in batch mode: copying journey_map would break the history's triggers that name it
+    # (SQLite 3.35 and later drop a column in place).
+    op.drop_column('journey_map', 'handoff_days')
     with op.batch_alter_table('handoff', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_handoff_created_by_id'))
         batch_op.drop_index(batch_op.f('ix_handoff_map_id'))
