@@ -129,7 +129,7 @@ def make_map(app, counts: tuple[int, int, int, int]) -> int:
         db.session.add(user)
         journey_map = synth_map(
             db.session, agencies=agencies, caseworkers_per_agency=per_agency, touchpoints=touchpoints,
-            barriers=barriers,
+            barriers=barriers, handoffs=touchpoints // 10,  # referrals, about half of them dropped
         )
         db.session.flush()
         add_founder(journey_map, actor=Actor.person(user), via="synth")

@@ -112,9 +112,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from journeymap import bidi, clock
     from journeymap.auth import access
+    from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
-    from journeymap.readmodel import family_word, follow_up
+    from journeymap.readmodel import family_word, follow_up, handoffs
     from journeymap.readmodel.introductions import introductions
     from journeymap.readmodel.metrics import family_figures
     from journeymap.readmodel.turnover import handed_over_at, succession_of
@@ -136,6 +137,7 @@ def register_template_helpers(app: Flask) -> None:
         may_report_for_family=access.may_report_for_family, reporter_of=access.reporter_of,
         gives_word_on_behalf=access.gives_word_on_behalf, word_tallies=family_word.tallies,
         follow_up_age=follow_up.age_in_days,
+        handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
     )

@@ -24,7 +24,7 @@ from flask_login import current_user
 
 from journeymap.auth import closed_maps
 from journeymap.extensions import db, login_manager
-from journeymap.models import JourneyMap, Membership
+from journeymap.models import Caseworker, Handoff, JourneyMap, Membership
 
 ROLES: dict[str, tuple[str, str]] = {
     "facilitator": ("Facilitator", "Runs the map: members and invitations, history, and everything else."),
@@ -52,6 +52,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The family's word on a touchpoint or barrier (confirm, dispute, withdraw): the family, or the
     # facilitator sitting with them, recorded as on the family's behalf (gives_word_on_behalf).
     "give_family_word": frozenset({"facilitator", "family"}),
+    # Handoffs: the family adds what they were told to do; caseworkers those from or to themselves or
+    # their agency (may_edit below), and move their steps; the map's days before one is dropped are
+    # the facilitator's, who runs the map.
+    "edit_handoffs": _EDITORS | {"family", "caseworker"},
+    "move_handoffs": _EDITORS | {"caseworker"},
+    "set_handoff_days": frozenset({"facilitator"}),
     # An owner's answer (accept, decline) and their commitment (next step, progress, done, hand on):
     # caseworkers for barriers their agency or they themselves own (may_follow_up).
     "answer_ownership": _EDITORS | {"caseworker"},
@@ -227,8 +233,33 @@ def may_edit(record, membership: Membership | None = None) -> bool:
     if membership is None or map_is_closed(membership):
         return False
     if works_as_caseworker(membership):
+        if isinstance(record, Handoff) and handoff_is_theirs(record, membership):
+            return True
         return getattr(record, "created_by_id", None) == membership.user_id
+    if membership.role == "family" and isinstance(record, Handoff):
+        return record.created_by_id == membership.user_id  # what they were told; the rest is the services'
     return True
+
+
+def handoff_is_theirs(handoff, membership: Membership | None = None) -> bool:
+    """A caseworker's handoffs: from or to themselves or their own agency (a model row or a view)."""
+    membership = membership or g.get("membership")
+    if not works_as_caseworker(membership) or membership.caseworker_id is None:
+        return False
+    me = db.session.get(Caseworker, membership.caseworker_id)
+    if me is None:
+        return False
+    if me.id in (handoff.from_caseworker_id, handoff.to_caseworker_id):
+        return True
+    return me.agency_id is not None and me.agency_id in (handoff.from_agency_id, handoff.to_agency_id)
+
+
+def may_move_handoff(handoff, membership: Membership | None = None) -> bool:
+    """Who records a handoff's steps: facilitators and contributors any; a caseworker theirs."""
+    membership = membership or g.get("membership")
+    if not can("move_handoffs", membership):
+        return False
+    return not works_as_caseworker(membership) or handoff_is_theirs(handoff, membership)
 
 
 def may_delete(record, membership: Membership | None = None) -> bool:
@@ -238,6 +269,8 @@ def may_delete(record, membership: Membership | None = None) -> bool:
         return False
     if membership.role == "family" and hasattr(record, "created_by_id"):
         return record.created_by_id == membership.user_id
+    if works_as_caseworker(membership) and isinstance(record, Handoff):
+        return record.created_by_id == membership.user_id  # moves the others' steps, deletes only theirs
     return may_edit(record, membership)
 
 

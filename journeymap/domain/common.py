@@ -119,8 +119,8 @@ def summary_of(item) -> str:
     for name in ("title", "action", "name", "role", "pseudonym",
                  "next_step", "what_was_done", "what_is_blocking",  # commitments and their progress
                  "held_on",  # a steering meeting, by its day
-                 "introduced"):  # an introduction, by the two it was between
-
+                 "introduced",  # an introduction, by the two it was between
+                 "expected"):  # a handoff, by what the family was told would happen
         if value := getattr(item, name, ""):
             return str(value)
     return ""

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Field, Kind, Type
-from journeymap.kinds.items import BARRIER, INTRODUCTION, TOUCHPOINT
+from journeymap.kinds.items import BARRIER, HANDOFF, INTRODUCTION, TOUCHPOINT
+from journeymap.readmodel import handoffs
 from journeymap.readmodel.snapshot import MapView
 
 BOM = "\ufeff"
@@ -73,6 +74,10 @@ def cells(view: MapView, declared: Field, item) -> list:
         return [_name(view.agency, value, lambda a: a.name)]
     if declared.type is Type.REF and declared.ref == "caseworker":
         return [_name(view.caseworker, value, lambda c: c.display_name)]
+    if declared.type is Type.REF and declared.ref == "touchpoint":
+        return [_name(view.touchpoint, value, lambda t: t.action)]
+    if declared.type is Type.DATE:
+        return [value.isoformat() if value is not None else ""]
     return [value]
 
 
@@ -145,4 +150,22 @@ def introductions_csv(view: MapView) -> str:
     declared = _declared(INTRODUCTION)
     header = [h for f in declared for h in f.csv_headers]
     rows = [[cell for f in declared for cell in cells(view, f, item)] for item in view.introductions]
+    return _csv(header, rows)
+
+
+def handoffs_csv(view: MapView, today) -> str:
+    """One row per handoff, dropped ones first (the Handoffs page's order), with its step, whether
+    it was dropped, the days it waited or took to be received, and the barrier it became."""
+    declared = _declared(HANDOFF)
+    header = ["Handoff", *(h for f in declared for h in f.csv_headers), "Step", "Dropped",
+              "Days until received (or waiting)", "Answered by", "Why they declined", "Became the barrier"]
+    rows = []
+    for number, h in enumerate(handoffs.listed(view, today), 1):
+        barrier = view.barrier(h.barrier_id)
+        rows.append([
+            number, *(cell for f in declared for cell in cells(view, f, h)), h.status_label,
+            _yes_no(handoffs.is_dropped(h, view, today)),
+            handoffs.days_lost(h, today) if h.sent_on is not None else "",
+            h.answered_by, h.decline_reason, barrier.title if barrier else "",
+        ])
     return _csv(header, rows)

@@ -64,6 +64,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from journeymap.clock import today
 from journeymap.exports.sharing import SharingCheck
 from journeymap.kinds.fields import Kind, Privacy
 from journeymap.kinds.items import (
@@ -72,6 +73,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    HANDOFF,
     INTRODUCTION,
     MEETING,
     MEMBER,
@@ -79,6 +81,7 @@ from journeymap.kinds.items import (
     STAGE,
     TOUCHPOINT,
 )
+from journeymap.readmodel import handoffs
 from journeymap.readmodel.snapshot import MapView
 
 DEFAULT_CASEWORKER_ROLE = "Caseworker"
@@ -161,6 +164,14 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
         family_words=tuple(clean(FAMILY_WORD, w, made) for w in view.family_words),
         # Introductions made (issue 10): who and how are about the services, kept; the note as checked.
         introductions=tuple(clean(INTRODUCTION, i, made) for i in view.introductions),
+        # Handoffs (issue 10): who sent and who was to receive kept, days removed, what was expected
+        # shown once checked (else emptied), as their fields' privacy classes say. How long one
+        # nobody received has waited is kept as a count (like a step's days waited), so the room
+        # still sees which were dropped.
+        handoffs=tuple(
+            dataclasses.replace(clean(HANDOFF, h, made), kept_waiting=handoffs.days_waiting(h, today()))
+            for h in view.handoffs
+        ),
     )
 
 

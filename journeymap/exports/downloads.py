@@ -1,8 +1,8 @@
 """Every file a map can be taken away as, built from one map view.
 
 Silo map: svg, png, pdf (drawn by render/drawing.py, with its limits and cache) and dot.
-Data: the whole map as JSON (exports/json_out.py, format version 2) and touchpoints and
-barriers as CSV. The view passed in is already what may leave: de-identified unless full detail
+Data: the whole map as JSON (exports/json_out.py) and touchpoints,
+barriers and handoffs as CSV. The view passed in is already what may leave: de-identified unless full detail
 was chosen (routes/exporting.py, cli.py).
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from journeymap.exports.csv_out import barriers_csv, introductions_csv, touchpoints_csv
+from journeymap.clock import today
+from journeymap.exports.csv_out import barriers_csv, handoffs_csv, introductions_csv, touchpoints_csv
 from journeymap.exports.json_out import map_to_json_dict
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.drawing import SiloOptions, draw_silo
@@ -23,6 +24,7 @@ DATA_FORMATS = {
     "touchpoints-csv": "Touchpoints (CSV)",
     "barriers-csv": "Barriers (CSV)",
     "introductions-csv": "Introductions made (CSV)",
+    "handoffs-csv": "Handoffs (CSV)",
 }
 EXPORT_FORMATS = (*SILO_FORMATS, *DATA_FORMATS)
 
@@ -54,6 +56,8 @@ def data_export(view: MapView, fmt: str) -> Export:
         body, what = barriers_csv(view), "barriers"
     elif fmt == "introductions-csv":
         body, what = introductions_csv(view), "introductions"
+    elif fmt == "handoffs-csv":
+        body, what = handoffs_csv(view, today()), "handoffs"
     else:
         raise ValueError(f"unsupported format {fmt!r}")
     return Export(body.encode("utf-8"), "text/csv", f"journeymap-{view.id}-{what}.csv")

@@ -17,9 +17,9 @@ resolve inside the file; a file's ids never touch this database's), named like t
 carried over. Version 3 (journeymap.exports.json_out) adds each barrier's dates and owner's answer,
 its next steps with their progress, and the map's steering meetings; a barrier from a file of an
 earlier version has no day it was added (so it is never "new since the last meeting"). Version 4
-adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json); a version 4
-file without it has none. The checked
-document is written by journeymap.domain.imports.
+adds the family's word on touchpoints and barriers (journeymap.exports.family_word_json), the
+introductions made and the handoffs; a version 4 file without any of these lists has none of them.
+The checked document is written by journeymap.domain.imports.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     INTRODUCTION,
     MEETING,
     MEMBER,
@@ -49,7 +50,10 @@ from journeymap.kinds.items import (
 )
 
 READABLE_VERSIONS = (1, 2, 3, 4)
-ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER)  # each after those it refers to
+# Each after those it refers to. Lists that a file of an earlier version has not got, by the version
+# that brought them: such a list may also be missing from a newer file (it then has none).
+ITEM_KINDS = (MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT, BARRIER, HANDOFF)
+SINCE_VERSION = {HANDOFF.name: 4}
 
 
 class ImportProblem(ValueError):
@@ -319,7 +323,10 @@ def read_document(data) -> Document:
     keys = {kind.name: _Keys(kind.name, version) for kind in ITEM_KINDS}
     for kind in ITEM_KINDS:
         rows = doc.items[kind.name] = []
-        items = top.items(kind.json_list)
+        since = SINCE_VERSION.get(kind.name)
+        if since is not None and version.number < since:
+            continue
+        items = top.items(kind.json_list, default=_MISSING if since is None else [])
         if kind.json_key_prefix:
             # Every key of a kind before any of its references: a caseworker's successor may come
             # later in the list than the one who left.

@@ -19,6 +19,10 @@ Version 4 adds the family's word on touchpoints and barriers (journeymap.exports
 and the introductions made between two caseworkers or two agencies ("introductions",
 keys "i1", "i2", ...); a version 4 file without them imports as having none.
 Export -> import -> export gives the same document, byte for byte.
+
+Version 4 adds the map's handoffs ("handoffs", after the barriers: who sent the family on, to whom,
+when, how, what was expected, where it began and ended, its steps with their days, and the barrier
+a dropped one became) and the family's "handoff_days" (null: the default, 14).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from journeymap.kinds.items import (
     CASEWORKER,
     COMMITMENT,
     FAMILY,
+    HANDOFF,
     INTRODUCTION,
     MEETING,
     MEMBER,
@@ -56,6 +61,10 @@ FOLLOW_UP: dict[str, tuple[str, ...]] = {
     MEETING.name: (),
     # Version 4: introductions made ("introductions" at the top), with the day they were recorded.
     INTRODUCTION.name: ("created_at",),
+    # Since version 4.
+    FAMILY.name: ("handoff_days",),
+    HANDOFF.name: ("status", "received_on", "answered_on", "answered_by", "decline_reason", "completed_on",
+                   "barrier_id", "created_at"),
 }
 
 
@@ -64,6 +73,7 @@ def map_to_json_dict(view: MapView) -> dict:
     lists = {
         MEMBER: view.members, AGENCY: view.agencies, CASEWORKER: view.caseworkers,
         STAGE: view.named_stages, TOUCHPOINT: view.touchpoints, BARRIER: view.barriers,
+        HANDOFF: view.handoffs,
     }
     keys = {kind.name: {item.id: f"{kind.json_key_prefix}{n}" for n, item in enumerate(items, 1)}
             for kind, items in lists.items() if kind.json_key_prefix}
@@ -91,13 +101,14 @@ def map_to_json_dict(view: MapView) -> dict:
 
 
 def carried(kind: Kind) -> list:
-    """The fields of a kind a version 3 file holds, in declared order."""
+    """The fields of a kind a version 3 (or 4) file holds, in declared order."""
     extra = FOLLOW_UP.get(kind.name, ())
     return [f for f in kind.fields if f.json_key is not None or f.name in extra]
 
 
 def json_key(field) -> str:
-    return field.json_key or field.name
+    """A field's key in files: its declared `json` key, for what the database keeps too."""
+    return field.json_key or field.json or field.name
 
 
 def _item(kind: Kind, item, keys: dict, journey_index: dict) -> dict:

@@ -37,6 +37,7 @@ ITEMS_OF: dict[str, Callable] = {
     "touchpoint": lambda view: view.touchpoints,
     "barrier": lambda view: view.barriers,
     "introduction": lambda view: view.introductions,
+    "handoff": lambda view: view.handoffs,
     "commitment": lambda view: view.commitments,
     "progress": lambda view: tuple(p for c in view.commitments for p in c.progress),
 }

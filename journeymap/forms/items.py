@@ -121,6 +121,7 @@ def fill_references(form, view: MapView) -> None:
         AGENCY.name: (view.agencies, lambda a: a.name),
         CASEWORKER.name: (view.caseworkers, caseworker_choice(view)),
         STAGE.name: (view.named_stages, lambda s: s.name),
+        TOUCHPOINT.name: (view.touchpoints, lambda t: t.action),
     }
     for declared in form.kind.content:
         if declared.name not in form._fields:

@@ -26,6 +26,7 @@ from journeymap.models import (
     Caseworker,
     Commitment,
     FamilyWord,
+    Handoff,
     HouseholdMember,
     Introduction,
     JourneyMap,
@@ -63,6 +64,9 @@ FAMILY = Kind(
         structure("closed_at", Type.TIME, REMOVED),
         structure("closed_by_id", Type.REF, REMOVED),  # an account on this server, like created_by_id
         structure("reduced_at", Type.TIME, REMOVED),
+        # Set by a facilitator on the Handoffs page (journeymap.routes.handoffs), not the family's form.
+        structure("handoff_days", Type.NUMBER, KEPT, label="Days before a handoff counts as dropped",
+                  low=1, high=365, unit="days"),
     ),
 )
 
@@ -204,8 +208,46 @@ INTRODUCTION = Kind(
     ),
 )
 
+# Someone sent the family on (journeymap.domain.handoffs, journeymap.readmodel.handoffs). Who sent and
+# who was to receive are facts about the services, kept; the days are days of the family's life,
+# removed like other dates (the brief counts dropped handoffs and days lost from the full view, as it
+# does what changed since a meeting). What was expected is the group's words about a service,
+# CHECKED like a step's action.
+# The steps (status and their days) are set by the step actions, never by the edit form.
+HANDOFF = Kind(
+    name="handoff", noun="handoff", model=Handoff, json_list="handoffs", json_key_prefix="h",
+    fields=(
+        ID,
+        ref("from_agency_id", "From agency", "agency", blank="Not known", json="from_agency"),
+        ref("from_caseworker_id", "From caseworker", "caseworker", blank="Not known", json="from_caseworker"),
+        ref("to_agency_id", "To agency", "agency", blank="Not known", json="to_agency"),
+        ref("to_caseworker_id", "To caseworker", "caseworker", blank="Not known", json="to_caseworker"),
+        Field("sent_on", Type.DATE, REMOVED, "Sent on",
+              hint="The day the family was sent on, such as 2026-11-02."),
+        choice("channel", "How", vocab.HANDOFF_CHANNELS, blank="Not recorded"),
+        long_text("expected", "What was expected", 1000, CHECKED,
+                  hint="What the family was told would happen, such as “They will call you within a week”."),
+        ref("began_touchpoint_id", "Where it began", "touchpoint", blank="Not linked", json="began_at"),
+        ref("ended_touchpoint_id", "Where it ended", "touchpoint", blank="Not linked", json="ended_at"),
+        structure("status", Type.CHOICE, KEPT, label="Step", vocabulary=vocab.HANDOFF_STATUSES,
+                  default="sent"),
+        structure("received_on", Type.DATE, REMOVED, label="Received on"),
+        structure("answered_on", Type.DATE, REMOVED, label="Answered on"),
+        structure("answered_by", Type.TEXT, REMOVED, label="Answered by", maximum=120),
+        structure("decline_reason", Type.LONG_TEXT, CHECKED, label="Why they declined", maximum=1000),
+        structure("completed_on", Type.DATE, REMOVED, label="Completed on"),
+        # Named "barrier" in JSON files (a key there, like every reference), not by its column.
+        Field("barrier_id", Type.REF, KEPT, "Became the barrier", ref="barrier", json="barrier", csv=None,
+              kept_by_database=True),
+        structure("created_at", Type.TIME, REMOVED),
+        VERSION,
+        FROM_FAMILY,
+        CREATED_BY,
+    ),
+)
+
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (FAMILY, MEMBER, AGENCY, CASEWORKER, STAGE, TOUCHPOINT,
-                                                       BARRIER, INTRODUCTION)}
+                                                       BARRIER, INTRODUCTION, HANDOFF)}
 
 # What owners said they would do, and the record of doing it (journeymap.domain.commitments).
 # Not in KINDS: they are not yet in JSON, CSV or the item forms those tests walk (the issue's
@@ -295,4 +337,4 @@ FAMILY_WORD = Kind(
 
 # The kinds of item the family confirms or disputes, by name: adding one here gives it the routes,
 # the mark on its page, the counts, the CSV column and the JSON entries. Each must be in KINDS.
-WORD_KINDS: tuple[str, ...] = ("touchpoint", "barrier")
+WORD_KINDS: tuple[str, ...] = ("touchpoint", "barrier", "handoff")

@@ -132,3 +132,23 @@ def label(vocabulary: list[tuple], value, default: str = "Not recorded") -> str:
 
 def values(vocabulary: list[tuple]) -> list:
     return [stored for stored, _ in vocabulary]
+
+
+# How someone sent the family on to the next agency or person (journeymap.readmodel.handoffs).
+HANDOFF_CHANNELS = [
+    ("referral_form", "Referral form"),
+    ("phone_call", "Phone call"),
+    ("go_to_office", "Told to go to an office"),
+    ("email", "E-mail"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
+
+# The steps of a handoff, in order; "dropped" is not stored: it is a "sent" one left too long.
+HANDOFF_STATUSES = [
+    ("sent", "Sent"),
+    ("received", "Received"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("completed", "Completed"),
+]

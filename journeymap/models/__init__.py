@@ -5,6 +5,7 @@ from journeymap.models.barriers import Barrier, barrier_touchpoint
 from journeymap.models.commitments import Commitment, ProgressEntry
 from journeymap.models.family import HouseholdMember, JourneyMap
 from journeymap.models.family_word import FamilyWord
+from journeymap.models.handoffs import Handoff
 from journeymap.models.history import HistoryEntry
 from journeymap.models.introductions import Introduction
 from journeymap.models.journey import Stage, Touchpoint
@@ -18,6 +19,7 @@ __all__ = [
     "Agency",
     "AuthSession",
     "FamilyWord",
+    "Handoff",
     "HistoryEntry",
     "Introduction",
     "Invitation",

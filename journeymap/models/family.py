@@ -35,6 +35,9 @@ class JourneyMap(db.Model):
     # Set on the de-identified copy the retention rule made of a closed map: the copy stays closed,
     # is never reduced again and cannot be reopened.
     reduced_at: Mapped[datetime | None]
+    # Days a handoff may stay "sent" before it counts as dropped; None: the default, 14
+    # (journeymap.readmodel.handoffs). Nullable so that adding it copies no table.
+    handoff_days: Mapped[int | None]
 
     @property
     def is_closed(self) -> bool:

@@ -33,10 +33,26 @@ SHOWN = 10
 
 
 def handoff_pairs(view: MapView) -> set[Pair]:
-    """Pairs a handoff went between. Empty for now: handoffs are being built on another branch,
-    and whoever merges both fills this in from the map view's handoffs (sender and receiver, each
-    a caseworker or an agency), so a referral counts as having been in touch."""
-    return set()
+    """Pairs a handoff went between: the two caseworkers when both are known, and the two agencies
+    (a caseworker's own when only they are named). Only handoffs someone received: a referral
+    still "sent" (dropped or not yet) put no one in touch with anyone — that is what it shows."""
+    pairs: set[Pair] = set()
+    for handoff in view.handoffs:
+        if handoff.status == "sent":
+            continue
+        sender, receiver = _cw(handoff.from_caseworker_id), _cw(handoff.to_caseworker_id)
+        if sender and receiver and sender != receiver:
+            pairs.add(Pair((sender, receiver)))
+        from_agency = _ag(handoff.from_agency_id or _agency_of(view, handoff.from_caseworker_id))
+        to_agency = _ag(handoff.to_agency_id or _agency_of(view, handoff.to_caseworker_id))
+        if from_agency and to_agency and from_agency != to_agency:
+            pairs.add(Pair((from_agency, to_agency)))
+    return pairs
+
+
+def _agency_of(view: MapView, worker_id: int | None) -> int | None:
+    worker = view.caseworker(worker_id) if worker_id is not None else None
+    return worker.agency_id if worker is not None else None
 
 
 def _cw(worker_id: int | None) -> str | None:

@@ -21,6 +21,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    HANDOFF,
     INTRODUCTION,
     MEETING,
     MEMBER,
@@ -34,6 +35,7 @@ from journeymap.models import (
     Caseworker,
     Commitment,
     FamilyWord,
+    Handoff,
     HouseholdMember,
     Introduction,
     JourneyMap,
@@ -51,6 +53,7 @@ from journeymap.readmodel.views import (
     CaseworkerView,
     CommitmentView,
     FamilyWordView,
+    HandoffView,
     IntroductionView,
     MapView,
     MeetingView,
@@ -127,11 +130,13 @@ def load_map_view(session: Session, map_id: int) -> MapView | None:
     introductions = tuple(
         IntroductionView(**i) for i in rows(INTRODUCTION, Introduction.made_on, Introduction.id)
     )
+    handoffs = tuple(HandoffView(**h) for h in rows(HANDOFF, Handoff.sent_on.is_(None), Handoff.sent_on,
+                                                     Handoff.id))
     family = {f.name: getattr(journey_map, f.name) for f in FAMILY.fields}
     return MapView(
         **family, members=members, stages=stages, named_stages=named_stages, agencies=agencies,
         caseworkers=caseworkers, barriers=barriers, commitments=commitments,
-        meetings=meetings, family_words=family_words, introductions=introductions,
+        meetings=meetings, family_words=family_words, introductions=introductions, handoffs=handoffs,
     )
 
 

@@ -22,6 +22,7 @@ from journeymap.kinds.items import (
     COMMITMENT,
     FAMILY,
     FAMILY_WORD,
+    HANDOFF,
     INTRODUCTION,
     MEETING,
     MEMBER,
@@ -124,6 +125,18 @@ class _Barrier:
         return vocab.label(vocab.SEVERITIES, self.severity)
 
 
+class _Handoff:
+    """Someone sent the family on, and what became of it (journeymap.readmodel.handoffs: dropped)."""
+
+    @property
+    def channel_label(self) -> str:
+        return vocab.label(vocab.HANDOFF_CHANNELS, self.channel)
+
+    @property
+    def status_label(self) -> str:
+        return vocab.label(vocab.HANDOFF_STATUSES, self.status)
+
+
 class _Commitment:
     """What an owner said they would do about a barrier, with its progress entries oldest first."""
 
@@ -199,12 +212,15 @@ ProgressView = view_class("ProgressView", PROGRESS, _Progress)
 MeetingView = view_class("MeetingView", MEETING, _Meeting)
 FamilyWordView = view_class("FamilyWordView", FAMILY_WORD, _FamilyWord)
 IntroductionView = view_class("IntroductionView", INTRODUCTION, _Introduction)
+# kept_waiting: how many days a handoff nobody received had waited when a de-identified view was
+# made (journeymap.exports.deidentify), which has no days to count from; None in a full view.
+HandoffView = view_class("HandoffView", HANDOFF, _Handoff, extra=(("kept_waiting", int | None, None),))
 CommitmentView = view_class("CommitmentView", COMMITMENT, _Commitment, extra=(("progress", tuple, ()),))
 
 ITEM_VIEW_OF = {
     cls.kind.name: cls
     for cls in (MemberView, AgencyView, CaseworkerView, StageView, TouchpointView, BarrierView,
-                IntroductionView)
+                IntroductionView, HandoffView)
 }
 
 
@@ -232,6 +248,8 @@ class _Map:
 
     def introduction(self, introduction_id: int):
         return next((i for i in self.introductions if i.id == introduction_id), None)
+    def handoff(self, handoff_id: int):
+        return self._handoff_by_id.get(handoff_id)
 
     def meeting(self, meeting_id: int):
         return next((m for m in self.meetings if m.id == meeting_id), None)
@@ -267,6 +285,10 @@ class _Map:
     @cached_property
     def _barrier_by_id(self) -> dict:
         return {b.id: b for b in self.barriers}
+
+    @cached_property
+    def _handoff_by_id(self) -> dict:
+        return {h.id: h for h in self.handoffs}
 
     @cached_property
     def touchpoints(self) -> list:
@@ -363,6 +385,7 @@ MapView = view_class("MapView", FAMILY, _Map, extra=(
     ("meetings", tuple, ()),  # steering meetings, in the order they were held
     ("family_words", tuple, ()),  # the family's word on touchpoints and barriers, oldest first
     ("introductions", tuple, ()),  # introductions made, oldest first
+    ("handoffs", tuple, ()),  # in the order they were sent (unknown days last), then added
 ))
 
 

@@ -19,11 +19,12 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from journeymap import clock
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
-from journeymap.readmodel import family_word
+from journeymap.readmodel import family_word, handoffs
 from journeymap.readmodel.at_the_table import Table
 from journeymap.readmodel.introductions import introductions
 from journeymap.readmodel.metrics import Figure, family_figures
@@ -54,13 +55,19 @@ MAX_PEOPLE_DRAWN = 40
 FIGURE_GROUPS = (
     ("The family's side", (
         "things the family had to do", "places they had to go", "times they told their story again",
-        "documents asked for", "days spent waiting",
+        "documents asked for", "days spent waiting", "times they were sent on", "handoffs received",
     )),
     ("The services", ("agencies involved", "caseworkers holding a file", "caseworkers who left",
                       "handovers with nothing passed on")),
-    ("Barriers", ("barriers", "barriers no one owns")),
+    ("Barriers and handoffs", ("barriers", "barriers no one owns", "handoffs dropped",
+                               "days lost in handoffs")),
 )
-FLAGGED_FIGURE = "barriers no one owns"
+# Handoffs (journeymap.readmodel.handoffs), counted on the day the brief is made: how many times the
+# family was sent on, how many of those were received, how many dropped, and the days lost waiting.
+# In the rows the other figures stand in, so the page keeps its two rows of figures.
+HANDOFF_FIGURES = ("times they were sent on", "handoffs received", "handoffs dropped",
+                   "days lost in handoffs")
+FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
 
@@ -186,19 +193,21 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
 # The brief's data -------------------------------------------------------------------------------
 
 def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_on: date,
-                page_height: float = ANY_PAPER, table: Table | None = None) -> Brief:
+                page_height: float = ANY_PAPER, table: Table | None = None,
+                whole: MapView | None = None) -> Brief:
     """The brief of a map view. `view` is already de-identified unless `full`; `since` is what
     changed since the map's last steering meeting (None: no meeting recorded), made from the full
     view; the words of each change come from `view`, so a de-identified brief says only what its
     view keeps. `page_height` is the paper's height inside the margins, in mm: ANY_PAPER for a page
-    the browser prints on A4 or Letter, A4_PAPER for the PDF."""
+    the browser prints on A4 or Letter, A4_PAPER for the PDF. `whole`: the full view, for what only
+    its days can say (dropped handoffs, days lost); `view` when it is the full one."""
     unowned_since = {c.barrier_id: shown_day(c, full) for c in since.still_unowned} if since else {}
     unowned = [_row(view, b, full=full, unowned_since=unowned_since.get(b.id))
                for b in sorted(view.unowned_barriers, key=_severity_first)]
     recorded = since_rows(view, since, full=full) if since else []
     story = _cut(view.situation, MAX_STORY) if full else ""
-    paper = Paper(view.pseudonym, story, page_height,
-                  notice=silo_options(view)[1] is not None)
+    figure_groups = brief_figures(view, made_on, whole)
+    paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None)
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
     word = tuple(t.words for t in family_word.tallies(view))
@@ -225,7 +234,7 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
         full=full,
         made_on=made_on,
         story=story,
-        figure_groups=brief_figures(view),
+        figure_groups=figure_groups,
         unowned=tuple(shown_unowned),
         unowned_more=len(unowned) - len(shown_unowned),
         recorded=tuple(shown_recorded),
@@ -257,14 +266,20 @@ def _connections(view: MapView, table: Table | None) -> tuple[str, str, str]:
     return table.summary, nobody, introductions(view, shown=0).summary
 
 
-def brief_figures(view: MapView) -> tuple[FigureGroup, ...]:
-    """family_figures, grouped for the page. A figure the brief expects but family_figures no
-    longer gives is a KeyError here, so a renamed label fails the tests, not the meeting."""
+def brief_figures(view: MapView, today: date | None = None,
+                  whole: MapView | None = None) -> tuple[FigureGroup, ...]:
+    """family_figures, grouped for the page, and the handoffs' figures on `today` when the map has
+    handoffs, counted from `whole` (the full view: a de-identified one has no days to count from).
+    A figure the brief expects but family_figures no longer gives is a KeyError here, so a renamed
+    label fails the tests, not the meeting."""
     by_label: dict[str, Figure] = {figure.label: figure for figure in family_figures(view)}
+    counted = handoffs.figures(whole or view, today or clock.today())
+    values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
+    by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
     return tuple(
         FigureGroup(title, tuple(
             BriefFigure(by_label[name].value, by_label[name].label,
-                        flagged=name == FLAGGED_FIGURE and by_label[name].value > 0)
+                        flagged=name in FLAGGED_FIGURES and by_label[name].value > 0)
             for name in names
         ))
         for title, names in FIGURE_GROUPS

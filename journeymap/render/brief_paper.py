@@ -45,14 +45,16 @@ class Paper:
     TITLE_EMS = 31.0
     STORY_EMS = 59.0
 
+    FIGURE_ROW = 21.5  # one row of figure groups: its heading, a figure's two lines and number, gap
+
     def __init__(self, pseudonym: str, story: str, page_height: float = ANY_PAPER, *,
-                 notice: bool = False):
+                 notice: bool = False, figure_rows: int = 2):
         self.page = page_height
         title_lines = lines_of(f"Steering brief: {pseudonym}", self.TITLE_EMS, bold=True)
         head = 5.5 + 7.2 * title_lines + 5.0  # the line above the title, the title, rule and gap
         # The family's words (cut to MAX_STORY), up to three lines, and the space around them.
         said = 3.5 + 3.9 * lines_of(f"In the family's words: {story}", self.STORY_EMS) if story else 0.0
-        figures = 43.0  # two rows of figures
+        figures = self.FIGURE_ROW * figure_rows  # two rows of figures; three with handoffs
         map_frame = 8.0 + (4.0 if notice else 0.0)  # caption (and a notice about the map), margin
         table_frame = 18.0  # heading, caption, column heads (two lines)
         foot = 7.0

@@ -32,6 +32,7 @@ from journeymap.render.palette import (
     UNOWNED_BORDER,
     UNOWNED_FILL,
 )
+from journeymap.render.silo_handoffs import draw_dropped_handoffs
 from journeymap.render.silo_introductions import draw_introductions
 from journeymap.render.silo_layout import (
     FAMILY_PT,
@@ -145,6 +146,8 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         draw_successions(graph, view)
     if options.show_introductions and not options.focus_unowned:
         draw_introductions(graph, view, {node for silo in silos for node, _ in silo.member_nodes})
+    if not options.focus_unowned:
+        draw_dropped_handoffs(graph, view, silos, options.today)
 
     if not options.key_in_page:
         draw_legend(graph, options)

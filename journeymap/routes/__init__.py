@@ -8,6 +8,7 @@ from journeymap.routes import (
     data,
     family_word,
     follow_up,
+    handoffs,
     health,
     history,
     join,
@@ -26,6 +27,6 @@ from journeymap.routes import (
 
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
-    family_word.bp, follow_up.bp, meetings.bp, connections.bp, silo.bp, journey_view.bp, present.bp,
-    brief.bp, data.bp, sharing.bp, health.bp,
+    family_word.bp, follow_up.bp, handoffs.bp, meetings.bp, connections.bp, silo.bp, journey_view.bp,
+    present.bp, brief.bp, data.bp, sharing.bp, health.bp,
 ]

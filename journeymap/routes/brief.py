@@ -32,7 +32,8 @@ bp = Blueprint("brief", __name__)
 def page(map_id: int):
     view = export_view(map_id, full=False)
     brief, silo = _make(view, full=False, page_height=ANY_PAPER)
-    return render_template("brief/page.html", view=view, brief=brief, silo=silo, sharing=_sharing(map_id))
+    return render_template("brief/page.html", view=view, brief=brief, silo=silo, sharing=_sharing(map_id),
+                           full_view=view_or_404(map_id))  # the header's count of dropped handoffs
 
 
 def _sharing(map_id: int) -> CheckState | None:
@@ -63,15 +64,15 @@ def pdf(map_id: int):
 
 def _make(view: MapView, *, full: bool, page_height: float) -> tuple[Brief, SiloPicture]:
     today = clock.today()
-    brief = build_brief(view, _since_last_meeting(view, full, today), full=full, made_on=today,
-                        page_height=page_height, table=table_of(view))
+    whole = view if full else view_or_404(view.id)  # the days a de-identified view has not got
+    brief = build_brief(view, _since_last_meeting(whole, today), full=full, made_on=today,
+                        page_height=page_height, table=table_of(view), whole=whole)
     return brief, _silo(view, full)
 
 
-def _since_last_meeting(view: MapView, full: bool, today) -> SinceMeeting | None:
+def _since_last_meeting(whole: MapView, today) -> SinceMeeting | None:
     """What changed since the map's last steering meeting, from the full view (a de-identified
     view carries no times); None when no meeting is recorded."""
-    whole = view if full else view_or_404(view.id)
     last = whole.last_meeting(today)
     return since_meeting(whole, last.held_on, today) if last is not None else None
 

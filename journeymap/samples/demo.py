@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from journeymap.domain import commitments
+from journeymap import clock
+from journeymap.domain import commitments, handoffs
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import add_member, record_arrival, start_map
 from journeymap.domain.family_word import give as give_word
@@ -339,6 +340,22 @@ MEETING_ATTENDEES = (
 # intake worker, who had both met the family about the shut-off and never spoken.
 INTRODUCTION = {"between": ("ssw", "energy_intake"), "days_ago": 10, "how": "phone",
                 "note": "Agreed to share the shut-off notice rather than ask the family for it again."}
+# Handoffs (journeymap.readmodel.handoffs), each with "from"/"to" (a CASEWORKERS or AGENCIES key),
+# "began"/"ended" (TOUCHPOINTS keys), the day it was sent and its steps as days ago. The school's
+# referral to County Human Services was never received: dropped, past the map's 14 days. The clinic's
+# community health worker sent the family to Legal Aid, who took the case on and saw it through.
+HANDOFFS = {
+    "school_to_county": {
+        "from": "ssw", "to": "cps", "began": "home_visit", "ended": None, "sent_days_ago": 23,
+        "channel": "referral_form", "steps": {},
+        "expected": "County Human Services would call within a week about help with the heating bill.",
+    },
+    "clinic_to_legal": {
+        "from": "chw", "to": "legal", "began": "clinic", "ended": "legal", "sent_days_ago": 50,
+        "channel": "phone_call", "steps": {"received": 47, "accepted": 46, "completed": 30},
+        "expected": "Legal Aid would ask the electric company to hold off the shut-off.",
+    },
+}
 BARRIERS_ADDED_DAYS_AGO = 45  # found when the journey was first mapped, before the meeting
 NEW_SINCE_MEETING = {"coordination": 9}  # found afterwards: barrier key -> days ago
 # How long ago each owner answered (FOLLOW_UP's "set_days_ago" for those who accepted), each step
@@ -396,6 +413,7 @@ def load_demo(actor: Actor = DEMO_ACTOR) -> JourneyMap:
     add_introduction(journey_map, actor=actor, caseworker_a_id=first, caseworker_b_id=second,
                      made_on=today - timedelta(days=INTRODUCTION["days_ago"]), how=INTRODUCTION["how"],
                      note=INTRODUCTION["note"])
+    _handoffs(journey_map, agencies, caseworkers, touchpoints, actor=actor)
     return journey_map
 
 
@@ -412,6 +430,24 @@ def _family_word(journey_map: JourneyMap, touchpoints: dict, barriers: dict, act
         if key not in UNCONFIRMED_BARRIERS:
             give_word(journey_map, barrier, kind="barrier", verdict="confirmed", comment="", seen=0,
                       on_behalf=False, actor=actor)
+
+
+def _handoffs(journey_map: JourneyMap, agencies: dict, caseworkers: dict, touchpoints: dict, *,
+              actor: Actor) -> None:
+    """The demo's handoffs (HANDOFFS), with their steps dated as many days ago as they say."""
+    today = clock.today()
+    for _, (sender, receiver, began, ended, sent, steps, fields) in _split(
+            HANDOFFS, "from", "to", "began", "ended", "sent_days_ago", "steps"):
+        from_agency_id, from_caseworker_id = _who(sender, agencies, caseworkers)
+        to_agency_id, to_caseworker_id = _who(receiver, agencies, caseworkers)
+        handoff = handoffs.add_handoff(
+            journey_map, actor=actor, from_agency_id=from_agency_id, from_caseworker_id=from_caseworker_id,
+            to_agency_id=to_agency_id, to_caseworker_id=to_caseworker_id,
+            sent_on=today - timedelta(days=sent), began_touchpoint_id=touchpoints[began].id,
+            ended_touchpoint_id=touchpoints[ended].id if ended else None, **fields,
+        )
+        for step, days_ago in steps.items():
+            handoffs.move(journey_map, handoff, step, today - timedelta(days=days_ago), actor=actor)
 
 
 def _date_the_past(barriers: dict) -> None:

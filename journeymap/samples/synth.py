@@ -15,9 +15,11 @@ Every name here is generated from small word lists; none is a real person or off
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from journeymap import clock
 from journeymap.domain.imports import import_map
 from journeymap.exports.json_out import FORMAT_NAME, FORMAT_VERSION
 from journeymap.kinds import vocab
@@ -124,12 +126,12 @@ UNOWNED_SHARE = 0.4
 
 def synth_document(
     *, agencies: int, caseworkers_per_agency: int, touchpoints: int, barriers: int,
-    stages: int = 6, seed: int = 1,
+    stages: int = 6, seed: int = 1, handoffs: int = 0, today: date | None = None,
 ) -> dict:
     """A synthetic map as a JSON document (json_out.FORMAT_VERSION); the same arguments, the same document."""
     for name, count in [
         ("agencies", agencies), ("caseworkers_per_agency", caseworkers_per_agency),
-        ("touchpoints", touchpoints), ("barriers", barriers), ("stages", stages),
+        ("touchpoints", touchpoints), ("barriers", barriers), ("stages", stages), ("handoffs", handoffs),
     ]:
         if count < 0:
             raise ValueError(f"{name} must not be negative, not {count}")
@@ -146,6 +148,9 @@ def synth_document(
         for n in range(1, stages + 1)
     ]
     touchpoint_list = _touchpoints(rng, touchpoints, stage_list, agency_list, worker_list)
+    barrier_list = _barriers(rng, barriers, agency_list, worker_list, touchpoint_list)
+    # Last, so that a document without handoffs is the one earlier versions made from its seed.
+    handoff_list = _handoffs(rng, handoffs, agency_list, worker_list, touchpoint_list, today or date.today())
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -162,7 +167,8 @@ def synth_document(
         "caseworkers": worker_list,
         "stages": stage_list,
         "touchpoints": touchpoint_list,
-        "barriers": _barriers(rng, barriers, agency_list, worker_list, touchpoint_list),
+        "barriers": barrier_list,
+        "handoffs": handoff_list,
     }
 
 
@@ -261,13 +267,37 @@ def _barriers(rng: random.Random, count: int, agency_list: list[dict], worker_li
     return barrier_list
 
 
+def _handoffs(rng: random.Random, count: int, agency_list: list[dict], worker_list: list[dict],
+              touchpoint_list: list[dict], today: date) -> list[dict]:
+    """Referrals between agencies: about half still waiting after more than two weeks (dropped),
+    the rest received and moved on some steps."""
+    handoff_list = []
+    for n in range(1, (count if len(agency_list) >= 2 else 0) + 1):
+        sender, receiver = rng.sample(agency_list, 2)
+        sent = today - timedelta(days=rng.randint(1, 90))
+        status = rng.choice(["sent", "sent", "received", "accepted", "declined", "completed"])
+        received = min(sent + timedelta(days=rng.randint(0, 20)), today) if status != "sent" else None
+        handoff_list.append({
+            "key": f"h{n}", "from_agency": sender["key"],
+            "from_caseworker": rng.choice([w["key"] for w in worker_list if w["agency"] == sender["key"]]
+                                          or [None]),
+            "to_agency": receiver["key"], "to_caseworker": None,
+            "sent_on": sent.isoformat(), "channel": rng.choice(vocab.values(vocab.HANDOFF_CHANNELS)),
+            "expected": "Made-up: they would call the family back.",
+            "began_at": rng.choice(touchpoint_list)["key"] if touchpoint_list else None, "ended_at": None,
+            "status": status, "received_on": received.isoformat() if received else None,
+            "decline_reason": "Made-up: not their area." if status == "declined" else "",
+        })
+    return handoff_list
+
+
 def synth_map(
     session: Session, *, agencies: int, caseworkers_per_agency: int, touchpoints: int,
-    barriers: int, stages: int = 6, seed: int = 1,
+    barriers: int, stages: int = 6, seed: int = 1, handoffs: int = 0,
 ) -> JourneyMap:
     """Add a synthetic map to the session and return it; the caller commits."""
     document = synth_document(
         agencies=agencies, caseworkers_per_agency=caseworkers_per_agency, touchpoints=touchpoints,
-        barriers=barriers, stages=stages, seed=seed,
+        barriers=barriers, stages=stages, seed=seed, handoffs=handoffs, today=clock.today(),
     )
     return import_map(session, document)

@@ -15,6 +15,7 @@ from journeymap.models import (
     Agency,
     Barrier,
     Caseworker,
+    Handoff,
     HouseholdMember,
     Introduction,
     JourneyMap,
@@ -32,6 +33,7 @@ HX = {"HX-Request": "true"}
 _MODELS = {
     "household": HouseholdMember, "agencies": Agency, "caseworkers": Caseworker, "stages": Stage,
     "touchpoints": Touchpoint, "barriers": Barrier, "meetings": Meeting, "introductions": Introduction,
+    "handoffs": Handoff,
 }
 
 
@@ -221,6 +223,7 @@ def page_urls(map_id: int) -> list[str]:
         f"/maps/{map_id}/people",
         f"/maps/{map_id}/journey",
         f"/maps/{map_id}/barriers",
+        f"/maps/{map_id}/handoffs",
         f"/maps/{map_id}/silo",
         f"/maps/{map_id}/journey-view",
         f"/maps/{map_id}/brief",

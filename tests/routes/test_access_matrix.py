@@ -25,7 +25,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,9 +33,11 @@ import pytest
 from flask import Flask, current_app, url_for
 from sqlalchemy import func, select
 
+from journeymap.clock import today
 from journeymap.domain import commitments
 from journeymap.domain.barriers import add_barrier, set_owner
 from journeymap.domain.family import start_map
+from journeymap.domain.handoffs import add_handoff
 from journeymap.domain.history import Actor
 from journeymap.domain.introductions import add_introduction
 from journeymap.domain.journey import add_touchpoint
@@ -48,6 +50,7 @@ from journeymap.models import (
     Agency,
     Barrier,
     Commitment,
+    Handoff,
     HistoryEntry,
     Introduction,
     Invitation,
@@ -192,6 +195,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # (on their behalf); everyone else reads it.
     "family_word.give_touchpoint": {"POST": members("facilitator", "family")},
     "family_word.give_barrier": {"POST": members("facilitator", "family")},
+    "family_word.give_handoff": {"POST": members("facilitator", "family")},
     # The owner's answer and commitment: editors for any barrier, a caseworker for barriers their
     # agency or they own (the matrix's barrier is owned by the caseworker's agency; the item tests
     # below refuse another agency's). The family and viewers read them.
@@ -232,6 +236,19 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "data.page": {"GET": members(*READERS)},
     "data.export": {"POST": members(*READERS)},
     "data.import_file": {"GET": signed_in(), "POST": signed_in()},
+    # Handoffs. The matrix's handoff was sent from small's agency (the caseworker's) 30 days ago and
+    # never received: dropped. A caseworker edits and moves handoffs from or to their agency, and
+    # deletes only those they added (tests/routes/test_handoffs.py); the family adds what they were
+    # told and changes only their own; the days before one is dropped are the facilitator's.
+    "handoffs.page": {"GET": members(*READERS)},
+    "handoffs.add_handoff": {"POST": members(*EDITORS, "family", "caseworker")},
+    "handoffs.show_handoff": {"GET": members(*READERS)},
+    "handoffs.edit_handoff": {"GET": members(*EDITORS, "caseworker"),
+                              "POST": members(*EDITORS, "caseworker")},
+    "handoffs.delete_handoff": {"POST": members(*EDITORS)},
+    "handoffs.move": {"GET": members(*EDITORS, "caseworker"), "POST": members(*EDITORS, "caseworker")},
+    "handoffs.make_barrier": {"POST": members(*EDITORS, "family")},
+    "handoffs.set_days": {"POST": members("facilitator")},
     # Check before sharing: the facilitator reads what leaves the room, and chooses.
     "sharing.page": {"GET": members("facilitator")},
     "sharing.save": {"POST": members("facilitator")},
@@ -292,6 +309,21 @@ class World:
                                      made_on=date(2026, 11, 16), how="phone").id
             db.session.commit()
         return found
+
+    @cached_property
+    def handoff_id(self) -> int:
+        """A handoff on small, from its agency, sent 30 days ago and never received: dropped."""
+        found = db.session.scalar(select(Handoff.id).where(Handoff.map_id == self.small.id).limit(1))
+        if found is None:
+            found = add_handoff(db.session.get(JourneyMap, self.small.id), actor=SETUP,
+                                from_agency_id=self.small.agency, sent_on=today() - timedelta(days=30),
+                                expected="They will call").id
+            db.session.commit()
+        return found
+
+    @property
+    def handoff_version(self) -> int:
+        return db.session.get(Handoff, self.handoff_id, populate_existing=True).version
 
     @property
     def barrier_version(self) -> int:
@@ -371,6 +403,8 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "family_word.give_touchpoint": lambda w: {"verdict": "disputed", "comment": "It was the other office",
                                               "version": "0"},
     "family_word.give_barrier": lambda w: {"verdict": "confirmed", "comment": "", "version": "0"},
+    "family_word.give_handoff": lambda w: {"verdict": "disputed", "comment": "Nobody told us",
+                                           "version": "0"},
     "follow_up.accept": lambda w: {"version": str(w.barrier_version)},
     "follow_up.decline": lambda w: {"reason": "Not our service", "version": str(w.barrier_version)},
     "follow_up.next_step": lambda w: {"next_step": "Ring the landlord", "who_caseworker_id": "",
@@ -395,6 +429,13 @@ BODIES: dict[str, Callable[[World], dict]] = {
     "data.export": lambda w: {"format": "json"},
     "data.import_file": lambda w: {"file": (io.BytesIO(IMPORTABLE), "map.json")},
     "sharing.save": lambda w: sharing_body(w),
+    "handoffs.add_handoff": lambda w: {"from_agency_id": str(w.small.agency), "sent_on": "2026-11-02",
+                                       "channel": "referral_form", "expected": "A call within a week"},
+    "handoffs.edit_handoff": lambda w: {"from_agency_id": str(w.small.agency), "sent_on": "2026-11-03",
+                                        "channel": "phone_call", "expected": "A call"},
+    "handoffs.move": lambda w: {"on": today().isoformat(), "version": str(w.handoff_version)},
+    "handoffs.make_barrier": lambda w: {"version": str(w.handoff_version)},
+    "handoffs.set_days": lambda w: {"days": "21"},
 }
 
 
@@ -414,13 +455,14 @@ RECORDS_NOTHING = {"live.check", "maps.reopen"}
 ITEM_OF = {
     "household": "member", "agencies": "agency", "caseworkers": "caseworker", "stages": "stage",
     "touchpoints": "touchpoint", "barriers": "barrier", "meetings": "meeting",
-    "introductions": "introduction",
+    "introductions": "introduction", "handoffs": "handoff",
 }
 # Routes that name something on a map besides the map (an item, a membership, an invitation).
 ITEM_ARGS = {"item_id", "membership_id", "invitation_id"}
 ID_ROUTE = re.compile(
     rf"\w+\.(show|edit|delete|move)_({'|'.join(ITEM_OF.values())})|barriers\.(record|choose)_owner"
-    r"|follow_up\.(accept|decline|next_step|progress|done|hand_on)|family_word\.give_(touchpoint|barrier)"
+    r"|follow_up\.(accept|decline|next_step|progress|done|hand_on)|family_word\.give_(touchpoint|barrier|handoff)"
+    r"|handoffs\.(move|make_barrier)"
     r"|members\.(change_role|remove|show_invitation|revoke)"
 )
 
@@ -435,6 +477,10 @@ def url_values(rule, world: World) -> dict:
             values[arg] = world.meeting_id
         elif arg == "item_id" and ITEM_OF[rule.rule.split("/")[3]] == "introduction":
             values[arg] = world.introduction_id
+        elif arg == "item_id" and ITEM_OF[rule.rule.split("/")[3]] == "handoff":
+            values[arg] = world.handoff_id
+        elif arg == "step":
+            values[arg] = "received"
         elif arg == "item_id":
             values[arg] = world.small.ids()[ITEM_OF[rule.rule.split("/")[3]]]
         elif arg == "membership_id":

@@ -49,6 +49,7 @@ MAGIC = {
     "json": lambda data: json.loads(data)["format_version"] == 4,
     "touchpoints-csv": lambda data: data.startswith("\ufeffStep,Stage,".encode()),
     "barriers-csv": lambda data: data.startswith("\ufeffBarrier,Title,".encode()),
+    "handoffs-csv": lambda data: data.startswith("\ufeffHandoff,From agency,".encode()),
 }
 
 

@@ -41,6 +41,7 @@ from journeymap.models import (
     Agency,
     Barrier,
     Caseworker,
+    Handoff,
     HistoryEntry,
     JourneyMap,
     Meeting,
@@ -89,6 +90,11 @@ REMOVED = {
     "the family's word on a barrier": "qzword69",
     # Introductions made (issue 10): the note is the group's words, shared only once checked.
     "introduction note": "qznote68",
+    # Handoffs (issue 10): what was expected is the group's words, shared only once checked; who
+    # answered is a name, and why they declined the group's words again.
+    "handoff: what was expected": "qzexpect68",
+    "handoff: answered by": "qzhby69",
+    "handoff: why declined": "qzhdecl70",
 }
 
 # Kept by design (journeymap/deidentify.py, "Kept because they describe the services, not the
@@ -271,6 +277,18 @@ def build_marked(app) -> Marked:
         "agency_b_id": str(food_bank), "made_on": "2018-10-05", "how": "phone",
         "note": f"Agreed {M['introduction note']} to share",
     })
+    # A handoff from the agency, declined by someone named, for a reason (both through the routes).
+    _posted(author, f"{base}/handoffs", {
+        "from_agency_id": str(agency), "sent_on": (date.today() - timedelta(days=30)).isoformat(),
+        "channel": "referral_form", "expected": f"A call from {M['handoff: what was expected']}",
+        "began_touchpoint_id": str(tp1),
+    })
+    handoff = _id(Handoff, map_id=map_id)
+    response = author.post(f"{base}/handoffs/{handoff}/steps/declined", data={
+        "on": date.today().isoformat(), "by": f"Sam {M['handoff: answered by']}",
+        "reason": f"Full: {M['handoff: why declined']}", "version": "1",
+    })
+    assert response.status_code == 303, html(response)[:3000]
     # A steering meeting before that day, so the brief lists the owner as new since it.
     db.session.add(Meeting(map_id=map_id, held_on=MEETING_DAY, attendees=f"Chair, {K['agency name']}"))
     db.session.execute(
@@ -690,6 +708,7 @@ FULL_SHOWS = {
         "barrier title (no owner)", "barrier description", "caseworker name", "touchpoint action",
     },
     "introductions-csv": {"introduction note"},
+    "handoffs-csv": {"handoff: what was expected", "handoff: answered by", "handoff: why declined"},
     "brief pdf": {"situation", "barrier title (no owner)", "caseworker name", "stage name (first)",
                   f"history date {OWNER_RECORDED.day} {OWNER_RECORDED:%B %Y}"},
     "journey view image": {"touchpoint action", "touchpoint place", "stage name (first)", "caseworker name",
@@ -814,6 +833,7 @@ CLI_FULL_SHOWS = {
     "svg": FULL_SHOWS["silo svg"], "pdf": FULL_SHOWS["silo pdf"], "dot": FULL_SHOWS["silo dot"],
     "json": FULL_SHOWS["json"], "touchpoints-csv": FULL_SHOWS["touchpoints-csv"],
     "barriers-csv": FULL_SHOWS["barriers-csv"], "introductions-csv": FULL_SHOWS["introductions-csv"],
+    "handoffs-csv": FULL_SHOWS["handoffs-csv"],
 }
 
 

@@ -37,4 +37,4 @@ def test_every_download_button_gets_a_file(client, demo_id):
                 assert response.status_code == 200, (url, action, fmt, response.status_code)
                 assert response.headers["Content-Disposition"].startswith("attachment;"), (url, action, fmt)
     # The silo map's four, the data's three and the journey view's two.
-    assert len(tried) == 10, sorted(tried)
+    assert len(tried) == 11, sorted(tried)

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from journeymap.domain.family import start_map
+from journeymap.domain.handoffs import add_handoff
 from journeymap.domain.introductions import add_introduction
 from journeymap.domain.meetings import add_meeting
 from journeymap.domain.people import add_agency
@@ -65,6 +66,8 @@ def kind_of(endpoint: str) -> str:
     # A barrier's owner, and its answer and next step.
     if name in ("record_owner", "choose_owner") or blueprint == "follow_up":
         return "barrier"
+    if blueprint == "handoffs":  # a handoff's steps and "Make it a barrier"
+        return "handoff"
     return name.rsplit("_", 1)[1]
 
 
@@ -75,6 +78,8 @@ def url_for_rule(app: Flask, rule, map_id: int, item_id: int | None) -> str:
     for name in OTHER_IDS:
         if name in rule.arguments:
             values[name] = 1
+    if "step" in rule.arguments:  # a handoff's step
+        values["step"] = "received"
     with app.test_request_context():
         from flask import url_for
 
@@ -218,10 +223,11 @@ def test_an_item_of_another_map_is_404_on_every_route(app, client, small, other,
     second = add_agency(db.session.get(JourneyMap, other.id), actor=SETUP, name="Food Bank", sector="other")
     made = add_introduction(db.session.get(JourneyMap, other.id), actor=SETUP, agency_a_id=other.agency,
                             agency_b_id=second.id, made_on=date(2026, 11, 16), how="phone")
+    handoff = add_handoff(db.session.get(JourneyMap, other.id), actor=SETUP, from_agency_id=other.agency)
     db.session.commit()
     other_before = view_of(other.id)
     mine_before = view_of(small.id)
-    ids = {**other.ids(), "meeting": meeting.id, "introduction": made.id}
+    ids = {**other.ids(), "meeting": meeting.id, "introduction": made.id, "handoff": handoff.id}
     for rule, method in item_rules(app):
         item_id = ids[kind_of(rule.endpoint)]
         url = url_for_rule(app, rule, small.id, item_id)

@@ -27,7 +27,8 @@ LARGE = (30, 4, 150, 60)
 # The read pages of a map. Any other GET of a map that needs only "read" (the journey view's
 # picture, say) is found in the URL map and counted too, by the last test below.
 READ_PAGES = [
-    "maps.overview", "journey.page", "people.page", "barriers.page", "silo.page", "silo.image",
+    "maps.overview", "journey.page", "people.page", "barriers.page", "handoffs.page", "silo.page",
+    "silo.image",
     "journey_view.page", "brief.page", "present.page", "data.page",
     "sharing.page",  # the facilitator's check before sharing: every text of the map, read once
     "connections.page",  # introductions to make (pairs in Python, no query per pair) and the table
@@ -47,7 +48,7 @@ def make_map(size: tuple[int, int, int, int], seed: int) -> int:
     agencies, per_agency, touchpoints, barriers = size
     journey_map = synth_map(
         db.session, agencies=agencies, caseworkers_per_agency=per_agency, touchpoints=touchpoints,
-        barriers=barriers, seed=seed,
+        barriers=barriers, seed=seed, handoffs=touchpoints // 5,  # some dropped, some moved on
     )
     db.session.commit()
     add_to_map(journey_map.id, FACILITATOR, "facilitator")

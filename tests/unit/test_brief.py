@@ -88,8 +88,13 @@ def test_figures_on_a_small_hand_made_map(hand_made):
         "handovers with nothing passed on": 0,
         "barriers": 4,
         "barriers no one owns": 2,
+        "times they were sent on": 0,  # no handoffs on this map
+        "handoffs received": 0,
+        "handoffs dropped": 0,
+        "days lost in handoffs": 0,
     }
-    assert [g.title for g in brief.figure_groups] == ["The family's side", "The services", "Barriers"]
+    assert [g.title for g in brief.figure_groups] == ["The family's side", "The services",
+                                                      "Barriers and handoffs"]
     flagged = [f.label for g in brief.figure_groups for f in g.figures if f.flagged]
     assert flagged == ["barriers no one owns"]
 
@@ -352,3 +357,24 @@ def test_pdf_metadata_is_the_title_given_and_no_author(tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Title:           Steering brief: Family P." in info
     assert "Author" not in info
+
+
+def test_handoff_figures_count_the_days_from_the_full_view(app, view_of):
+    """The demo's school referral was sent 23 days ago and never received; Legal Aid received the
+    clinic's 3 days after it was sent. A de-identified view has no days: they come from the whole."""
+    from datetime import date
+
+    from journeymap.exports.deidentify import deidentify
+    from journeymap.extensions import db
+    from journeymap.samples import demo
+
+    journey_map = demo.load_demo()
+    db.session.commit()
+    view = view_of(journey_map.id)
+    today = date.today()
+    figures = figures_of(build_brief(deidentify(view), None, full=False, made_on=today, whole=view))
+    assert (figures["times they were sent on"], figures["handoffs received"], figures["handoffs dropped"],
+            figures["days lost in handoffs"]) == (2, 1, 1, 23 + 3)
+    flagged = [f.label for g in build_brief(view, None, full=True, made_on=today).figure_groups
+               for f in g.figures if f.flagged]
+    assert "handoffs dropped" in flagged

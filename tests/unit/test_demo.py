@@ -127,3 +127,14 @@ def test_demo_clinic_has_nobody_at_the_table(view):
     assert [row.agency.name for row in table.missing] == [demo.AGENCIES["clinic"][0]]
     assert table.agencies[0].agency.name == demo.AGENCIES["clinic"][0]
     assert table.agencies[0].words == "Nobody at the table"
+def test_the_demo_has_a_dropped_referral_from_the_school_and_a_completed_handoff(view):
+    from journeymap.clock import today
+    from journeymap.readmodel import handoffs
+
+    (dropped,) = handoffs.dropped(view, today())
+    assert view.agency(dropped.from_agency_id).name.startswith("Lincoln Unified School District")
+    assert view.agency(dropped.to_agency_id).name.startswith("County Human Services")
+    assert dropped.status == "sent" and handoffs.days_waiting(dropped, today()) > handoffs.DEFAULT_DAYS
+    (completed,) = [h for h in view.handoffs if h.status == "completed"]
+    assert completed.received_on and completed.answered_on and completed.completed_on
+    assert handoffs.flagged(view, today()) == [dropped]

@@ -69,6 +69,8 @@ def as_version_2(data: dict) -> dict:
     del old["meetings"]
     old.pop("family_word", None)  # version 4's
     old.pop("introductions", None)
+    del old["handoffs"]  # and what version 4 added
+    del old["family"]["handoff_days"]
     for barrier in old["barriers"]:
         for name in (*FOLLOW_UP["barrier"], "commitments"):
             del barrier[name]

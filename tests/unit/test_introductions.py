@@ -17,7 +17,7 @@ from journeymap.readmodel.snapshot import (
     StageView,
     TouchpointView,
 )
-from journeymap.readmodel.views import IntroductionView, MeetingView
+from journeymap.readmodel.views import HandoffView, IntroductionView, MeetingView
 from journeymap.render.silo import SiloOptions, build_silo_graph
 
 A, B, C = 1, 2, 3  # agencies
@@ -32,12 +32,13 @@ def step(id_, *, worker=None, agency=None):
     return TouchpointView(id=id_, action=f"Step {id_}", caseworker_id=worker, agency_id=agency)
 
 
-def map_of(workers=(), steps=(), barriers=(), intros=(), meetings=(), agencies=(A, B, C)):
+def map_of(workers=(), steps=(), barriers=(), intros=(), meetings=(), agencies=(A, B, C), handoffs=()):
     return MapView(
         id=1, pseudonym="Family F.",
         agencies=tuple(AgencyView(id=a, name=f"Agency {a}") for a in agencies),
         caseworkers=tuple(workers), stages=(StageView(id=1, name="S", touchpoints=tuple(steps)),),
         barriers=tuple(barriers), introductions=tuple(intros), meetings=tuple(meetings),
+        handoffs=tuple(handoffs),
     )
 
 
@@ -100,7 +101,7 @@ def test_the_summary_counts_pairs_of_people_holding_a_file():
                   intros=[IntroductionView(id=1, caseworker_a_id=1, caseworker_b_id=2,
                                            made_on=date(2026, 1, 1))])
     assert intro.introductions(view).summary == "1 of the 3 pairs of people holding a file has been in touch."
-    assert intro.handoff_pairs(view) == set()  # filled in when handoffs are merged
+    assert intro.handoff_pairs(view) == set()  # no handoffs on this map
 
 
 def test_the_list_is_cut_and_says_how_many_more():
@@ -185,3 +186,14 @@ def test_the_quick_way_agrees_with_walking_every_pair(seed):
         found = intro.introductions(view, shown=shown)
         assert [(s.first.name, s.second.name) for s in found.caseworker_pairs] == expected
         assert found.caseworker_total == total
+
+
+@pytest.mark.parametrize(("status", "in_touch"), [("sent", False), ("received", True), ("declined", True),
+                                                  ("completed", True)])
+def test_a_handoff_someone_received_puts_the_two_in_touch(status, in_touch):
+    """A referral still "sent" (dropped or not yet) connected no one: the pair stays on the list,
+    and so do their agencies; one received connects the two caseworkers and their agencies."""
+    handoff = HandoffView(id=1, from_caseworker_id=1, to_caseworker_id=2, status=status)
+    view = map_of(workers=[ADA, BO], handoffs=[handoff])
+    assert (frozenset(("Ada", "Bo")) not in pairs(view)) is in_touch
+    assert (intro.Pair(("a1", "a2")) in intro.handoff_pairs(view)) is in_touch

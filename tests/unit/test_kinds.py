@@ -18,6 +18,7 @@ from journeymap.exports.csv_out import barriers_csv, touchpoints_csv
 from journeymap.exports.deidentify import REPLACEMENTS
 from journeymap.exports.json_out import carried, json_key, map_to_json_dict
 from journeymap.extensions import db
+from journeymap.forms import handoffs as handoff_forms
 from journeymap.forms import items as item_forms
 from journeymap.forms.fields import Within
 from journeymap.forms.introductions import IntroductionForm
@@ -34,6 +35,7 @@ FORMS = {
     "caseworker": item_forms.CaseworkerForm, "stage": item_forms.StageForm,
     "touchpoint": item_forms.TouchpointForm, "barrier": item_forms.BarrierForm,
     "introduction": IntroductionForm,
+    "handoff": handoff_forms.HandoffForm,
 }
 COLUMN_TYPES = {Type.TEXT: String, Type.LONG_TEXT: Text, Type.FLAG: Boolean, Type.NUMBER: Integer,
                 Type.REF: Integer, Type.ID: Integer, Type.COUNTER: Integer}
