@@ -104,9 +104,17 @@ def _defaults(default_db: str) -> dict:
         "SESSION_MAX_HOURS": 12,  # a workshop day, then sign in again
         "SIGN_IN_MAX_FAILURES": 5,  # per email address, within the window; then locked for a window
         "SIGN_IN_WINDOW_MINUTES": 15,
-        # Live updates: every open page checks this often; people count as "here" this long.
-        "LIVE_INTERVAL_SECONDS": 1,
-        "PRESENCE_SECONDS": 10,
+        # Live updates: a page whose stream is silent (a proxy that buffers) checks this often;
+        # people count as "here" this long after their stream last renewed their lease (every 10 s).
+        "LIVE_INTERVAL_SECONDS": 5,
+        "PRESENCE_SECONDS": 25,
+        # Seconds between keepalive comments on a live stream; each also re-checks membership.
+        "LIVE_KEEPALIVE_SECONDS": 15.0,
+        # A stream ends after this long and the browser opens a new one (EventSource reconnects by
+        # itself), so the sign-in and idle rules are applied again to a page left open all day.
+        "LIVE_STREAM_MAX_SECONDS": 600.0,
+        # One listener thread per worker process carries changes to its streams (journeymap/hub.py).
+        "LIVE_HUB": True,
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
         # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
         # Production logs JSON unless told otherwise; development, text.
