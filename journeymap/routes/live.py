@@ -45,6 +45,7 @@ PAGE_OF_ENDPOINT = {
 }
 PAGES = set(PAGE_OF_ENDPOINT.values()) | {"other"}
 ME_PAGE = "my touchpoints"  # the phone page, on no one map: its stream counts as here on each
+_sleep = time.sleep  # a stream without a hub waits here (tests step in at this point)
 RETRY_MS = 3000  # how soon a browser reconnects a dropped stream (the SSE "retry" field)
 
 
@@ -151,7 +152,7 @@ def _wait_and_send(*, map_ids: tuple[int, ...], user_id: int, page: str, revisio
                     for _, here in news.here:
                         yield _event("here", here)
             else:
-                time.sleep(max(wait, 0))  # no hub (the in-memory test database): keepalives only
+                _sleep(max(wait, 0))  # no hub (the in-memory test database): keepalives only
             if time.monotonic() < next_check:
                 continue
             next_check = time.monotonic() + keepalive
