@@ -37,8 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from journeymap import models  # noqa: F401  (registers the tables with the metadata)
-    from journeymap import notify  # noqa: F401  (PostgreSQL: NOTIFY when a map changes)
+    from journeymap import (
+        models,  # noqa: F401  (registers the tables with the metadata)
+        notify,  # noqa: F401  (PostgreSQL: NOTIFY when a map changes)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

@@ -44,16 +44,28 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ValueError(f"JOURNEYMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(environment, instance_path)
-    if environment == "production" and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            # A database error's message carries the statement's parameters (a family's text, an
-            # email) unless told not to; such messages reach the logs.
-            "hide_parameters": True,
-            # A connection kept from before the database server restarted is found dead and
-            # replaced before use, rather than failing someone's request.
-            "pool_pre_ping": True,
-        }
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        options = {}
+        if not _in_memory(config["SQLALCHEMY_DATABASE_URI"]):
+            # A worker runs up to 100 threads (journeymap/serve.py), but live streams hold no
+            # connection while they wait: the pool serves the requests being worked on at one
+            # moment. 2 workers x (10 + 20) stays under PostgreSQL's default max_connections (100).
+            options |= {"pool_size": 10, "max_overflow": 20}
+        if environment == "production":
+            options |= {
+                # A database error's message carries the statement's parameters (a family's text,
+                # an email) unless told not to; such messages reach the logs.
+                "hide_parameters": True,
+                # A connection kept from before the database server restarted is found dead and
+                # replaced before use, rather than failing someone's request.
+                "pool_pre_ping": True,
+            }
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and ("memory" in url or url.rstrip("/") in ("sqlite:", "sqlite:/"))
 
 
 def _secret_key(environment: str, instance_path: Path) -> str:

@@ -92,7 +92,7 @@ def workshop(tmp_path, fresh_database):
     env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret-" + "w" * 32,
            "JOURNEYMAP_TEST_INSTANCE": str(tmp_path / "instance")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "20", "--graceful-timeout", "3",
          "--bind", f"127.0.0.1:{port}", "tests.browser.workshop_wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
