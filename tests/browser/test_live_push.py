@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_workshop import LIVE, person, touchpoint, workshop  # noqa: F401  (fixtures)
+from tests.browser import test_workshop
+from tests.browser.test_workshop import LIVE, touchpoint
+
+# The workshop's fixtures: gunicorn with two worker processes, and a signed-in browser per person.
+workshop = test_workshop.workshop
+person = test_workshop.person
 
 pytestmark = pytest.mark.browser
 
