@@ -37,7 +37,7 @@
     events.addEventListener("end", () => {
       // Removed from the map, or the map was closed or deleted: the page shows what is now true.
       events.close();
-      if (onMap) refresh(true);
+      if (onMap) refresh();
     });
   }
 
@@ -157,15 +157,15 @@
     refresh();
   });
 
-  async function refresh(whole) {
+  async function refresh() {
     refreshing = true;
     try {
       const response = await fetch(window.location.pathname + window.location.search, {
         credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
       });
-      if (whole || !response.ok) {
-        // The map is gone or no longer ours: show the answer (a 404, the closed map) as a page.
-        if (whole || response.status === 404) window.location.reload();
+      if (!response.ok) {
+        // The map is gone or no longer ours: show the answer (a 404) as a page.
+        if (response.status === 404) window.location.reload();
         return;  // otherwise the next change, or the next check, tries again
       }
       const html = await response.text();
