@@ -50,8 +50,8 @@ def main() -> None:
                 person.stream.close()
             for thread in threads:
                 thread.join()
-            print(f"{len(people)} idle open pages for {args.seconds:.0f} s: server CPU {per_second * 1000:.1f} ms/s "
-                  f"in all, {per_second * 1000 / len(people):.3f} ms/s per page; "
+            print(f"{len(people)} idle open pages for {args.seconds:.0f} s: server CPU "
+                  f"{per_second * 1000:.1f} ms/s in all, {per_second * 1000 / len(people):.3f} ms/s per page; "
                   f"{reconnects} reconnections; load average {os.getloadavg()[0]:.2f}")
 
 
