@@ -51,8 +51,8 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             print(f"{len(people)} idle open pages for {args.seconds:.0f} s: server CPU "
-                  f"{per_second * 1000:.1f} ms/s in all, {per_second * 1000 / len(people):.3f} ms/s per page; "
-                  f"{reconnects} reconnections; load average {os.getloadavg()[0]:.2f}")
+                  f"{per_second * 1000:.1f} ms/s in all, {per_second * 1000 / len(people):.3f} ms/s per page;"
+                  f" {reconnects} reconnections; load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
