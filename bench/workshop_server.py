@@ -65,7 +65,8 @@ def served(database_url: str, instance: Path):
     with open(instance / "gunicorn.log", "w") as log:
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--threads", str(THREADS),
-             "--worker-class", "gthread", "--graceful-timeout", "5", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+             "--worker-class", "gthread", "--graceful-timeout", "5",
+             "--bind", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_for(port, server)
