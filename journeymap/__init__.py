@@ -47,6 +47,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    if app.config["MAX_CONCURRENT_REQUESTS"]:
+        from journeymap.admission import AdmissionLimit
+
+        app.wsgi_app = AdmissionLimit(app.wsgi_app, app.config["MAX_CONCURRENT_REQUESTS"])
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

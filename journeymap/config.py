@@ -127,6 +127,9 @@ def _defaults(default_db: str) -> dict:
         "LIVE_STREAM_MAX_SECONDS": 600.0,
         # One listener thread per worker process carries changes to its streams (journeymap/hub.py).
         "LIVE_HUB": True,
+        # Ordinary requests one worker process works on at once (journeymap/admission.py); the
+        # rest wait their turn. 0: no limit.
+        "MAX_CONCURRENT_REQUESTS": int(os.environ.get("JOURNEYMAP_MAX_CONCURRENT_REQUESTS", "6")),
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
         # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
         # Production logs JSON unless told otherwise; development, text.
