@@ -4,10 +4,11 @@ Run:  .venv/bin/python bench/bench_workshop.py --participants 60 --database sqli
       (--database postgresql: a fresh database on JOURNEYMAP_TEST_POSTGRES_URL, by default
       postgresql+psycopg://postgres@127.0.0.1:5432/test; dropped afterwards.)
 
-It serves the app as scripts/run does (flask db upgrade, flask demo, gunicorn 3 workers × 4
-threads) on a fresh database; the demo's facilitator makes an invitation and every participant
+It serves the app as scripts/run does (flask db upgrade, flask demo, gunicorn gthread, 2 workers
+× 100 threads) on a fresh database; the demo's facilitator makes an invitation and every participant
 joins through the app's own pages (sign up, sign in, Join this map). Each open page then does
-what static/js/live.js does (workshop_room.py); editors save about every 20 s plus one burst of
+what static/js/live.js does (workshop_room.py): holds the map's event stream and refetches
+itself when a change arrives; editors save about every 20 s plus one burst of
 30 saves in 2 s: touchpoints added and edited (with the version their form was opened at, so a
 409 conflict is a possible answer), barriers added, owners recorded. After --seconds the editors
 stop and the pages get --drain seconds to catch up. Every acknowledged save is then looked for in
@@ -90,7 +91,7 @@ def run_room(people: list[Participant], seconds: float, drain: float, server_pid
         person.open_page(tally)
     stop_pages = threading.Event()
     page_threads = [threading.Thread(target=job, args=(tally, stop_pages))
-                    for person in people for job in (person.poll, person.refetch)]
+                    for person in people for job in (person.listen, person.refetch)]
     machine = {"load_before": os.getloadavg()[0], "cpu_before": cpu_seconds(server_pid),
                "bench_before": sum(os.times()[:2])}
     started = time.monotonic()
@@ -112,6 +113,9 @@ def run_room(people: list[Participant], seconds: float, drain: float, server_pid
     while time.monotonic() < drain_until and any(p.shown < last for p in people):
         time.sleep(0.2)
     stop_pages.set()
+    for person in people:
+        if getattr(person, "stream", None) is not None:
+            person.stream.close()  # unblocks its read
     for thread in page_threads:
         thread.join()
     return tally, machine
@@ -188,7 +192,7 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
     print(f"\n{len(people)} participants ({editors} editing), {args.database}, {machine['wall']:.0f} s; "
           f"{len(tally.changes)} acknowledged changes, {tally.conflicts} conflicts (409)")
     for what, label in (("edit", "edits"), ("form", "edit forms opened"), ("page", "page loads"),
-                        ("live", "live checks")):
+                        ("live", "streams opened")):
         v = ms[what]
         print(f"  {label:<18} n={len(v):<6} p50 {pct(v, 50):7.0f}  p95 {pct(v, 95):7.0f}  "
               f"p99 {pct(v, 99):7.0f}  max {max(v, default=float('nan')):7.0f} ms")

@@ -2,9 +2,9 @@
 and the editors' saves. Everything measured goes into one Tally.
 
 A page (live.js and the #live element of templates/partials/live.html):
-- polls POST /maps/<id>/live with the revision its #map-status shows; htmx re-arms the poll when
-  the answer has been swapped in, so the next poll starts one second after the last answer;
-- when the answer's HX-Trigger says the map is at a newer revision than the page shows, refetches
+- holds the map's event stream, GET /maps/<id>/events (workshop_stream.py), reconnecting with
+  Last-Event-ID as EventSource does;
+- when a "change" event says the map is at a newer revision than the page shows, refetches
   the whole page (X-Live-Refresh: 1) and takes the fresh #map-status (its revision) from it; a
   change arriving during a refetch causes one more refetch afterwards;
 - after its own save, takes the #map-status the answer brings out of band, as htmx does.
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from workshop_client import Answer, Browser
 from workshop_html import form_posting_to, forms_of, htmx_csrf, revision_of
+from workshop_stream import EventStream
 
 # How often an editor acts, and their one burst: 30 saves within 2 s, from up to 6 connections
 # at once (a browser's limit per host).
@@ -119,22 +120,27 @@ class Participant:
         return {"HX-Request": "true", "HX-Trigger": trigger, "HX-Current-URL": self.page_url,
                 "X-CSRFToken": htmx_csrf(self.html) or ""}
 
-    def poll(self, tally: Tally, stop: threading.Event) -> None:
-        while not stop.is_set():
-            with self._lock:
-                seen = self.shown
-            answer = self.browser.request(
-                "POST", f"/maps/{self.map_id}/live", {"page": self.page, "seen": str(seen)},
-                self._htmx_headers("live"), channel="live")
-            tally.record("live", answer)
-            trigger = answer.headers.get("hx-trigger") if answer.status == 200 else None
-            if trigger:
-                revision = json.loads(trigger).get("jm:map-changed", {}).get("revision")
-                if revision:
-                    with self._lock:
-                        self.latest = max(self.latest, revision)
-                    self._changed.set()
-            stop.wait(1.0)
+    def listen(self, tally: Tally, stop: threading.Event) -> None:
+        """The page's stream: "live" times how long each (re)connection took to be answered."""
+        def cookies() -> str:
+            with self.browser._cookie_lock:
+                return "; ".join(f"{k}={v}" for k, v in self.browser.cookies.items())
+
+        def on_open(status: int, seconds: float) -> None:
+            tally.record("live", Answer(status=status, seconds=seconds, body="", headers={}))
+
+        def on_event(event: str, data: str, _event_id: str) -> None:
+            if event != "change":
+                return
+            revision = json.loads(data).get("revision")
+            if revision:
+                with self._lock:
+                    self.latest = max(self.latest, revision)
+                self._changed.set()
+
+        self.stream = EventStream(self.browser.host, self.browser.port,
+                                  f"/maps/{self.map_id}/events?page={self.page}", cookies, on_event, on_open)
+        self.stream.run(stop)
 
     def refetch(self, tally: Tally, stop: threading.Event) -> None:
         while not stop.is_set():

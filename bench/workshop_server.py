@@ -20,8 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("JOURNEYMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-WORKERS = int(os.environ.get("WORKERS", "3"))  # scripts/run's default
-THREADS = 4  # scripts/run's --threads
+WORKERS = int(os.environ.get("WORKERS", "2"))  # scripts/run's default
+THREADS = int(os.environ.get("THREADS", "100"))  # scripts/run's --threads: a thread per open stream
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -65,6 +65,7 @@ def served(database_url: str, instance: Path):
     with open(instance / "gunicorn.log", "w") as log:
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--threads", str(THREADS),
+             "--worker-class", "gthread", "--graceful-timeout", "5",
              "--bind", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:

@@ -9,6 +9,7 @@ lines of text.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import threading
 import time
@@ -59,10 +60,8 @@ class EventStream:
     def close(self) -> None:
         """Unblocks a read in progress (called once the run is over)."""
         if self._connection is not None and self._connection.sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._connection.sock.shutdown(2)
-            except OSError:
-                pass
 
     def _read(self, response, stop: threading.Event) -> None:
         event, data = "message", []

@@ -37,13 +37,20 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from journeymap import models  # noqa: F401  (registers the tables with the metadata)
+    from journeymap import (
+        models,  # noqa: F401  (registers the tables with the metadata)
+        notify,  # noqa: F401  (PostgreSQL: NOTIFY when a map changes)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    if app.config["MAX_CONCURRENT_REQUESTS"]:
+        from journeymap.admission import AdmissionLimit
+
+        app.wsgi_app = AdmissionLimit(app.wsgi_app, app.config["MAX_CONCURRENT_REQUESTS"])
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

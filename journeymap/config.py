@@ -44,16 +44,28 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         raise ValueError(f"JOURNEYMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(environment, instance_path)
-    if environment == "production" and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            # A database error's message carries the statement's parameters (a family's text, an
-            # email) unless told not to; such messages reach the logs.
-            "hide_parameters": True,
-            # A connection kept from before the database server restarted is found dead and
-            # replaced before use, rather than failing someone's request.
-            "pool_pre_ping": True,
-        }
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        options = {}
+        if not _in_memory(config["SQLALCHEMY_DATABASE_URI"]):
+            # A worker runs up to 100 threads (journeymap/serve.py), but live streams hold no
+            # connection while they wait: the pool serves the requests being worked on at one
+            # moment. 2 workers x (10 + 20) stays under PostgreSQL's default max_connections (100).
+            options |= {"pool_size": 10, "max_overflow": 20}
+        if environment == "production":
+            options |= {
+                # A database error's message carries the statement's parameters (a family's text,
+                # an email) unless told not to; such messages reach the logs.
+                "hide_parameters": True,
+                # A connection kept from before the database server restarted is found dead and
+                # replaced before use, rather than failing someone's request.
+                "pool_pre_ping": True,
+            }
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config
+
+
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and ("memory" in url or url.rstrip("/") in ("sqlite:", "sqlite:/"))
 
 
 def _secret_key(environment: str, instance_path: Path) -> str:
@@ -104,9 +116,20 @@ def _defaults(default_db: str) -> dict:
         "SESSION_MAX_HOURS": 12,  # a workshop day, then sign in again
         "SIGN_IN_MAX_FAILURES": 5,  # per email address, within the window; then locked for a window
         "SIGN_IN_WINDOW_MINUTES": 15,
-        # Live updates: every open page checks this often; people count as "here" this long.
-        "LIVE_INTERVAL_SECONDS": 1,
-        "PRESENCE_SECONDS": 10,
+        # Live updates: a page whose stream is silent (a proxy that buffers) checks this often;
+        # people count as "here" this long after their stream last renewed their lease (every 10 s).
+        "LIVE_INTERVAL_SECONDS": 5,
+        "PRESENCE_SECONDS": 25,
+        # Seconds between keepalive comments on a live stream; each also re-checks membership.
+        "LIVE_KEEPALIVE_SECONDS": 15.0,
+        # A stream ends after this long and the browser opens a new one (EventSource reconnects by
+        # itself), so the sign-in and idle rules are applied again to a page left open all day.
+        "LIVE_STREAM_MAX_SECONDS": 600.0,
+        # One listener thread per worker process carries changes to its streams (journeymap/hub.py).
+        "LIVE_HUB": True,
+        # Ordinary requests one worker process works on at once (journeymap/admission.py); the
+        # rest wait their turn. 0: no limit.
+        "MAX_CONCURRENT_REQUESTS": int(os.environ.get("JOURNEYMAP_MAX_CONCURRENT_REQUESTS", "6")),
         "REMEMBER_COOKIE_DURATION": 0,  # no "remember me": a shared laptop must not stay signed in
         # "json": one JSON object per log line (journeymap/request_log.py); "text": lines for people.
         # Production logs JSON unless told otherwise; development, text.

@@ -15,11 +15,16 @@ from pathlib import Path
 
 DEFAULT_PORT = 8000
 # Workers are processes (a stuck one is replaced; live updates go through the database, so any
-# number works); threads serve the live checks, one short request per open page per second.
-# Two workers of four threads, as measured: 30 pages polling, a check took 38 ms (median) and 89 ms
-# (p95) (docs/performance.md, "Live updates"). More people: raise WEB_CONCURRENCY with the cores.
+# number works). gthread: every open page holds a live stream (Server-Sent Events), and a stream
+# holds a thread while it waits, asleep on its worker's hub (journeymap/hub.py) with no database
+# connection. Two workers of 100 threads hold 150 open pages on 2 cores with 50 threads to spare
+# for the requests themselves (docs/performance.md, "Workshop"). More people: raise THREADS; more
+# cores: raise WEB_CONCURRENCY.
 DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 100
+# Seconds a stopping worker waits for its requests. Live streams never finish by themselves, and
+# browsers reconnect a closed one, so waiting gunicorn's default 30 s only delays a restart.
+GRACEFUL_TIMEOUT = 5
 
 
 def gunicorn_command(environ: Mapping[str, str], gunicorn_version: tuple[int, ...]) -> list[str]:
@@ -30,6 +35,7 @@ def gunicorn_command(environ: Mapping[str, str], gunicorn_version: tuple[int, ..
         "--workers", str(_positive(environ, "WEB_CONCURRENCY", DEFAULT_WORKERS)),
         "--threads", str(_positive(environ, "THREADS", DEFAULT_THREADS)),
         "--bind", f"0.0.0.0:{_positive(environ, 'PORT', DEFAULT_PORT)}",
+        "--graceful-timeout", str(GRACEFUL_TIMEOUT),
         # No --access-logfile: gunicorn's access log writes the whole URL, and a URL can hold an
         # invitation token; the app logs every request itself (journeymap/request_log.py).
     ]

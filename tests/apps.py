@@ -34,6 +34,10 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "DOT_TIMEOUT": 20.0,
     "PASSWORD_HASH_PARAMS": FAST_HASHING,
+    # Streams answer their first events and end: the test client reads a response to its end, and
+    # the in-memory database has one connection, which the hub's thread must not share.
+    "LIVE_STREAM_MAX_SECONDS": 0.0,
+    "LIVE_HUB": False,
 }
 
 

@@ -109,7 +109,12 @@ class OwnContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+            if response.mimetype == "text/event-stream":
+                # A live stream keeps the request's context until it ends (stream_with_context):
+                # read to its end here, in this context (the tests' streams end at once: TEST_SETTINGS).
+                response.get_data()
+            return response
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,140 @@
-// Live updates on map pages. Every second the #live element asks the server "has the map changed?"
-// (htmx polling; the server also records who is here). When it has, this script fetches the page
-// again and swaps in the new #main and #map-status, keeping every form someone is using exactly as
-// it is: open edit forms, any form with typing in it, and the form that has the focus.
+// Live updates. Each page holds a Server-Sent Events stream ([data-events]: /maps/<id>/events, or
+// /me/events on "My touchpoints", for presence only). The server sends the map's new revision when
+// it changes, with who did what; this script then fetches the page again and swaps in the new #main
+// and #map-status, keeping every form someone is using exactly as it is: open edit forms, any form
+// with typing in it, and the form that has the focus. "Here now" comes on the same stream.
+//
+// Plain EventSource rather than the htmx SSE extension: what a change does is not a swap of the
+// event's data but a refetch that must keep forms, pause and announce, all of which would live here
+// anyway; the browser's EventSource already reconnects and sends Last-Event-ID.
 (function () {
   "use strict";
 
+  const source = document.querySelector("[data-events]");
+  if (!source) return;
+  const onMap = source.id === "live";
+  // A proxy that buffers streams delivers nothing, not even the server's pings (every 15 s): after
+  // this long without a word the page checks by itself, every data-poll-seconds, until one arrives.
+  const SILENT_MS = 35000;
+  const POLL_MS = 1000 * (Number(source.dataset.pollSeconds) || 5);
+  const BURST_MS = 1500;  // changes this close together are announced as one sentence
+
   let refreshing = false;
   let again = false;
+  let paused = false;
+  let waiting = 0;
+  let lastHeard = Date.now();
+  let lastPoll = 0;
+  let burst = null;
 
-  // The poll tells the server which revision this page shows.
+  function connect() {
+    const events = new EventSource(source.dataset.events);
+    const heard = () => { lastHeard = Date.now(); };
+    events.addEventListener("open", heard);
+    events.addEventListener("ping", heard);
+    events.addEventListener("here", (event) => { heard(); showHere(JSON.parse(event.data)); });
+    events.addEventListener("change", (event) => { heard(); changed(JSON.parse(event.data)); });
+    events.addEventListener("end", () => {
+      // Removed from the map, or the map was closed or deleted: the page shows what is now true.
+      events.close();
+      if (onMap) refresh();
+    });
+  }
+
+  setInterval(() => {
+    if (!onMap || Date.now() - lastHeard < SILENT_MS || Date.now() - lastPoll < POLL_MS) return;
+    const live = document.getElementById("live");
+    if (live && window.htmx) { lastPoll = Date.now(); htmx.trigger(live, "jm:poll"); }
+  }, 1000);
+
+  // The fallback check tells the server which revision this page shows.
   document.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.elt.id !== "live") return;
     const status = document.getElementById("map-status");
     if (status) event.detail.parameters.seen = status.dataset.revision || "0";
   });
+
+  function shownRevision() {
+    const status = document.getElementById("map-status");
+    return Number(status && status.dataset.revision) || 0;
+  }
+
+  function changed(data) {
+    if (!onMap || !data.revision || shownRevision() >= data.revision) return;
+    if (data.count) announce(data);
+    if (paused) {
+      waiting += Math.max(1, data.count || 0);
+      showWaiting();
+      return;
+    }
+    document.body.dispatchEvent(new CustomEvent("jm:map-changed", { detail: { revision: data.revision } }));
+  }
+
+  // "Ana added touchpoint “First call”" for one change; "5 changes by 3 people" for a burst.
+  function announce(data) {
+    if (!burst) {
+      burst = { count: 0, people: new Set(), said: "" };
+      setTimeout(() => {
+        const b = burst;
+        burst = null;
+        const who = b.people.size === 1 ? [...b.people][0] : `${b.people.size} people`;
+        const text = b.count === 1 && b.said ? b.said : `${b.count} changes by ${who}`;
+        say(paused ? `${text} (waiting: live updates are paused)` : text);
+      }, BURST_MS);
+    }
+    burst.count += data.count;
+    (data.people || []).forEach((name) => burst.people.add(name));
+    burst.said = data.said || burst.said;
+  }
+
+  function say(text) {
+    const announcer = document.getElementById("announcer");
+    if (announcer) announcer.textContent = text;
+  }
+
+  function showHere(people) {
+    const live = document.getElementById("live");
+    if (!live) return;
+    const label = document.createElement("span");
+    label.className = "label-inline";
+    label.textContent = "Here now:";
+    const list = document.createElement("ul");
+    list.className = "here-now";
+    list.setAttribute("aria-label", "People with this map open");
+    people.forEach((person) => {
+      const item = document.createElement("li");
+      const role = document.createElement("span");
+      role.className = "muted";
+      role.textContent = `(${person.role})`;
+      item.append(`${person.name} `, role);
+      list.appendChild(item);
+    });
+    live.replaceChildren(label, list);
+  }
+
+  // Pause and resume (WCAG 2.2.2): a paused page keeps still and says how many changes wait.
+  const controls = document.getElementById("live-controls");
+  const pause = document.getElementById("live-pause");
+  if (onMap && controls && pause) {
+    controls.hidden = false;
+    pause.addEventListener("click", () => {
+      paused = !paused;
+      pause.textContent = paused ? "Resume live updates" : "Pause live updates";
+      if (!paused && waiting) {
+        waiting = 0;
+        refresh();
+      }
+      showWaiting();
+    });
+  }
+
+  function showWaiting() {
+    const box = document.getElementById("live-waiting");
+    if (!box) return;
+    if (!paused) box.textContent = "";
+    else if (!waiting) box.textContent = "Live updates paused.";
+    else box.textContent = `${waiting} ${waiting === 1 ? "change" : "changes"} waiting.`;
+  }
 
   // A form counts as in use once someone types or chooses something in it.
   document.addEventListener("input", markDirty, true);
@@ -25,13 +146,13 @@
   // A form that was sent and came back fresh (htmx swaps in a new one) starts clean again.
 
   document.body.addEventListener("jm:map-changed", (event) => {
-    // A poll sent just before this page's own change comes back saying "changed"; by now the
-    // change's answer has brought the page up to that revision, and a refresh would only move
-    // the ground under the person (their focus, mid-keystroke).
-    const status = document.getElementById("map-status");
-    const shown = Number(status && status.dataset.revision);
+    // A change announced just before this page's own change lands; by now the change's answer
+    // has brought the page up to that revision, and a refresh would only move the ground under
+    // the person (their focus, mid-keystroke).
     const latest = Number(event.detail && event.detail.revision);
+    const shown = shownRevision();
     if (shown && latest && shown >= latest) return;
+    if (paused) { waiting += 1; showWaiting(); return; }
     if (refreshing) { again = true; return; }
     refresh();
   });
@@ -42,20 +163,24 @@
       const response = await fetch(window.location.pathname + window.location.search, {
         credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
       });
-      if (!response.ok) return;  // the next change, or the next poll, tries again
+      if (!response.ok) {
+        // The map is gone or no longer ours: show the answer (a 404) as a page.
+        if (response.status === 404) window.location.reload();
+        return;  // otherwise the next change, or the next check, tries again
+      }
       const html = await response.text();
       const fresh = new DOMParser().parseFromString(html, "text/html");
       swapKeepingForms("main", fresh);
       swapKeepingForms("map-status", fresh);
-      const announcer = document.getElementById("announcer");
-      if (announcer) announcer.textContent = "The map was updated by someone else.";
     } catch (error) {
-      // Offline for a moment: the poll keeps going and a later change refreshes the page.
+      // Offline for a moment: the stream reconnects and a later change refreshes the page.
     } finally {
       refreshing = false;
       if (again) { again = false; refresh(); }
     }
   }
+
+  connect();
 
   // The element of a form in use that stands in for it on the page: the item being edited
   // (it carries the item's id) or the add-form panel.

@@ -136,6 +136,10 @@ class BrowserProblems:
         # Leaving a page while its live check (a POST every second) is in flight aborts that check.
         if "ERR_ABORTED" in failure and request.method == "POST" and request.url.endswith("/live"):
             return
+        # A live stream never finishes: leaving the page (or closing the browser) always aborts it.
+        if "ERR_ABORTED" in failure and request.method == "GET" and "/events" in request.url \
+                and request.resource_type == "eventsource":
+            return
         # Leaving a page while it fetches itself again after someone's change (live refresh) aborts
         # that fetch; the page the test goes on to check is the next one.
         if "ERR_ABORTED" in failure and request.headers.get("x-live-refresh"):

@@ -92,7 +92,7 @@ def workshop(tmp_path, fresh_database):
     env = {**os.environ, "DATABASE_URL": database_url, "JOURNEYMAP_SECRET_KEY": "workshop-secret-" + "w" * 32,
            "JOURNEYMAP_TEST_INSTANCE": str(tmp_path / "instance")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "20", "--graceful-timeout", "3",
          "--bind", f"127.0.0.1:{port}", "tests.browser.workshop_wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
@@ -265,7 +265,7 @@ def test_choices_made_but_not_yet_sent_survive_a_live_update(person, workshop):
     form = rosa.get_by_role("region", name="Add a touchpoint")
     form.get_by_label("What the family had to do").fill("Second call")
     form.get_by_role("button", name="Add touchpoint").click()
-    expect(fran.locator("#announcer")).to_have_text("The map was updated by someone else.", timeout=LIVE)
+    expect(fran.locator("#announcer")).to_have_text("Rosa added touchpoint “Second call”", timeout=LIVE)
 
     expect(fran.get_by_role("radio", name=re.compile("^Full detail"))).to_be_checked()
     expect(fran.get_by_label("Caseworkers")).to_have_value("hide")

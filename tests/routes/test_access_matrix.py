@@ -156,7 +156,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "members.show_invitation": {"GET": members("facilitator")},
     "members.revoke": {"POST": members("facilitator")},
     "history.page": {"GET": members("facilitator")},
-    "live.check": {"POST": members(*READERS)},  # every open page of the map makes it
+    "live.check": {"POST": members(*READERS)},  # an open page whose stream is held back makes it
+    "live.events": {"GET": members(*READERS)},  # every open page of the map holds it
+    "live.me_events": {"GET": signed_in()},  # "My touchpoints" holds it: presence on one's own maps
     # People.
     "people.page": {"GET": members(*READERS)},
     "people.add_agency": {"POST": members(*EDITORS)},

@@ -1,0 +1,72 @@
+"""Live updates pushed over each page's stream, through gunicorn with two worker processes (the
+workshop fixture): a change shows on another person's page without a reload, a paused page holds its
+changes until resumed, and someone on the phone page ("My touchpoints") is listed as here."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import test_workshop
+from tests.browser.test_workshop import LIVE, touchpoint
+
+# The workshop's fixtures: gunicorn with two worker processes, and a signed-in browser per person.
+workshop = test_workshop.workshop
+person = test_workshop.person
+
+pytestmark = pytest.mark.browser
+
+
+def add_touchpoint(page, action: str) -> None:
+    form = page.get_by_role("region", name="Add a touchpoint")
+    form.get_by_label("What the family had to do").fill(action)
+    form.get_by_role("button", name="Add touchpoint").click()
+    expect(touchpoint(page, action)).to_be_visible()
+
+
+def stream_open(page) -> None:
+    """Wait until the page's stream has brought "Here now" (so it is open and heard)."""
+    expect(page.locator("#live .here-now li").first).to_be_visible(timeout=LIVE)
+
+
+def test_a_change_appears_on_another_page_without_a_reload(person, workshop):
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    fran.goto(f"{base}/maps/{ids['map']}/journey")
+    stream_open(fran)
+    fran.evaluate("window.notReloaded = true")
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    add_touchpoint(rosa, "Called the county")
+    expect(touchpoint(fran, "Called the county")).to_be_visible(timeout=LIVE)
+    assert fran.evaluate("window.notReloaded") is True
+    expect(fran.locator("#announcer")).to_have_text("Rosa added touchpoint “Called the county”", timeout=LIVE)
+
+
+def test_a_paused_page_holds_changes_until_resumed(person, workshop):
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    fran.goto(f"{base}/maps/{ids['map']}/journey")
+    stream_open(fran)
+    fran.get_by_role("button", name="Pause live updates").click()
+    expect(fran.locator("#live-waiting")).to_have_text("Live updates paused.")
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    add_touchpoint(rosa, "Sent the form")
+    add_touchpoint(rosa, "Sent it again")
+    expect(fran.locator("#live-waiting")).to_have_text("2 changes waiting.", timeout=LIVE)
+    expect(touchpoint(fran, "Sent the form")).to_have_count(0)
+    fran.get_by_role("button", name="Resume live updates").click()
+    expect(touchpoint(fran, "Sent it again")).to_be_visible(timeout=LIVE)
+    expect(touchpoint(fran, "Sent the form")).to_be_visible()
+    expect(fran.locator("#live-waiting")).to_have_text("")
+    expect(fran.get_by_role("button", name="Pause live updates")).to_be_visible()
+
+
+def test_someone_on_the_phone_page_is_here_now(person, workshop):
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    rosa.set_viewport_size({"width": 390, "height": 844})
+    rosa.goto(f"{base}/me/touchpoints")
+    fran.goto(f"{base}/maps/{ids['map']}/people")
+    here = fran.locator("#live .here-now")
+    expect(here).to_contain_text("Rosa", timeout=15_000)
+    expect(here).to_contain_text("Fran")
