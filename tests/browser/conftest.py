@@ -219,6 +219,9 @@ class UI:
     def nav(self, text: str) -> None:
         nav = self.page.get_by_role("navigation", name="This map")
         nav.get_by_role("link", name=text, exact=True).click()
+        # The heading shows before the deferred scripts run; a form sent before htmx is ready would
+        # be a plain post and a new page (seen once on a busy machine). They run before this event.
+        self.page.wait_for_load_state("domcontentloaded")
 
     def sign_up(self, name: str = "Fran", email: str = "fran@example.org",
                 password: str = "a long enough password") -> None:
