@@ -15,7 +15,7 @@ from journeymap.clock import today
 from journeymap.exports.csv_out import barriers_csv, handoffs_csv, introductions_csv, touchpoints_csv
 from journeymap.exports.json_out import map_to_json_dict
 from journeymap.readmodel.snapshot import MapView
-from journeymap.render.drawing import SiloOptions, draw_silo
+from journeymap.render.drawing import SiloOptions, draw_silo, with_title
 from journeymap.render.silo import EVERYTHING
 
 SILO_FORMATS = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT"}
@@ -43,7 +43,16 @@ def export_map(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     if fmt in DATA_FORMATS:
         return data_export(view, fmt)
     drawing = draw_silo(view, fmt, options, detail="full" if full else "deidentified")
-    return Export(drawing.content, drawing.mimetype, silo_filename(view.id, fmt, full), drawing.notice)
+    content = drawing.content
+    if fmt == "svg":  # titled here, not in the cache: one drawing can serve several maps
+        content = with_title(content, f"Silo map: {view.pseudonym}", SILO_DESCRIPTION)
+    return Export(content, drawing.mimetype, silo_filename(view.id, fmt, full), drawing.notice)
+
+
+SILO_DESCRIPTION = (
+    "The agencies the family dealt with, each drawn as a silo with its caseworkers, how often the "
+    "family met them, and the barriers they hit; the barriers no one owns are flagged."
+)
 
 
 def data_export(view: MapView, fmt: str) -> Export:

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app
+from markupsafe import escape
 
 from journeymap import clock
 from journeymap.readmodel.snapshot import MapView
@@ -206,3 +208,17 @@ def _people_and_barriers(view: MapView, options: SiloOptions) -> int:
     if options.agency_id is not None:
         view = only_agency(view, options.agency_id)
     return len(view.agencies) + len(view.caseworkers) + len(view.barriers)
+
+
+_SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
+
+
+def with_title(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with role="img" and a <title> and <desc> as the root's first children, so a screen
+    reader names a downloaded drawing (Graphviz gives it only its graph's id). Both escaped."""
+    found = _SVG_ROOT.search(svg)
+    if found is None:
+        return svg
+    root = found.group(0)[:-1] + b' role="img">'
+    added = f"<title>{escape(title)}</title><desc>{escape(description)}</desc>".encode()
+    return svg[: found.start()] + root + added + svg[found.end():]

@@ -14,11 +14,13 @@ Templates: partials/<name>.html shows an item, partials/<name>_form.html adds or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import make_response as flask_response
 from flask_login import current_user
 from htmx_flask import make_response
 from markupsafe import Markup
@@ -42,6 +44,20 @@ from journeymap.routes.common import (
 # form; not "action", which is a touchpoint field): it gets the
 # map, the current view and the bound form, may change the database, and returns a message.
 ExtraAction = Callable[[Any, MapView, Any], str | None]
+
+# The attribute that names an item to a person, in the order tried (a touchpoint's action, a
+# barrier's title, an agency's name, a caseworker's display name, a household member's role).
+LABEL_ATTRIBUTES = ("action", "title", "name", "display_name", "role")
+
+
+def announced(body, text: str):
+    """An htmx answer that also says what happened in the page's polite live region
+    (static/js/focus.js listens for `jm:announce`). JSON escapes everything outside ASCII, so a
+    name in any script travels safely in a header."""
+    response = flask_response(body)
+    if request.htmx:
+        response.headers["HX-Trigger"] = json.dumps({"jm:announce": text})
+    return response
 
 
 @dataclass
@@ -79,6 +95,12 @@ class ItemKind:
 
     def dom_id(self, item_id: int) -> str:
         return f"{self.name}-{item_id}{self.dom_suffix}"
+
+    def announcement(self, done: str, item=None) -> str:
+        """"Touchpoint added: Went to the food bank": the kind, what happened, and which one."""
+        label = next((getattr(item, name) for name in LABEL_ATTRIBUTES if getattr(item, name, None)), None)
+        said = f"{self.noun[0].upper()}{self.noun[1:]} {done}"
+        return f"{said}: {label}" if label else said
 
     def endpoint(self, verb: str) -> str:
         """"add", "show", "edit" or "delete" -> the endpoint name, e.g. "journey.edit_touchpoint"."""
@@ -166,21 +188,25 @@ class ItemKind:
         # The form comes back empty, ready for the next one; the new item joins its list (or the
         # region it belongs to is redrawn, and the form swapped out of band).
         fresh = Markup(self.render_form(self.make_form(view, formdata=None), view, oob=bool(self.region))[0])
-        if self.region:
-            return self.written(view, None, created.id, extras=fresh)
         item = self.lookup(view, created.id)
+        said = self.announcement("added", item)
+        # The keyboard lands on the new item's Edit control, so the person hears where it went.
+        focus = (self.name, created.id, 0)
+        if self.region:
+            return announced(self.written(view, None, created.id, extras=fresh, focus=focus), said)
         appended = render_template(
-            f"partials/{self.name}.html", view=view, item=item, oob_append=self.list_id(item)
+            f"partials/{self.name}.html", view=view, item=item, oob_append=self.list_id(item), focus=focus
         )
-        return fresh + Markup(appended) + self.written(view, None)
+        return announced(fresh + Markup(appended) + self.written(view, None), said)
 
     def show(self, map_id: int, item_id: int):
         view = view_or_404(map_id)
         item = self.lookup(view, item_id)
         if item is None:
             abort(404)
+        # Shown in place of its edit form (Cancel, Escape): the focus goes back to its Edit control.
         return changed(f"partials/{self.name}.html", view=view, item=item,
-                       page_url=self.page_url(map_id, item_id))
+                       page_url=self.page_url(map_id, item_id), focus=(self.name, item_id, 0))
 
     def _record_or_none(self, map_id: int, item_id: int):
         record = db.session.get(self.model, item_id)
@@ -212,8 +238,9 @@ class ItemKind:
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
         view = view_or_404(map_id)
-        return self.written(view, f"partials/{self.name}.html", item_id, item=self.lookup(view, item_id),
-                            focus=(self.name, item_id, 0))
+        item = self.lookup(view, item_id)
+        return announced(self.written(view, f"partials/{self.name}.html", item_id, item=item,
+                                      focus=(self.name, item_id, 0)), self.announcement("saved", item))
 
     def _edit_of_deleted(self, view: MapView, item_id: int):
         """Someone deleted the item while this person was editing it: show what they typed and
@@ -252,11 +279,12 @@ class ItemKind:
                                        title=f"Delete this {self.noun}?",
                                        back_url=self.page_url(map_id, item_id)), 409
             return self._retarget(body, item_id, 409)
+        said = self.announcement("deleted", self.lookup(view, item_id))
         self.delete(journey_map, record, actor=acting())
         db.session.commit()
         if not request.htmx:  # a plain browser goes back to the page: no need to load the map again
             return redirect(self.page_url(map_id), code=303)
-        return self.written(view_or_404(map_id), None)
+        return announced(self.written(view_or_404(map_id), None), said)
 
     def register(self, bp: Blueprint) -> None:
         base = f"/maps/<int:map_id>/{self.plural}"

@@ -13,7 +13,7 @@ from journeymap.extensions import db
 from journeymap.forms import StageForm, TouchpointForm
 from journeymap.models import Stage, Touchpoint
 from journeymap.routes.common import acting, item_or_404, map_or_404, view_or_404
-from journeymap.routes.crud import ItemKind
+from journeymap.routes.crud import ItemKind, announced
 
 bp = Blueprint("journey", __name__)
 
@@ -130,13 +130,21 @@ touchpoint_kind.register(bp)
 @requires("edit_stages")
 def move_stage(map_id: int, item_id: int):
     step = _move(Stage, map_id, item_id, journey.move_stage)
-    return stage_kind.written(view_or_404(map_id), None, item_id, focus=("stage", item_id, step))
+    view = view_or_404(map_id)
+    return announced(stage_kind.written(view, None, item_id, focus=("stage", item_id, step)),
+                     _moved(stage_kind, view.stage(item_id), step))
 
 
 @bp.post("/maps/<int:map_id>/touchpoints/<int:item_id>/move")
 @requires("change_touchpoint")
 def move_touchpoint(map_id: int, item_id: int):
     step = _move(Touchpoint, map_id, item_id, journey.move_touchpoint)
-    return touchpoint_kind.written(
-        view_or_404(map_id), None, item_id, focus=("touchpoint", item_id, step)
+    view = view_or_404(map_id)
+    return announced(
+        touchpoint_kind.written(view, None, item_id, focus=("touchpoint", item_id, step)),
+        _moved(touchpoint_kind, view.touchpoint(item_id), step),
     )
+
+
+def _moved(kind, item, step: int) -> str:
+    return kind.announcement("moved earlier" if step < 0 else "moved later", item)

@@ -59,7 +59,10 @@
     return Number(status && status.dataset.revision) || 0;
   }
 
+  let latestHeard = 0;  // the newest revision the stream has told of
+
   function changed(data) {
+    if (data.revision) latestHeard = Math.max(latestHeard, data.revision);
     if (!onMap || !data.revision || shownRevision() >= data.revision) return;
     if (data.count) announce(data);
     if (paused) {
@@ -157,8 +160,36 @@
     refresh();
   });
 
+  // This page's own requests (a save, a delete, a move) in flight. A refresh never runs across
+  // one: its answer swaps in place and moves the focus (focus.js), and a page fetched before it
+  // landed would bring back what was just deleted, or take the focus from where it was put.
+  let ownRequests = 0;
+  let ownStarted = 0;
+  let deferred = false;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt && event.detail.elt.id === "live") return;  // the fallback check
+    ownRequests += 1;
+    ownStarted += 1;
+  });
+  document.addEventListener("htmx:afterSettle", settled);
+  document.addEventListener("htmx:afterRequest", (event) => {
+    // A request that swaps nothing (an error, a 204) never settles.
+    if (!event.detail.successful || event.detail.xhr.status === 204) settled(event);
+  });
+  function settled(event) {
+    if (event.detail.elt && event.detail.elt.id === "live") return;
+    if (ownRequests > 0) ownRequests -= 1;
+    if (ownRequests === 0 && deferred) {
+      deferred = false;
+      // The answer may have brought the page up to the revision the change was about.
+      if (latestHeard > shownRevision()) refresh();
+    }
+  }
+
   async function refresh() {
+    if (ownRequests > 0) { deferred = true; return; }
     refreshing = true;
+    const startedBefore = ownStarted;
     try {
       const response = await fetch(window.location.pathname + window.location.search, {
         credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
@@ -169,6 +200,13 @@
         return;  // otherwise the next change, or the next check, tries again
       }
       const html = await response.text();
+      if (ownStarted !== startedBefore) {
+        // Fetched across one of this page's own requests: older than what that brings. Ask again
+        // once it has settled (or at once, if it already has).
+        if (ownRequests > 0) deferred = true;
+        else again = latestHeard > shownRevision();
+        return;
+      }
       const fresh = new DOMParser().parseFromString(html, "text/html");
       swapKeepingForms("main", fresh);
       swapKeepingForms("map-status", fresh);
