@@ -146,7 +146,22 @@
     const form = event.target.closest && event.target.closest("form");
     if (form) form.dataset.dirty = "1";
   }
-  // A form that was sent and came back fresh (htmx swaps in a new one) starts clean again.
+  // A form that was sent and came back fresh (htmx swaps in a new one) starts clean again; one that
+  // came back holding what the person typed (an agency added from inside the touchpoint form, the
+  // other fields kept) is still theirs: a refresh must not swap it for an empty one. Edit forms
+  // are kept anyway (.editing), and their own values are not typing (Escape asks only for typing).
+  document.addEventListener("htmx:load", (event) => {
+    const root = event.detail.elt;
+    // The page's first load is not an answer: its filled-in forms (settings) were never typed here.
+    if (!root || !root.querySelectorAll || root === document.body) return;
+    const forms = root.matches("form") ? [root] : [...root.querySelectorAll("form")];
+    forms.forEach((form) => {
+      if (form.closest(".editing")) return;
+      const typed = [...form.querySelectorAll("input[type=text], input:not([type]), textarea")]
+        .some((field) => field.value.trim() !== "");
+      if (typed) form.dataset.dirty = "1";
+    });
+  });
 
   document.body.addEventListener("jm:map-changed", (event) => {
     // A change announced just before this page's own change lands; by now the change's answer
