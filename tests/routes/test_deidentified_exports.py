@@ -269,6 +269,9 @@ def build_marked(app) -> Marked:
     family_word.give(journey_map, db.session.get(Barrier, rent), kind="barrier", verdict="confirmed",
                      comment="Yes " + M["the family's word on a barrier"], seen=0, on_behalf=True,
                      actor=SETUP)
+    # Committed before the next request: on PostgreSQL the map's row stays locked until then, and
+    # the request's own connection waits for it (a lock timeout).
+    db.session.commit()
     # Two agencies introduced, with a note: a second agency, kept like the first.
     _posted(author, f"{base}/agencies", {"name": f"{K['agency name']} Food Bank", "sector": "nonprofit"})
     food_bank = _id(Agency, map_id=map_id, name=f"{K['agency name']} Food Bank")
