@@ -151,6 +151,11 @@ def register_template_helpers(app: Flask) -> None:
     # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
     # isolated (journeymap/bidi.py); `|isolate` does it for a part of a longer string.
     app.jinja_env.finalize = bidi.finalize
+    # Jinja's default template cache is an LRU behind a lock that every template lookup (each
+    # include, each macro import) takes: under 100 threads per worker it cost about a quarter of
+    # the CPU (py-spy, docs/performance.md). Templates do not change while a server runs (the
+    # development server's reloader restarts the process), so a plain dict holds them all.
+    app.jinja_env.cache = {}
     app.jinja_env.filters["isolate"] = bidi.isolated_markup
 
 
