@@ -18,9 +18,15 @@
   const SILENT_MS = 35000;
   const POLL_MS = 1000 * (Number(source.dataset.pollSeconds) || 5);
   const BURST_MS = 1500;  // changes this close together are announced as one sentence
+  // At most one refetch a second: a burst of 30 saves costs the server one or two renders of this
+  // page, not 30. The refetch asks for the newest revision announced (X-Live-Want).
+  const MIN_REFRESH_MS = 1000;
 
   let refreshing = false;
   let again = false;
+  let wanted = 0;  // the newest revision the stream has announced
+  let lastRefresh = -Infinity;
+  let timer = null;
   let paused = false;
   let waiting = 0;
   let lastHeard = Date.now();
@@ -152,16 +158,31 @@
     const latest = Number(event.detail && event.detail.revision);
     const shown = shownRevision();
     if (shown && latest && shown >= latest) return;
+    if (latest) wanted = Math.max(wanted, latest);
     if (paused) { waiting += 1; showWaiting(); return; }
-    if (refreshing) { again = true; return; }
-    refresh();
+    scheduleRefresh();
   });
+
+  // Coalesces changes: one refetch in flight at a time, none sooner than MIN_REFRESH_MS after the
+  // previous one started; every change announced meanwhile is brought by the next one.
+  function scheduleRefresh() {
+    if (refreshing) { again = true; return; }
+    if (timer) return;
+    const wait = Math.max(0, lastRefresh + MIN_REFRESH_MS - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      // The page's own save may have brought it there meanwhile.
+      if (!wanted || shownRevision() < wanted) refresh();
+    }, wait);
+  }
 
   async function refresh() {
     refreshing = true;
+    lastRefresh = Date.now();
     try {
       const response = await fetch(window.location.pathname + window.location.search, {
-        credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
+        credentials: "same-origin",
+        headers: { "X-Live-Refresh": "1", "X-Live-Want": String(Math.max(wanted, shownRevision())) },
       });
       if (!response.ok) {
         // The map is gone or no longer ours: show the answer (a 404) as a page.
@@ -176,7 +197,7 @@
       // Offline for a moment: the stream reconnects and a later change refreshes the page.
     } finally {
       refreshing = false;
-      if (again) { again = false; refresh(); }
+      if (again) { again = false; scheduleRefresh(); }
     }
   }
 
