@@ -81,6 +81,7 @@ class Participant:
         self.page_url = f"/maps/{map_id}/{page}"
         self.editor = editor
         self.html = ""
+        self.csrf = ""
         self.shown = 0  # the revision #map-status shows
         self.latest = 0  # the newest revision a poll announced
         self.arrivals: list[tuple[float, int]] = []  # (when, revision) each refetched page arrived
@@ -93,6 +94,9 @@ class Participant:
     def open_page(self, tally: Tally) -> None:
         answer = self.browser.request("GET", self.page_url, channel="refresh")
         tally.record("page", answer)
+        # htmx's token (base.html's hx-headers on <body>) stays the page's own: a live refetch
+        # brings only #map-status and #main.
+        self.csrf = htmx_csrf(answer.body) or ""
         self._take_page(answer)
 
     def _take_page(self, answer: Answer) -> None:
@@ -119,7 +123,7 @@ class Participant:
 
     def _htmx_headers(self, trigger: str) -> dict:
         return {"HX-Request": "true", "HX-Trigger": trigger, "HX-Current-URL": self.page_url,
-                "X-CSRFToken": htmx_csrf(self.html) or ""}
+                "X-CSRFToken": self.csrf}
 
     def listen(self, tally: Tally, stop: threading.Event) -> None:
         """The page's stream: "live" times how long each (re)connection took to be answered."""

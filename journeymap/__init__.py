@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, abort, render_template
 
-from journeymap import request_log, settings_check
+from journeymap import live_share, request_log, settings_check
 from journeymap.config import instance_path_from_environment, load_config
 from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     request_log.init_app(app)  # first: its clock and request id cover every other hook
     register_extensions(app)
     register_access(app)
+    live_share.init_app(app)  # after access: its hook reads the member's rights
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
