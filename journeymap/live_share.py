@@ -129,18 +129,21 @@ def init_app(app: Flask) -> None:
         if row is None:
             return None
         key = (request.full_path, access.rights_signature(membership), clock.today(), row.created_at)
-        # At least the revision the page asks for (the stream announced it; X-Live-Want) and the
-        # one the database has now.
-        wanted = max(row.revision or 0, _small_int(request.headers.get("X-Live-Want")))
-        entry = shared.find(map_id, key, wanted)
+        # The revision the page asks for (the newest its stream announced; X-Live-Want): a render
+        # at least that new answers it, even if the map has moved on since, because the stream
+        # announces each newer revision and the page then asks again. Pages refetching a moment
+        # apart, at different revisions, share one render this way. Without the header: the
+        # map's revision now.
+        want = _small_int(request.headers.get("X-Live-Want")) or row.revision or 0
+        entry = shared.find(map_id, key, want)
         if entry is None:
-            flight = (map_id, key, wanted)
+            flight = (map_id, key, max(want, row.revision or 0))
             if shared.lead_or_wait(flight):
                 g.live_share = (map_id, key, flight)
                 setattr(g, field_name, shared.placeholder)  # generate_csrf returns this
                 return None
             # Waited for the other render; if it could not be shared, this one renders alone.
-            entry = shared.find(map_id, key, wanted)
+            entry = shared.find(map_id, key, want)
         if entry is None:
             return None
         shared.served += 1

@@ -110,3 +110,23 @@ def test_a_refetch_asking_for_a_newer_revision_than_the_cache_has_is_rendered(ro
     url = f"/maps/{small.id}/barriers"
     refetch(ann, url)
     assert "X-Live-Shared" not in refetch(bob, url, **{"X-Live-Want": "999"}).headers
+
+
+def test_a_render_as_new_as_the_page_asks_is_served_though_the_map_moved_on(room):
+    """The page asks for the revision its stream announced; the stream announces each newer one,
+    and the page then asks again: so pages a moment apart share one render."""
+    app, small = room
+    ann, bob = browser(app, "ann@example.org"), browser(app, "bob@example.org")
+    url = f"/maps/{small.id}/journey"
+    first = refetch(ann, url).get_data(as_text=True)
+    shown = int(re.search(r'data-revision="(\d+)"', first).group(1))
+    add = f"/maps/{small.id}/touchpoints"
+    saved = bob.post(add, data={"action": "Later call", "stage_id": str(small.stage1),
+                                "csrf_token": token_from(first, add)})
+    assert saved.status_code == 400  # Ann's token is not Bob's
+    page = bob.get(url).get_data(as_text=True)
+    assert bob.post(add, data={"action": "Later call", "stage_id": str(small.stage1),
+                               "csrf_token": token_from(page, add)}).status_code in (200, 303)
+    assert refetch(bob, url, **{"X-Live-Want": str(shown)}).headers.get("X-Live-Shared") == "1"
+    newer = refetch(bob, url, **{"X-Live-Want": str(shown + 1)})
+    assert "X-Live-Shared" not in newer.headers and "Later call" in newer.get_data(as_text=True)
