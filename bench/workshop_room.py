@@ -53,6 +53,8 @@ class Tally:
     writes: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # (acked_at, revision, author number)
     unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
+    refetches: int = 0  # live refetches made, and how many were answered with a shared render
+    shared: int = 0
 
     def record(self, what: str, answer: Answer) -> None:
         with self.lock:
@@ -166,6 +168,9 @@ class Participant:
                                           headers={"X-Live-Refresh": "1", "X-Live-Want": str(want)},
                                           channel="refresh")
             tally.record("page", answer)
+            with tally.lock:
+                tally.refetches += 1
+                tally.shared += answer.headers.get("x-live-shared") == "1"
             self._take_page(answer)
 
     # Saves --------------------------------------------------------------------------------------

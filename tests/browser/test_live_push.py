@@ -82,9 +82,8 @@ def test_a_burst_of_changes_is_one_or_two_refetches(person, workshop):
     refetches = []
     fran.on("request", lambda r: refetches.append(r.headers) if "x-live-refresh" in r.headers else None)
     rosa.goto(f"{base}/maps/{ids['map']}/journey")
-    saved = rosa.evaluate("""async (n) => {
-        const form = [...document.querySelectorAll("form")]
-          .find((f) => f.querySelector('[name="action"]') && !f.closest(".item"));
+    add_form = rosa.get_by_role("region", name="Add a touchpoint").locator("form").first
+    saved = add_form.evaluate("""async (form, n) => {
         const stage = [...form.querySelectorAll('[name="stage_id"] option')].find((o) => o.value);
         const answers = await Promise.all([...Array(n).keys()].map((i) => {
           const data = new FormData(form);
