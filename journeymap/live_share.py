@@ -40,6 +40,7 @@ SHARED_ENDPOINTS = frozenset({
     "connections.page", "journey_view.page",
 })
 ENTRIES_PER_MAP = 8  # pages × rights in use at once on one map; older ones are dropped
+MAPS = 32  # maps with entries kept, the most recently rendered: a few MB at most per process
 WAIT_SECONDS = 10.0  # a refetch waits this long for another's render of the same page, at most
 _REVISION = re.compile(rb'id="map-status"[^>]*?data-revision="(\d+)"')
 
@@ -67,7 +68,10 @@ class SharedRenders:
 
     def store(self, map_id: int, key: tuple, entry: Entry) -> None:
         with self._lock:
-            entries = self._maps.setdefault(map_id, OrderedDict())
+            entries = self._maps.pop(map_id, None) or OrderedDict()
+            self._maps[map_id] = entries  # the most recent last
+            while len(self._maps) > MAPS:
+                del self._maps[next(iter(self._maps))]
             old = entries.get(key)
             if old is None or old.revision <= entry.revision:
                 entries[key] = entry
