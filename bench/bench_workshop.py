@@ -201,6 +201,7 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
           f"{never} changes some page never showed within {args.drain:.0f} s of the end "
           f"({claimed} (change, page) pairs where the page's status claimed it); "
           f"saves whose answer had no revision: {dict(tally.unfollowed) or 'none'}")
+    print(f"  live refetches: {tally.refetches}, {tally.shared} of them answered with a shared render")
     print(f"  change on one page: p50 {pct(per_page, 50):.1f} s, p95 {pct(per_page, 95):.1f} s")
     statuses = sorted(tally.statuses.items())
     errors_4xx = {f"{what} {status}": n for (what, status), n in statuses if status < 500}

@@ -5,8 +5,8 @@ A page (live.js and the #live element of templates/partials/live.html):
 - holds the map's event stream, GET /maps/<id>/events (workshop_stream.py), reconnecting with
   Last-Event-ID as EventSource does;
 - when a "change" event says the map is at a newer revision than the page shows, refetches
-  the whole page (X-Live-Refresh: 1) and takes the fresh #map-status (its revision) from it; a
-  change arriving during a refetch causes one more refetch afterwards;
+  the whole page (X-Live-Refresh: 1, X-Live-Want: the revision announced) and takes the fresh
+  #map-status (its revision) from it; at most one refetch a second, changes meanwhile coalesced;
 - after its own save, takes the #map-status the answer brings out of band, as htmx does.
 """
 
@@ -28,6 +28,7 @@ from workshop_stream import EventStream
 # at once (a browser's limit per host).
 ACT_EVERY = (15.0, 25.0)
 BURST_SAVES, BURST_SECONDS, BURST_CONNECTIONS = 30, 2.0, 6
+REFRESH_EVERY = 1.0  # live.js's MIN_REFRESH_MS: at most one refetch a second per page
 TYPING_SECONDS = (2.0, 6.0)  # between opening an edit form and saving it: the version can go stale
 
 
@@ -52,6 +53,8 @@ class Tally:
     writes: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # (acked_at, revision, author number)
     unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
+    refetches: int = 0  # live refetches made, and how many were answered with a shared render
+    shared: int = 0
 
     def record(self, what: str, answer: Answer) -> None:
         with self.lock:
@@ -80,6 +83,7 @@ class Participant:
         self.page_url = f"/maps/{map_id}/{page}"
         self.editor = editor
         self.html = ""
+        self.csrf = ""
         self.shown = 0  # the revision #map-status shows
         self.latest = 0  # the newest revision a poll announced
         self.arrivals: list[tuple[float, int]] = []  # (when, revision) each refetched page arrived
@@ -92,6 +96,9 @@ class Participant:
     def open_page(self, tally: Tally) -> None:
         answer = self.browser.request("GET", self.page_url, channel="refresh")
         tally.record("page", answer)
+        # htmx's token (base.html's hx-headers on <body>) stays the page's own: a live refetch
+        # brings only #map-status and #main.
+        self.csrf = htmx_csrf(answer.body) or ""
         self._take_page(answer)
 
     def _take_page(self, answer: Answer) -> None:
@@ -118,7 +125,7 @@ class Participant:
 
     def _htmx_headers(self, trigger: str) -> dict:
         return {"HX-Request": "true", "HX-Trigger": trigger, "HX-Current-URL": self.page_url,
-                "X-CSRFToken": htmx_csrf(self.html) or ""}
+                "X-CSRFToken": self.csrf}
 
     def listen(self, tally: Tally, stop: threading.Event) -> None:
         """The page's stream: "live" times how long each (re)connection took to be answered."""
@@ -143,17 +150,27 @@ class Participant:
         self.stream.run(stop)
 
     def refetch(self, tally: Tally, stop: threading.Event) -> None:
+        last_start = -REFRESH_EVERY
         while not stop.is_set():
             if not self._changed.wait(0.2):
                 continue
+            # live.js: no refetch sooner than REFRESH_EVERY after the previous one started; the
+            # changes announced meanwhile are all brought by the next one.
+            time.sleep(max(0.0, last_start + REFRESH_EVERY - time.monotonic()))
             self._changed.clear()
             with self._lock:
                 # live.js: a page already at that revision (its own save brought it) does nothing.
                 if self.shown >= self.latest:
                     continue
-            answer = self.browser.request("GET", self.page_url, headers={"X-Live-Refresh": "1"},
+                want = self.latest
+            last_start = time.monotonic()
+            answer = self.browser.request("GET", self.page_url,
+                                          headers={"X-Live-Refresh": "1", "X-Live-Want": str(want)},
                                           channel="refresh")
             tally.record("page", answer)
+            with tally.lock:
+                tally.refetches += 1
+                tally.shared += answer.headers.get("x-live-shared") == "1"
             self._take_page(answer)
 
     # Saves --------------------------------------------------------------------------------------

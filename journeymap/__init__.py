@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, abort, render_template
 
-from journeymap import request_log, settings_check
+from journeymap import live_share, request_log, settings_check
 from journeymap.config import instance_path_from_environment, load_config
 from journeymap.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     request_log.init_app(app)  # first: its clock and request id cover every other hook
     register_extensions(app)
     register_access(app)
+    live_share.init_app(app)  # after access: its hook reads the member's rights
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -151,6 +152,11 @@ def register_template_helpers(app: Flask) -> None:
     # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
     # isolated (journeymap/bidi.py); `|isolate` does it for a part of a longer string.
     app.jinja_env.finalize = bidi.finalize
+    # Jinja's default template cache is an LRU behind a lock that every template lookup (each
+    # include, each macro import) takes: under 100 threads per worker it cost about a quarter of
+    # the CPU (py-spy, docs/performance.md). Templates do not change while a server runs (the
+    # development server's reloader restarts the process), so a plain dict holds them all.
+    app.jinja_env.cache = {}
     app.jinja_env.filters["isolate"] = bidi.isolated_markup
 
 

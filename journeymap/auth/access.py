@@ -241,6 +241,17 @@ def may_edit(record, membership: Membership | None = None) -> bool:
     return True
 
 
+def rights_signature(membership: Membership) -> tuple:
+    """Everything about a member that changes a map page's HTML (journeymap/live_share.py shares
+    one render among the members with the same signature): the role and whether the map is
+    closed; and who they are when item rules depend on it (may_edit, may_delete: a caseworker's
+    own touchpoints and handoffs, the family's own deletions and handoffs)."""
+    closed = map_is_closed(membership)
+    if works_as_caseworker(membership) or membership.role == "family":
+        return (membership.role, closed, membership.user_id, membership.caseworker_id)
+    return (membership.role, closed)
+
+
 def handoff_is_theirs(handoff, membership: Membership | None = None) -> bool:
     """A caseworker's handoffs: from or to themselves or their own agency (a model row or a view)."""
     membership = membership or g.get("membership")

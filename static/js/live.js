@@ -18,9 +18,15 @@
   const SILENT_MS = 35000;
   const POLL_MS = 1000 * (Number(source.dataset.pollSeconds) || 5);
   const BURST_MS = 1500;  // changes this close together are announced as one sentence
+  // At most one refetch a second: a burst of 30 saves costs the server one or two renders of this
+  // page, not 30. The refetch asks for the newest revision announced (X-Live-Want).
+  const MIN_REFRESH_MS = 1000;
 
   let refreshing = false;
   let again = false;
+  let wanted = 0;  // the newest revision the stream has announced
+  let lastRefresh = -Infinity;
+  let timer = null;
   let paused = false;
   let waiting = 0;
   let lastHeard = Date.now();
@@ -170,9 +176,9 @@
     const latest = Number(event.detail && event.detail.revision);
     const shown = shownRevision();
     if (shown && latest && shown >= latest) return;
+    if (latest) wanted = Math.max(wanted, latest);
     if (paused) { waiting += 1; showWaiting(); return; }
-    if (refreshing) { again = true; return; }
-    refresh();
+    scheduleRefresh();
   });
 
   // This page's own requests (a save, a delete, a move) in flight. A refresh never runs across
@@ -197,17 +203,32 @@
     if (ownRequests === 0 && deferred) {
       deferred = false;
       // The answer may have brought the page up to the revision the change was about.
-      if (latestHeard > shownRevision()) refresh();
+      if (latestHeard > shownRevision()) scheduleRefresh();
     }
+  }
+
+  // Coalesces changes: one refetch in flight at a time, none sooner than MIN_REFRESH_MS after the
+  // previous one started; every change announced meanwhile is brought by the next one.
+  function scheduleRefresh() {
+    if (refreshing) { again = true; return; }
+    if (timer) return;
+    const wait = Math.max(0, lastRefresh + MIN_REFRESH_MS - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      // The page's own save may have brought it there meanwhile.
+      if (!wanted || shownRevision() < wanted) refresh();
+    }, wait);
   }
 
   async function refresh() {
     if (ownRequests > 0) { deferred = true; return; }
     refreshing = true;
     const startedBefore = ownStarted;
+    lastRefresh = Date.now();
     try {
       const response = await fetch(window.location.pathname + window.location.search, {
-        credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
+        credentials: "same-origin",
+        headers: { "X-Live-Refresh": "1", "X-Live-Want": String(Math.max(wanted, shownRevision())) },
       });
       if (!response.ok) {
         // The map is gone or no longer ours: show the answer (a 404) as a page.
@@ -220,7 +241,7 @@
         // once it has settled (or at once, if it already has).
         if (ownRequests > 0) deferred = true;
         else again = latestHeard > shownRevision();
-        return;
+        return;  // (the finally below asks again)
       }
       const fresh = new DOMParser().parseFromString(html, "text/html");
       swapKeepingForms("main", fresh);
@@ -229,7 +250,7 @@
       // Offline for a moment: the stream reconnects and a later change refreshes the page.
     } finally {
       refreshing = false;
-      if (again) { again = false; refresh(); }
+      if (again) { again = false; scheduleRefresh(); }
     }
   }
 

@@ -70,3 +70,32 @@ def test_someone_on_the_phone_page_is_here_now(person, workshop):
     here = fran.locator("#live .here-now")
     expect(here).to_contain_text("Rosa", timeout=15_000)
     expect(here).to_contain_text("Fran")
+
+
+def test_a_burst_of_changes_is_one_or_two_refetches(person, workshop):
+    """live.js coalesces: at most one refetch a second, asking for the newest revision announced
+    (X-Live-Want), so a burst of saves costs the server a render or two of each open page."""
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    fran.goto(f"{base}/maps/{ids['map']}/journey")
+    stream_open(fran)
+    refetches = []
+    fran.on("request", lambda r: refetches.append(r.headers) if "x-live-refresh" in r.headers else None)
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    add_form = rosa.get_by_role("region", name="Add a touchpoint").locator("form").first
+    saved = add_form.evaluate("""async (form, n) => {
+        const stage = [...form.querySelectorAll('[name="stage_id"] option')].find((o) => o.value);
+        const answers = await Promise.all([...Array(n).keys()].map((i) => {
+          const data = new FormData(form);
+          data.set("action", `Burst save ${i}`);
+          if (stage) data.set("stage_id", stage.value);
+          return fetch(form.getAttribute("hx-post") || form.action,
+                       {method: "POST", body: data, headers: {"HX-Request": "true"}});
+        }));
+        return answers.filter((a) => a.ok).length;
+    }""", 10)
+    assert saved == 10
+    for i in range(10):
+        expect(touchpoint(fran, f"Burst save {i}")).to_be_visible(timeout=LIVE)
+    assert 1 <= len(refetches) <= 3, len(refetches)
+    assert all(int(h.get("x-live-want", "0")) > 0 for h in refetches)
