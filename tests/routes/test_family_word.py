@@ -61,7 +61,8 @@ def test_changing_the_word_replaces_it_and_withdrawing_removes_it(family, small)
     family.post(word_url(small), data={"verdict": "withdraw", "comment": "", "version": "2"})
     assert words(small.id) == {}
     actions = db.session.scalars(select(HistoryEntry.action).where(HistoryEntry.kind == "touchpoint",
-                                                                   HistoryEntry.item_id == small.tp1)).all()
+                                                                   HistoryEntry.item_id == small.tp1)
+                                  .order_by(HistoryEntry.id)).all()
     assert actions[-3:] == ["confirmed", "disputed", "withdrew word on"]
 
 

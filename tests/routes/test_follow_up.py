@@ -72,7 +72,8 @@ def test_a_caseworker_accepts_and_sets_a_next_step_with_htmx(app, owned):
         "next_step": "Ring the landlord about the boiler", "who_caseworker_id": str(owned.caseworker),
         "who_text": "", "due_on": "2026-12-18", "version": barrier(owned).version}))
     assert "Ring the landlord about the boiler" in body and "18 December 2026" in body
-    entries = db.session.scalars(select(HistoryEntry.action).where(HistoryEntry.map_id == owned.id)).all()
+    entries = db.session.scalars(select(HistoryEntry.action).where(HistoryEntry.map_id == owned.id)
+                                 .order_by(HistoryEntry.id)).all()
     assert entries[-2:] == ["accepted", "added"]
 
 
