@@ -38,6 +38,7 @@ CHANNEL = "journeymap_map"  # the NOTIFY channel; the payload is the map's id
 POLL_SECONDS = 0.5
 LEASE_SECONDS = 10.0  # a person's presence row is renewed this often while they hold a stream
 PRESENCE_READ_SECONDS = 2.0  # who is here is re-read this often (one query per open map)
+MAX_RETRY_SECONDS = 30  # the longest wait between tries while the database cannot be reached
 MAX_NAMED = 50  # history entries read per change to name who did what; a burst beyond is counted
 
 
@@ -170,6 +171,7 @@ class Hub:
                 from journeymap.notify import Listener
                 listener = Listener(db.engine.url)
             next_lease = next_presence = 0.0
+            failures = 0
             while not self._stopping:
                 try:
                     if listener is not None:
@@ -191,13 +193,29 @@ class Hub:
                     if now >= next_presence:
                         self._read_presence(self._open_maps())
                         next_presence = now + PRESENCE_READ_SECONDS
-                except Exception:  # a database hiccup must not end live updates for the process
-                    log.exception("live-update hub: retrying")
+                    failures = 0
+                except Exception as exc:  # a database hiccup must not end live updates for the process
+                    failures += 1
+                    # The whole traceback once per run of failures, then one line each, less and
+                    # less often: a database down for an hour must not fill the log every second.
+                    if failures == 1:
+                        log.exception("live-update hub: retrying")
+                    else:
+                        log.warning("live-update hub: still failing (%d times): %s", failures,
+                                    (str(exc).strip().splitlines() or [type(exc).__name__])[-1])
                     if listener is not None:
                         listener.reset()
-                    time.sleep(1)
+                    self._sleep(min(MAX_RETRY_SECONDS, 2 ** (failures - 1)))
                 finally:
                     db.session.remove()
+            if listener is not None:
+                listener.reset()
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when the hub is stopped."""
+        with self._wake:
+            if not self._stopping:
+                self._wake.wait(seconds)
 
     def _read_revisions(self, map_ids: set[int]) -> None:
         from journeymap.models import HistoryEntry, JourneyMap

@@ -13,6 +13,7 @@ No pytest here: the workshop's gunicorn workers import this module to make their
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,7 +56,19 @@ def make_app(instance: str | os.PathLike, settings: dict | None = None) -> Flask
     with instance_folder(instance):
         app = create_app(settings)
     assert Path(app.instance_path) == Path(instance), app.instance_path
+    _made.add(app)
     return app
+
+
+_made: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+def stop_live_updates(database_url: str) -> None:
+    """Stop the live-update hub of every app made here on `database_url`, before it is dropped."""
+    for app in list(_made):
+        hub = app.extensions.get("journeymap_hub")
+        if hub is not None and app.config.get("SQLALCHEMY_DATABASE_URI") == database_url:
+            hub.stop()
 
 
 def files_under(folder: Path) -> set[str]:

@@ -83,9 +83,13 @@ class PostgresServer:
     def database(self, template: str | None = None, *, kind: str = "") -> Iterator[str]:
         """A new database for the block (see create); yields its URL and drops it afterwards."""
         name = self.create(template, kind=kind)
+        url = self.url_of(name)
         try:
-            yield self.url_of(name)
+            yield url
         finally:
+            from tests.apps import stop_live_updates
+
+            stop_live_updates(url)  # or their hubs keep trying to reach a database that is gone
             self.drop(name)
 
 

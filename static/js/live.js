@@ -220,7 +220,18 @@
     }, wait);
   }
 
+  // A page being left (a form sent the ordinary way, a link followed) fetches nothing more: the
+  // next page is on its way, and this one's URL may now be refused (the "Close this map" page of a
+  // map just closed answers 409). A download also fires beforeunload and the page stays, so after
+  // LEAVING_MS it takes up the changes again.
+  const LEAVING_MS = 10000;
+  let leavingUntil = 0;
+  window.addEventListener("beforeunload", () => { leavingUntil = Date.now() + LEAVING_MS; });
+  window.addEventListener("pageshow", () => { leavingUntil = 0; });
+  const leaving = () => Date.now() < leavingUntil;
+
   async function refresh() {
+    if (leaving()) { setTimeout(scheduleRefresh, leavingUntil - Date.now()); return; }
     if (ownRequests > 0) { deferred = true; return; }
     refreshing = true;
     const startedBefore = ownStarted;
@@ -236,6 +247,7 @@
         return;  // otherwise the next change, or the next check, tries again
       }
       const html = await response.text();
+      if (leaving()) return;
       if (ownStarted !== startedBefore) {
         // Fetched across one of this page's own requests: older than what that brings. Ask again
         // once it has settled (or at once, if it already has).
