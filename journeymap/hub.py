@@ -50,10 +50,16 @@ class Change:
     count: int = 0  # history entries since the revision the hub knew before
     people: tuple[str, ...] = ()
     said: str = ""  # the latest entry in words: "Ana added a touchpoint …"
+    # What changed between revision `since` and `revision`, as "kind-id" (the items' DOM ids), so a
+    # page showing `since` can fetch just those (static/js/live.js); None when the hub cannot say
+    # (the first it knows of the map, or more entries than it reads), and the page refetches.
+    since: int = 0
+    items: tuple[str, ...] | None = None
 
     def data(self) -> str:
         return json.dumps({"revision": self.revision, "count": self.count, "people": list(self.people),
-                           "said": self.said})
+                           "said": self.said, "since": self.since,
+                           "items": None if self.items is None else list(self.items)})
 
 
 @dataclass
@@ -233,7 +239,7 @@ class Hub:
             if state.change is not None and state.change.revision >= revision:
                 continue
             query = (select(HistoryEntry.id, HistoryEntry.actor_name, HistoryEntry.action,
-                            HistoryEntry.kind, HistoryEntry.summary)
+                            HistoryEntry.kind, HistoryEntry.summary, HistoryEntry.item_id)
                      .where(HistoryEntry.map_id == map_id).order_by(HistoryEntry.id.desc()))
             if state.last_history_id is None:
                 entries = db.session.execute(query.limit(1)).all()
@@ -242,7 +248,13 @@ class Hub:
                 entries = db.session.execute(
                     query.where(HistoryEntry.id > state.last_history_id).limit(MAX_NAMED)).all()
                 people = tuple(dict.fromkeys(entry.actor_name for entry in reversed(entries)))
-                change = Change(revision, len(entries), people, said(entries[0]) if entries else "")
+                # Every change since the last revision, each about one item: or the page refetches.
+                known = (state.change is not None and 0 < len(entries) < MAX_NAMED
+                         and all(entry.item_id is not None for entry in entries))
+                items = tuple(dict.fromkeys(
+                    f"{entry.kind}-{entry.item_id}" for entry in reversed(entries))) if known else None
+                change = Change(revision, len(entries), people, said(entries[0]) if entries else "",
+                                since=state.change.revision if known else 0, items=items)
             if entries:
                 state.last_history_id = entries[0][0]
             elif state.last_history_id is None:
