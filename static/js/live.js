@@ -76,7 +76,12 @@
   // Items to fetch: those the changes after `shown` touched, up to revision `itemsTo`. Only while
   // each change follows on from the ones before (its `since` is no later than where they bring the
   // page); a change that does not, or that the hub could not itemise, needs the whole page.
-  const itemKinds = new Set((source.dataset.itemKinds || "").split(" ").filter(Boolean));
+  const words = (value) => new Set((value || "").split(" ").filter(Boolean));
+  const itemKinds = words(source.dataset.itemKinds);
+  // Other kinds the page's cards show (a barrier on the touchpoints where it happened): such an
+  // item brings the cards linked to it now (the server knows) and those that showed it (below).
+  const relatedKinds = words(source.dataset.relatedKinds);
+  const kindOf = (id) => id.slice(0, id.lastIndexOf("-"));
   let pendingItems = new Set();
   let itemsTo = 0;
   let needWhole = false;
@@ -85,13 +90,17 @@
     const base = Math.max(shown, itemsTo);
     const items = data.items;
     const takes = items && itemKinds.size && data.since && data.since <= base
-      && items.every((id) => itemKinds.has(id.slice(0, id.lastIndexOf("-"))));
-    if (takes) {
-      items.forEach((id) => pendingItems.add(id));
-      itemsTo = Math.max(itemsTo, data.revision);
-    } else {
-      needWhole = true;
-    }
+      && items.every((id) => itemKinds.has(kindOf(id)) || relatedKinds.has(kindOf(id)));
+    if (!takes) { needWhole = true; return; }
+    items.forEach((id) => {
+      pendingItems.add(id);
+      if (itemKinds.has(kindOf(id))) return;
+      document.querySelectorAll(`#main a[href$="#${CSS.escape(id)}"]`).forEach((link) => {
+        const card = link.closest("li[id]");
+        if (card && /-\d+$/.test(card.id) && itemKinds.has(kindOf(card.id))) pendingItems.add(card.id);
+      });
+    });
+    itemsTo = Math.max(itemsTo, data.revision);
   }
 
   function changed(data) {

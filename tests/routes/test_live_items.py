@@ -34,7 +34,7 @@ def test_a_touchpoint_comes_with_its_list_and_the_one_before_it(client, small):
 
 
 def test_a_deleted_item_is_marked_gone_and_other_kinds_are_not_this_pages(client, small):
-    body = items(client, small, "journey", "touchpoint-999", f"barrier-{small.barrier}", "stage-1")
+    body = items(client, small, "journey", "touchpoint-999", f"stage-{small.stage1}", "agency-1")
     assert [(t.get("data-item"), t.has("data-gone")) for t in select(body, "template")] == [
         ("touchpoint-999", True)]
 
@@ -67,3 +67,12 @@ def test_not_a_member_gets_404(client, small, other):
     db.session.execute(db.delete(Membership).where(Membership.map_id == other.id))
     db.session.commit()
     assert client.get(f"/maps/{other.id}/live/items?page=journey").status_code == 404
+
+
+def test_another_kind_brings_the_cards_that_show_it_now(client, small):
+    """A barrier changed, on the journey page: the touchpoints it is linked to (the page adds
+    those that showed it before); a touchpoint changed, on the barriers page: its barriers."""
+    body = items(client, small, "journey", f"barrier-{small.barrier}")
+    assert [t.get("data-item") for t in select(body, "template")] == [f"touchpoint-{small.tp1}"]
+    body = items(client, small, "barriers", f"touchpoint-{small.tp1}", f"touchpoint-{small.tp3}")
+    assert [t.get("data-item") for t in select(body, "template")] == [f"barrier-{small.barrier}"]
