@@ -111,3 +111,20 @@ def test_a_barrier_added_on_the_barriers_page_arrives_alone_and_a_stage_brings_t
     stage_form.get_by_role("button", name="Add stage").click()
     expect(fran.get_by_role("heading", name="Waiting")).to_be_visible(timeout=LIVE)
     assert seen["whole"]
+
+
+def test_a_barrier_linked_to_a_step_shows_on_that_step_of_an_open_journey(person, workshop):
+    base, ids = workshop
+    fran, other = person("facilitator"), person("facilitator")
+    fran.goto(f"{base}/maps/{ids['map']}/journey")
+    stream_open(fran)
+    seen = fetches(fran)
+    other.goto(f"{base}/maps/{ids['map']}/barriers")
+    form = other.get_by_role("region", name="Add a barrier")
+    form.get_by_role("textbox", name=re.compile(r"^Barrier")).fill("No heat at night")
+    form.get_by_role("checkbox", name="First call").check()
+    form.get_by_role("button", name="Add barrier").click()
+    expect(other.locator("#barriers")).to_contain_text("No heat at night")
+    here = touchpoint(fran, "First call").get_by_role("list", name="Barriers here")
+    expect(here).to_contain_text("No heat at night", timeout=LIVE)
+    assert seen["items"] and seen["whole"] == []
