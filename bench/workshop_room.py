@@ -193,8 +193,8 @@ class Participant:
                 whole, batch, batch_to = self.need_whole, self.pending, self.items_to
                 want = max(self.latest, self.shown) if whole else batch_to
                 self.pending = set()
-                if whole:
-                    self.need_whole, self.items_to = False, 0
+                if whole:  # live.js: changes meanwhile follow on from the page on its way
+                    self.need_whole, self.items_to = False, want
             last_start = time.monotonic()
             if whole or not self._fetch_items(tally, batch, batch_to):
                 self._refetch_whole(tally, want)
@@ -208,6 +208,12 @@ class Participant:
             tally.refetches += 1
             tally.shared += answer.headers.get("x-live-shared") == "1"
         self._take_page(answer)
+        with self._lock:
+            if answer.status != 200:
+                self.need_whole = True
+            elif self.shown >= self.items_to:
+                self.items_to = 0
+                self.pending = set()
 
     def _fetch_items(self, tally: Tally, batch: set[str], batch_to: int) -> bool:
         query = "&".join([f"page={self.page}"] + [f"item={item}" for item in sorted(batch)])

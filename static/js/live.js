@@ -280,7 +280,8 @@
     const batchTo = itemsTo;
     const want = whole ? Math.max(latestHeard, shown) : batchTo;
     pendingItems = new Set();
-    if (whole) { needWhole = false; itemsTo = 0; }
+    // While the page is on its way, changes after it follow on from it: items, not the page again.
+    if (whole) { needWhole = false; itemsTo = want; }
     let brought = false;
     let retry = true;
     try {
@@ -326,7 +327,7 @@
         // Not brought: what this fetch was for is still to do (the whole page, to be sure).
         needWhole = needWhole || whole || batch.size > 0;
       }
-      if (shown >= itemsTo) itemsTo = 0;
+      if (shown >= itemsTo) { itemsTo = 0; if (brought) pendingItems.clear(); }
       if (again || (retry && !brought && latestHeard > shown)) { again = false; scheduleRefresh(); }
     }
   }
