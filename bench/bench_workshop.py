@@ -132,6 +132,7 @@ def missing_writes(tally: Tally, document: dict, facilitator: Browser) -> list[s
     """Every acknowledged save, looked for in the export; an edit counts only if it is the last one
     acknowledged on its item (by the version the answer showed), since later saves replace it."""
     actions = {t["action"]: t for t in document["touchpoints"]}
+    tally.gave_up_kept = len(tally.gave_up & {t["place"] for t in document["touchpoints"]})
     barriers = {b["title"]: b for b in document["barriers"]}
     names = {x["key"]: x["name"] for x in document["agencies"] + document["caseworkers"]}
     last: dict[tuple, object] = {}
@@ -211,6 +212,8 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
           f"timeouts/failed connections: {dict(tally.failures) or 'none'}")
     kinds = {k: sum(w.kind == k for w in tally.writes) for k in ("touchpoint", "place", "barrier", "owner")}
     print(f"  acknowledged writes missing from the export: {len(missing)} of {len(tally.writes)} {kinds}")
+    print(f"  places from saves the benchmark gave up on (timed out) that the export shows all the same: "
+          f"{tally.gave_up_kept} of {len(tally.gave_up)} (each may have overwritten an acknowledged place)")
     for line in missing[:10]:
         print(f"    {line}")
     print(f"  load average (1 min) before {machine['load_before']:.2f}, after {machine['load_after']:.2f}; "

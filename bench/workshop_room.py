@@ -60,6 +60,9 @@ class Tally:
     writes: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # (acked_at, revision, author number)
     unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
+    # Places sent in saves the benchmark gave up on (timed out): the server may still have saved them.
+    gave_up: set = field(default_factory=set)
+    gave_up_kept: int = 0  # of those, how many the export shows
     refetches: int = 0  # live refetches made, and how many were answered with a shared render
     shared: int = 0
     item_fetches: int = 0  # live fetches of a change's items instead
@@ -281,6 +284,9 @@ class Participant:
             time.sleep(rng.uniform(*TYPING_SECONDS))
         place = self._name()
         answer = self._save(tally, form, {"place": place}, channel)
+        if answer.status == 0:
+            with tally.lock:
+                tally.gave_up.add(place)
         if answer.status == 200:
             version = _version_in(answer.body, "touchpoints", item_id)
             tally.acknowledged(Write("place", item_id, place, version, time.monotonic()),
