@@ -46,7 +46,7 @@
     events.addEventListener("end", () => {
       // Removed from the map, or the map was closed or deleted: the page shows what is now true.
       events.close();
-      if (onMap) { needWhole = true; refresh(); }
+      if (onMap) { needWhole = true; refresh(true); }  // paused or not: nothing more will come
     });
   }
 
@@ -267,9 +267,9 @@
   window.addEventListener("pageshow", () => { leavingUntil = 0; });
   const leaving = () => Date.now() < leavingUntil;
 
-  async function refresh() {
+  async function refresh(evenIfPaused = false) {
     if (leaving()) { setTimeout(scheduleRefresh, leavingUntil - Date.now()); return; }
-    if (paused) return;
+    if (paused && !evenIfPaused) return;
     if (ownRequests > 0) { deferred = true; return; }
     refreshing = true;
     const startedBefore = ownStarted;
