@@ -99,3 +99,25 @@ def test_a_burst_of_changes_is_one_or_two_refetches(person, workshop):
         expect(touchpoint(fran, f"Burst save {i}")).to_be_visible(timeout=LIVE)
     assert 1 <= len(refetches) <= 3, len(refetches)
     assert all(int(h.get("x-live-want", "0")) > 0 for h in refetches)
+
+
+def test_a_page_offline_when_a_change_comes_gets_it_once_back_online(person, workshop):
+    """Offline for a moment (a phone between rooms) just as someone saves: the page hears of the
+    change on its open stream but cannot fetch it; it keeps trying, and once the connection is
+    back the change shows, without a reload. (A stream that drops and reconnects with
+    Last-Event-ID: tests/routes/test_live_stream.py.)"""
+    base, ids = workshop
+    fran, rosa = person("facilitator"), person("caseworker")
+    fran.goto(f"{base}/maps/{ids['map']}/journey")
+    stream_open(fran)
+    fran.evaluate("window.notReloaded = true")
+    fran.context.set_offline(True)
+    rosa.goto(f"{base}/maps/{ids['map']}/journey")
+    with fran.expect_event("requestfailed", timeout=LIVE):
+        add_touchpoint(rosa, "Added while Fran was offline")
+    expect(touchpoint(fran, "Added while Fran was offline")).to_have_count(0)
+    fran.context.set_offline(False)
+    expect(touchpoint(fran, "Added while Fran was offline")).to_be_visible(timeout=LIVE)
+    assert fran.evaluate("window.notReloaded") is True
+    # The failures while offline were the point of the test, not a problem of the app.
+    fran.problems.seen = [seen for seen in fran.problems.seen if "ERR_INTERNET_DISCONNECTED" not in seen]
