@@ -8,7 +8,7 @@ from flask import Flask, abort, render_template
 
 from journeymap import live_share, request_log, settings_check
 from journeymap.config import instance_path_from_environment, load_config
-from journeymap.extensions import csrf, db, htmx, login_manager, migrate
+from journeymap.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 999_999_999  # the largest id a URL may name: nine digits, like small_int in forms
@@ -48,6 +48,15 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    from journeymap import i18n
+
+    # An absolute path: Flask-Babel would read a relative one against the package, not the repository.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", i18n.DEFAULT)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    # {% trans %} blocks fold their whitespace (babel.cfg extracts them the same way), so a
+    # sentence may wrap across lines in a template and still be one msgid.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     if app.config["MAX_CONCURRENT_REQUESTS"]:
         from journeymap.admission import AdmissionLimit
 
@@ -64,7 +73,7 @@ def register_access(app: Flask) -> None:
 
     app.session_interface = sessions.SessionInterface()
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = "Please sign in to see that page."  # not shown: unauthorized is ours
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.unauthorized_handler(sessions.unauthorized)
     app.before_request(access.enforce)
@@ -118,7 +127,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from journeymap import bidi, clock
+    from journeymap import bidi, clock, i18n
     from journeymap.auth import access
     from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.forms import owner_form_inline, owner_options
@@ -147,6 +156,7 @@ def register_template_helpers(app: Flask) -> None:
         follow_up_age=follow_up.age_in_days,
         handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
+        languages=i18n.LANGUAGES, current_language=i18n.current_language,
         history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
     )
     # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
@@ -158,6 +168,7 @@ def register_template_helpers(app: Flask) -> None:
     # development server's reloader restarts the process), so a plain dict holds them all.
     app.jinja_env.cache = {}
     app.jinja_env.filters["isolate"] = bidi.isolated_markup
+    app.jinja_env.filters.update(i18n.FILTERS)  # dates and numbers in the reader's language
 
 
 def register_headers(app: Flask) -> None:

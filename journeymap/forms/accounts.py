@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
+from journeymap import i18n
 from journeymap.auth.passwords import MIN_LENGTH
 from journeymap.forms import text
 
@@ -38,6 +40,21 @@ def new_password_field(label: str = "Password"):
     )
 
 
+def language_field():
+    """The language to read journeymap in, offered as the page is shown (the browser's, or the
+    one chosen with the header's switch). Not sent (an older form, a script): that same one."""
+    return SelectField(
+        _l("Language"),
+        # Each language named in itself, marked as such for screen readers.
+        choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in i18n.LANGUAGES.items()],
+        default=i18n.current_language,
+        validate_choice=False,  # AnyOf below, after Optional lets a form without it through
+        validators=[Optional(),
+                    AnyOf(list(i18n.LANGUAGES), message=_l("Please choose a language from the list."))],
+        render_kw={"autocomplete": "language"},
+    )
+
+
 class SignInForm(FlaskForm):
     email = email_field()
     password = PasswordField(
@@ -52,6 +69,7 @@ class SignUpForm(FlaskForm):
                         description="How others on a map will see you. A first name is enough.")
     email = email_field()
     password = new_password_field()
+    language = language_field()
     # No check that the email is free: sign-up answers the same whether or not it has an account
     # (journeymap.domain.accounts.sign_up), so the page never tells anyone who has one.
     next = HiddenField()

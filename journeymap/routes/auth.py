@@ -59,7 +59,7 @@ def sign_up():
         return _onward(request.args.get("next"))
     form = SignUpForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        accounts.sign_up(form.email.data, form.display_name.data, form.password.data)
+        accounts.sign_up(form.email.data, form.display_name.data, form.password.data, form.language.data)
         db.session.commit()
         return signed_up(form.email.data, form.next.data)
     return render_template("auth/sign_up.html", form=form), 422 if form.errors else 200

@@ -58,7 +58,8 @@ def invitation(code: str):
             # As at sign-up, the same answer whether or not the email had an account: the account
             # (if it is new) is made, nobody is signed in, and nothing is joined or used up yet.
             # The person signs in and comes back here, to this page's "Join this map".
-            accounts.sign_up(sign_up.email.data, sign_up.display_name.data, sign_up.password.data)
+            accounts.sign_up(sign_up.email.data, sign_up.display_name.data, sign_up.password.data,
+                             sign_up.language.data)
             db.session.commit()
             return signed_up(sign_up.email.data, url_for("join.invitation", code=found.code),
                              joining=journey_map)
