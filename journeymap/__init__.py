@@ -157,7 +157,8 @@ def register_template_helpers(app: Flask) -> None:
         handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         languages=i18n.LANGUAGES, current_language=i18n.current_language,
-        history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
+        history_lines=wording.lines, history_kind=wording.kind_word, history_action=wording.action_word,
+        isolate=bidi.isolate,
     )
     # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
     # isolated (journeymap/bidi.py); `|isolate` does it for a part of a longer string.

@@ -11,7 +11,7 @@ scripts/setup.sh and the Dockerfile); Flask-Babel picks the catalogue with `sele
 from __future__ import annotations
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_number, format_time, get_locale
+from flask_babel import format_date, format_number, format_time, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
 # Each language named in itself: the switch is read by someone who may not read the other one.
@@ -76,3 +76,14 @@ def number(value) -> str:
 
 
 FILTERS = {"day": day, "short_day": short_day, "time_of_day": time_of_day, "number": number}
+
+
+def translated(text: str) -> str:
+    """`text`, one of our English words kept as data (a kind's label, a vocabulary's choice), in
+    the request's language. Empty stays empty (gettext("") is the catalogue's header)."""
+    return gettext(text) if text else text
+
+
+def lazily_translated(text: str):
+    """`translated`, worked out each time it is shown: for forms and choices made at import."""
+    return lazy_gettext(text) if text else text

@@ -20,22 +20,24 @@ def _lower(value):
 
 def email_field():
     return EmailField(
-        "Email", filters=[_lower],
-        validators=[DataRequired(message="Please fill this in."),
-                    Email(message="That does not look like an email address.", check_deliverability=False),
-                    Length(max=254, message="An email address is at most 254 characters.")],
+        _l("Email"), filters=[_lower],
+        validators=[DataRequired(message=_l("Please fill this in.")),
+                    Email(message=_l("That does not look like an email address."),
+                          check_deliverability=False),
+                    Length(max=254, message=_l("An email address is at most 254 characters."))],
         render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     )
 
 
-def new_password_field(label: str = "Password"):
+def new_password_field(label=None):
     return PasswordField(
-        label,
-        validators=[DataRequired(message="Please choose a password."),
+        label or _l("Password"),
+        validators=[DataRequired(message=_l("Please choose a password.")),
                     Length(min=MIN_LENGTH, max=PASSWORD_MAX,
-                           message=f"Use at least {MIN_LENGTH} characters (a few words work well).")],
-        description=f"At least {MIN_LENGTH} characters. "
-        "A short sentence is easy to remember and hard to guess.",
+                           message=_l("Use at least %(minimum)s characters (a few words work well).",
+                                      minimum=MIN_LENGTH))],
+        description=_l("At least %(minimum)s characters. A short sentence is easy to remember and hard "
+                       "to guess.", minimum=MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -58,15 +60,16 @@ def language_field():
 class SignInForm(FlaskForm):
     email = email_field()
     password = PasswordField(
-        "Password", validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
+        _l("Password"),
+        validators=[DataRequired(message=_l("Please fill this in.")), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
 
 
 class SignUpForm(FlaskForm):
-    display_name = text("Your name", required=True, maximum=120,
-                        description="How others on a map will see you. A first name is enough.")
+    display_name = text(_l("Your name"), required=True, maximum=120,
+                        description=_l("How others on a map will see you. A first name is enough."))
     email = email_field()
     password = new_password_field()
     language = language_field()
@@ -77,9 +80,9 @@ class SignUpForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
-        description="The one you signed in with (for a new account, the one you were given).",
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please fill this in.")), Length(max=PASSWORD_MAX)],
+        description=_l("The one you signed in with (for a new account, the one you were given)."),
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = new_password_field("New password")
+    new_password = new_password_field(_l("New password"))
