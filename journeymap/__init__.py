@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, render_template
+from flask_babel import gettext as _
 
 from journeymap import live_share, request_log, settings_check
 from journeymap.config import instance_path_from_environment, load_config
@@ -101,28 +102,29 @@ def register_errorhandlers(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         return render_template("error.html", code=code, title=title, message=message), code
 
+    # The words are looked up when the error happens, in the language of the request.
     app.register_error_handler(
-        404, lambda e: page(404, "Not found", "There is nothing here, or it has been deleted.")
+        404, lambda e: page(404, _("Not found"), _("There is nothing here, or it has been deleted."))
     )
     app.register_error_handler(
-        403, lambda e: page(403, "Not for your role", "Your role on this map does not include that. "
-                            "A facilitator of the map can change your role."),
+        403, lambda e: page(403, _("Not for your role"), _("Your role on this map does not include that. "
+                                                           "A facilitator of the map can change your role.")),
     )
     app.register_error_handler(
-        405, lambda e: page(405, "Not allowed", "That action is not available here.")
+        405, lambda e: page(405, _("Not allowed"), _("That action is not available here."))
     )
     app.register_error_handler(
-        413, lambda e: page(413, "Too large", "That was more text than a form can take.")
+        413, lambda e: page(413, _("Too large"), _("That was more text than a form can take."))
     )
     app.register_error_handler(
         CSRFError,
         lambda e: page(
-            400, "Form expired", "This form was open too long or came from elsewhere. "
-            "Go back, reload the page and send it again; copy your text first.",
+            400, _("Form expired"), _("This form was open too long or came from elsewhere. "
+                                      "Go back, reload the page and send it again; copy your text first."),
         ),
     )
     app.register_error_handler(
-        500, lambda e: page(500, "Something went wrong", "Nothing was saved. Please try again.")
+        500, lambda e: page(500, _("Something went wrong"), _("Nothing was saved. Please try again."))
     )
 
 

@@ -78,6 +78,11 @@ def number(value) -> str:
 FILTERS = {"day": day, "short_day": short_day, "time_of_day": time_of_day, "number": number}
 
 
+def N_(text: str) -> str:
+    """Marks English kept as data for the catalogue (pybabel extracts N_); translated where shown."""
+    return text
+
+
 def translated(text: str) -> str:
     """`text`, one of our English words kept as data (a kind's label, a vocabulary's choice), in
     the request's language. Empty stays empty (gettext("") is the catalogue's header)."""

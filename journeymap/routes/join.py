@@ -7,6 +7,7 @@ says whether an email already had an account, so it cannot sign anyone in); then
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -75,7 +76,7 @@ def _join(found: Invitation):
     membership = members.redeem(found, actor=acting())
     if membership is None:
         db.session.rollback()
-        problem = members.invitation_problem(found) or "This invitation was just used up."
+        problem = members.invitation_problem(found) or _("This invitation was just used up.")
         return render_template("join/problem.html", problem=problem), 410
     db.session.commit()
     return _onward(membership)

@@ -44,6 +44,11 @@ def placeholders(text: str) -> list[str]:
     return sorted(found + [f"{{{name}}}" for name in BRACES.findall(text)])
 
 
+def as_key(text):
+    """A message's id or string, hashable and alike from .po and .mo (plurals: a tuple)."""
+    return text if isinstance(text, str) else tuple(text)
+
+
 def extraction_keywords() -> dict:
     """gettext's keywords, and the ones scripts/translations adds (`-k ...`): the same extraction."""
     script = (ROOT / "scripts" / "translations").read_text()
@@ -110,8 +115,8 @@ def test_the_compiled_catalogue_is_current(language):
     mo_path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo"
     assert mo_path.exists(), "run scripts/translations compile (scripts/setup.sh does)"
     with open(mo_path, "rb") as mo:
-        compiled = {m.id: m.string for m in read_mo(mo) if m.id}
-    source = {m.id: m.string for m in messages(language)}
+        compiled = {as_key(m.id): as_key(m.string) for m in read_mo(mo) if m.id}
+    source = {as_key(m.id): as_key(m.string) for m in messages(language)}
     assert compiled == source, "the .mo is out of date: run scripts/translations compile"
 
 
