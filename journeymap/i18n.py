@@ -17,6 +17,10 @@ from flask_login import current_user
 # Each language named in itself: the switch is read by someone who may not read the other one.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
 DEFAULT = "en"
+# The locale each language is written in, for dates and numbers: the families are in the US, so
+# Spanish as written there ("1,250", not Spain's "1.250"). The catalogue is the language's own
+# (gettext falls back from es_US to es).
+LOCALES = {"en": "en", "es": "es_US"}
 COOKIE = "language"
 COOKIE_DAYS = 365
 
@@ -37,6 +41,10 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: the account's language, the cookie's, the browser's."""
     if not has_request_context():
         return DEFAULT  # CLI commands, a test's app context: English
+    return LOCALES[_chosen_language()]
+
+
+def _chosen_language() -> str:
     if current_user and current_user.is_authenticated and known(current_user.language):
         return current_user.language
     return known(request.cookies.get(COOKIE)) or browser_language()

@@ -132,3 +132,66 @@ def test_joining_offers_the_browsers_language_and_keeps_the_choice(anonymous, sm
     assert chosen.get("value") == "es"
     anonymous.post(url, data={**SIGN_UP, "language": "es"})
     assert stored_language("ana@example.org") == "es"
+
+
+@pytest.mark.parametrize(("url", "heading", "words"), [
+    ("/sign-in", "Iniciar sesión", ["¿Es nuevo aquí?", "Crear una cuenta", "Correo electrónico"]),
+    ("/sign-up", "Crear una cuenta", ["Su nombre", "Contraseña", "Crear mi cuenta"]),
+    ("/join", "Unirse a un mapa", ["Código de la pantalla", "Continuar"]),
+])
+def test_a_spanish_speaking_person_sees_the_sign_in_and_join_pages_in_spanish(anonymous, url, heading, words):
+    body = html(anonymous.get(url, headers=SPANISH))
+    assert markup.texts(body, "h1") == [heading]
+    for word in words:
+        assert word in body, word
+    for english in ("Sign in", "Make an account", "Email", "Continue"):
+        assert f">{english}<" not in body, english
+
+
+def test_the_invitation_page_and_its_errors_in_spanish(anonymous, small):
+    invitation = create_invitation(db.session.get(JourneyMap, small.id), "family", hours=8, max_uses=None,
+                                   actor=Actor.person(db.session.get(User, user_id(FACILITATOR))))
+    db.session.commit()
+    body = html(anonymous.get(f"/join/{invitation.code}", headers=SPANISH))
+    assert markup.texts(body, "h1") == [f"Unirse al mapa de {small.pseudonym}"]
+    assert "Entrará como <strong>familia</strong>" in body
+    refused = anonymous.post(f"/join/{invitation.code}", headers=SPANISH,
+                             data={"display_name": "", "email": "no", "password": "x"})
+    assert refused.status_code == 422
+    assert "Por favor, complete este campo." in html(refused)
+    assert "Eso no parece un correo electrónico." in html(refused)
+    assert "Revise los campos marcados “Error” abajo" in html(refused)
+    missing = anonymous.post("/join", data={"code": "ZZZZ-9999"}, headers=SPANISH)
+    assert "No hay ninguna invitación con ese código." in html(missing)
+
+
+def test_a_wrong_password_is_said_in_spanish(anonymous):
+    response = anonymous.post("/sign-in", data={"email": FACILITATOR, "password": "not it"}, headers=SPANISH)
+    assert "Ese correo y esa contraseña no coinciden con ninguna cuenta." in html(response)
+
+
+def test_error_pages_follow_the_language(client, anonymous):
+    assert "No se encontró" in html(anonymous.get("/no-such-page", headers=SPANISH))
+    assert "Not found" in html(anonymous.get("/no-such-page"))
+
+
+def test_the_family_page_in_spanish_keeps_what_people_typed(app, client, small):
+    switch(client, "es", f"/maps/{small.id}")
+    body = html(client.get(f"/maps/{small.id}"))
+    assert small.pseudonym in body  # typed text is never translated
+    assert "Desde el lado de la familia" in body and "Hogar" in body
+    assert "obstáculo sin responsable" in body  # the small map's one barrier, counted with ngettext
+
+
+def test_dates_are_written_in_the_readers_language(app):
+    from datetime import date
+
+    from journeymap import i18n
+
+    # Each in an app context of its own, as each request is: Flask-Babel keeps the locale on `g`.
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "es"}):
+        assert i18n.day(date(2026, 12, 7)) == "7 de diciembre de 2026"
+        assert i18n.number(1250) == "1,250"  # Spanish as written in the US
+    with app.app_context(), app.test_request_context():
+        assert i18n.day(date(2026, 12, 7)) == "7 December 2026"
+        assert i18n.number(1250) == "1,250"
