@@ -41,7 +41,8 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: the account's language, the cookie's, the browser's."""
     if not has_request_context():
         return DEFAULT  # CLI commands, a test's app context: English
-    return LOCALES[_chosen_language()]
+    chosen = _chosen_language()
+    return LOCALES.get(chosen, chosen)
 
 
 def _chosen_language() -> str:
