@@ -158,7 +158,7 @@ def register_template_helpers(app: Flask) -> None:
         follow_up_age=follow_up.age_in_days,
         handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
-        languages=i18n.LANGUAGES, current_language=i18n.current_language,
+        languages=i18n.LANGUAGES, current_language=i18n.current_language, script_words=i18n.script_words,
         history_lines=wording.lines, history_kind=wording.kind_word, history_action=wording.action_word,
         isolate=bidi.isolate,
     )

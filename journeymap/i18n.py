@@ -101,3 +101,32 @@ def translated(text: str) -> str:
 def lazily_translated(text: str):
     """`translated`, worked out each time it is shown: for forms and choices made at import."""
     return lazy_gettext(text) if text else text
+
+
+# The words static/js/*.js shows (messages when a request fails, "Here now", pausing live updates,
+# the question before discarding an edit). A page in another language carries their translations
+# in <body data-words> (templates/base.html); the scripts look each up with word() (static/js/app.js).
+SCRIPT_WORDS = (
+    N_("You are signed out, so this page no longer updates. Copy any text you are writing, sign in "
+       "again and reload."),
+    N_("This page has stopped updating (error %(status)s). Copy any text you are writing and reload "
+       "the page."),
+    N_("You are signed out (the session ended or was idle too long). Your text is still here: copy it, "
+       "sign in again, reload this page and paste it back."),
+    N_("Your role on this map does not allow that. Nothing was changed."),
+    N_("That item no longer exists. Reload the page to see the map as it is now."),
+    N_("That did not work (error %(status)s). Nothing was lost from your form; try again."),
+    N_("The server could not be reached. Nothing was saved; check the connection and try again."),
+    N_("Discard your changes?"), N_("Discard"), N_("Keep editing"),
+    N_("Here now:"), N_("People with this map open"),
+    N_("Resume live updates"), N_("Pause live updates"), N_("Live updates paused."),
+    N_("%(count)s change waiting."), N_("%(count)s changes waiting."),
+    N_("Someone else deleted what you are editing. Your text is kept here; save to see your choices."),
+)
+
+
+def script_words() -> dict[str, str]:
+    """SCRIPT_WORDS in the request's language; none for English, which the scripts hold already."""
+    if current_language() == DEFAULT:
+        return {}
+    return {english: gettext(english) for english in SCRIPT_WORDS}
