@@ -43,7 +43,8 @@ class LastFacilitator(Exception):
     """A change refused because the map would be left with no one to manage it."""
 
     def __init__(self) -> None:
-        super().__init__("A map needs at least one facilitator. Make someone else facilitator first.")
+        super().__init__(gettext("A map needs at least one facilitator. Make someone else facilitator "
+                                 "first."))
 
 
 @dataclass(frozen=True)
