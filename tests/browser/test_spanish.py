@@ -76,7 +76,7 @@ def test_a_family_member_joins_from_a_phone_in_spanish_and_confirms_a_step(ui, a
         step.get_by_role("button", name="Confirmar: esto es correcto").click()
         expect(step.locator(".word-mark")).to_contain_text("Confirmado por la familia")
         expect(step.get_by_role("status")).to_contain_text("Guardado: confirmado por la familia.")
-        step.screenshot(path=str(SHOTS / "phone-confirmed.png"))
+        rosa.screenshot(path=str(SHOTS / "phone-confirmed.png"))
         watcher.check()
     finally:
         phone.close()
