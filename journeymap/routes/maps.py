@@ -4,6 +4,7 @@ reopen or delete the map."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
@@ -96,7 +97,7 @@ def edit_family(map_id: int):
     status = 409 if conflict else 422 if form.errors else 200
     body, status = form_response(
         "partials/family_form.html",
-        title="Edit the family",
+        title=gettext("Edit the family"),
         back_url=url_for("maps.overview", map_id=map_id),
         status=status,
         view=view,
