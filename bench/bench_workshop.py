@@ -192,7 +192,7 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
     print(f"\n{len(people)} participants ({editors} editing), {args.database}, {machine['wall']:.0f} s; "
           f"{len(tally.changes)} acknowledged changes, {tally.conflicts} conflicts (409)")
     for what, label in (("edit", "edits"), ("form", "edit forms opened"), ("page", "page loads"),
-                        ("live", "streams opened")):
+                        ("items", "item fetches"), ("live", "streams opened")):
         v = ms[what]
         print(f"  {label:<18} n={len(v):<6} p50 {pct(v, 50):7.0f}  p95 {pct(v, 95):7.0f}  "
               f"p99 {pct(v, 99):7.0f}  max {max(v, default=float('nan')):7.0f} ms")
@@ -201,7 +201,8 @@ def report(args, people, tally: Tally, machine: dict, missing: list[str]) -> Non
           f"{never} changes some page never showed within {args.drain:.0f} s of the end "
           f"({claimed} (change, page) pairs where the page's status claimed it); "
           f"saves whose answer had no revision: {dict(tally.unfollowed) or 'none'}")
-    print(f"  live refetches: {tally.refetches}, {tally.shared} of them answered with a shared render")
+    print(f"  live refetches of the page: {tally.refetches}, {tally.shared} of them answered with a "
+          f"shared render; fetches of a change's items instead: {tally.item_fetches}")
     print(f"  change on one page: p50 {pct(per_page, 50):.1f} s, p95 {pct(per_page, 95):.1f} s")
     statuses = sorted(tally.statuses.items())
     errors_4xx = {f"{what} {status}": n for (what, status), n in statuses if status < 500}

@@ -125,3 +125,47 @@ def form_posting_to(html: str, pattern: str) -> Form | None:
     """The first form whose target matches the regular expression `pattern`."""
     wanted = re.compile(pattern)
     return next((f for f in forms_of(html) if wanted.search(f.target)), None)
+
+
+# The items a live page fetches after someone else's change (templates/partials/live_items.html).
+_ITEM = re.compile(r'<template data-item="([^"]+)"(?: data-list="([^"]*)" data-after="([^"]*)")?'
+                   r'( data-gone)?>(.*?)</template>', re.S)
+_TAG = re.compile(r"<(/?)(li|ol|ul)\b[^>]*>")
+
+
+def _element_span(html: str, dom_id: str) -> tuple[int, int] | None:
+    """Where the element with this id (an <li>, <ol> or <ul>) starts and ends in the page."""
+    start = html.find(f' id="{dom_id}"')
+    if start < 0:
+        return None
+    start = html.rfind("<", 0, start)
+    depth = 0
+    for tag in _TAG.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return start, tag.end()
+    return None
+
+
+def place_items(html: str, answer: str) -> str | None:
+    """The page with each fetched item put where static/js/live.js puts it: in place, after the
+    item before it in its list (or first), or removed when gone. None when an item's list or
+    predecessor is not on the page (live.js then fetches the whole page)."""
+    for dom_id, list_id, after, gone, card in _ITEM.findall(answer):
+        span = _element_span(html, dom_id)
+        if span:
+            html = html[:span[0]] + html[span[1]:]
+        if gone:
+            continue
+        if after:
+            where = _element_span(html, after)
+            if where is None:
+                return None
+            at = where[1]
+        else:
+            opening = re.search(rf'<(ol|ul)\b[^>]*\bid="{re.escape(list_id)}"[^>]*>', html)
+            if opening is None:
+                return None
+            at = opening.end()
+        html = html[:at] + card.strip() + html[at:]
+    return html

@@ -4,10 +4,14 @@ and the editors' saves. Everything measured goes into one Tally.
 A page (live.js and the #live element of templates/partials/live.html):
 - holds the map's event stream, GET /maps/<id>/events (workshop_stream.py), reconnecting with
   Last-Event-ID as EventSource does;
-- when a "change" event says the map is at a newer revision than the page shows, refetches
-  the whole page (X-Live-Refresh: 1, X-Live-Want: the revision announced) and takes the fresh
-  #map-status (its revision) from it; at most one refetch a second, changes meanwhile coalesced;
-- after its own save, takes the #map-status the answer brings out of band, as htmx does.
+- when a "change" event says the map is at a newer revision than the page shows: if the event
+  names the items it touched, all of a kind the page takes one by one (the journey's touchpoints,
+  the barriers), and follows on from what the page has, fetches just those items
+  (GET /maps/<id>/live/items) and puts them in place in its copy of the page; otherwise refetches
+  the page's regions (X-Live-Refresh: 1, X-Live-Want: the revision announced) and takes the fresh
+  #map-status (its revision) from it; at most one fetch a second, changes meanwhile coalesced;
+- after its own save, takes the #map-status the answer brings out of band, as htmx does, and
+  counts its revision as shown when its own change is the only one since.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workshop_client import Answer, Browser
-from workshop_html import form_posting_to, forms_of, htmx_csrf, revision_of
+from workshop_html import form_posting_to, forms_of, htmx_csrf, place_items, revision_of
 from workshop_stream import EventStream
 
 # How often an editor acts, and their one burst: 30 saves within 2 s, from up to 6 connections
@@ -29,6 +33,8 @@ from workshop_stream import EventStream
 ACT_EVERY = (15.0, 25.0)
 BURST_SAVES, BURST_SECONDS, BURST_CONNECTIONS = 30, 2.0, 6
 REFRESH_EVERY = 1.0  # live.js's MIN_REFRESH_MS: at most one refetch a second per page
+ITEM_KINDS = {"journey": {"touchpoint"}, "barriers": {"barrier"}}  # journeymap/live_items.py
+RELATED_KINDS = {"journey": {"barrier"}, "barriers": {"touchpoint"}}
 TYPING_SECONDS = (2.0, 6.0)  # between opening an edit form and saving it: the version can go stale
 
 
@@ -46,7 +52,8 @@ class Write:
 @dataclass
 class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    seconds: dict = field(default_factory=lambda: {"edit": [], "page": [], "live": [], "form": []})
+    seconds: dict = field(default_factory=lambda: {"edit": [], "page": [], "live": [], "form": [],
+                                                   "items": []})
     statuses: Counter = field(default_factory=Counter)  # (what, status) for every answer but 2xx/3xx
     failures: Counter = field(default_factory=Counter)  # (what, "timeout" or "connection")
     conflicts: int = 0
@@ -55,6 +62,7 @@ class Tally:
     unfollowed: Counter = field(default_factory=Counter)  # acknowledged saves without a revision
     refetches: int = 0  # live refetches made, and how many were answered with a shared render
     shared: int = 0
+    item_fetches: int = 0  # live fetches of a change's items instead
 
     def record(self, what: str, answer: Answer) -> None:
         with self.lock:
@@ -84,8 +92,11 @@ class Participant:
         self.editor = editor
         self.html = ""
         self.csrf = ""
-        self.shown = 0  # the revision #map-status shows
-        self.latest = 0  # the newest revision a poll announced
+        self.shown = 0  # the revision the page shows all of
+        self.latest = 0  # the newest revision the stream announced
+        self.pending: set[str] = set()  # items to fetch, up to revision items_to
+        self.items_to = 0
+        self.need_whole = False
         self.arrivals: list[tuple[float, int]] = []  # (when, revision) each refetched page arrived
         self._lock = threading.Lock()
         self._changed = threading.Event()
@@ -139,15 +150,32 @@ class Participant:
         def on_event(event: str, data: str, _event_id: str) -> None:
             if event != "change":
                 return
-            revision = json.loads(data).get("revision")
+            change = json.loads(data)
+            revision = change.get("revision")
             if revision:
                 with self._lock:
                     self.latest = max(self.latest, revision)
+                    if revision > self.shown:
+                        self._note(change)
                 self._changed.set()
 
         self.stream = EventStream(self.browser.host, self.browser.port,
                                   f"/maps/{self.map_id}/events?page={self.page}", cookies, on_event, on_open)
         self.stream.run(stop)
+
+    def _note(self, change: dict) -> None:
+        """live.js's note(): items to fetch if they follow on and are of the page's kinds."""
+        items, since = change.get("items"), change.get("since") or 0
+        kinds = ITEM_KINDS.get(self.page, set()) | RELATED_KINDS.get(self.page, set())
+        if (items is not None and since and since <= max(self.shown, self.items_to)
+                and all(item.rsplit("-", 1)[0] in kinds for item in items)):
+            self.pending.update(items)
+            for item in items:  # the cards that showed another kind's item (live.js: links to it)
+                if item.rsplit("-", 1)[0] in RELATED_KINDS.get(self.page, set()):
+                    self.pending.update(_cards_linking_to(self.html, item))
+            self.items_to = max(self.items_to, change["revision"])
+        else:
+            self.need_whole = True
 
     def refetch(self, tally: Tally, stop: threading.Event) -> None:
         last_start = -REFRESH_EVERY
@@ -160,18 +188,53 @@ class Participant:
             self._changed.clear()
             with self._lock:
                 # live.js: a page already at that revision (its own save brought it) does nothing.
-                if self.shown >= self.latest:
+                if self.shown >= self.latest or not (self.need_whole or self.pending):
                     continue
-                want = self.latest
+                whole, batch, batch_to = self.need_whole, self.pending, self.items_to
+                want = max(self.latest, self.shown) if whole else batch_to
+                self.pending = set()
+                if whole:  # live.js: changes meanwhile follow on from the page on its way
+                    self.need_whole, self.items_to = False, want
             last_start = time.monotonic()
-            answer = self.browser.request("GET", self.page_url,
-                                          headers={"X-Live-Refresh": "1", "X-Live-Want": str(want)},
-                                          channel="refresh")
-            tally.record("page", answer)
-            with tally.lock:
-                tally.refetches += 1
-                tally.shared += answer.headers.get("x-live-shared") == "1"
-            self._take_page(answer)
+            if whole or not self._fetch_items(tally, batch, batch_to):
+                self._refetch_whole(tally, want)
+
+    def _refetch_whole(self, tally: Tally, want: int) -> None:
+        answer = self.browser.request("GET", self.page_url,
+                                      headers={"X-Live-Refresh": "1", "X-Live-Want": str(want)},
+                                      channel="refresh")
+        tally.record("page", answer)
+        with tally.lock:
+            tally.refetches += 1
+            tally.shared += answer.headers.get("x-live-shared") == "1"
+        self._take_page(answer)
+        with self._lock:
+            if answer.status != 200:
+                self.need_whole = True
+            elif self.shown >= self.items_to:
+                self.items_to = 0
+                self.pending = set()
+
+    def _fetch_items(self, tally: Tally, batch: set[str], batch_to: int) -> bool:
+        query = "&".join([f"page={self.page}"] + [f"item={item}" for item in sorted(batch)])
+        answer = self.browser.request("GET", f"/maps/{self.map_id}/live/items?{query}",
+                                      headers={"X-Live-Refresh": "1", "X-Live-Want": str(batch_to)},
+                                      channel="refresh")
+        tally.record("items", answer)
+        with tally.lock:
+            tally.item_fetches += 1
+        if answer.status != 200:
+            return False
+        with self._lock:
+            html = place_items(self.html, answer.body)
+            if html is None:
+                return False
+            self.html = html
+            self.shown = max(self.shown, batch_to)
+            if self.shown >= self.items_to:
+                self.items_to = 0
+            self.arrivals.append((time.monotonic(), batch_to))
+        return True
 
     # Saves --------------------------------------------------------------------------------------
     def _save(self, tally: Tally, form, values: dict, channel: str) -> Answer:
@@ -180,9 +243,11 @@ class Participant:
         tally.record("edit", answer)
         if answer.status == 200:
             revision = revision_of(answer.body)  # the #map-status the answer brings out of band
-            if revision is not None:
-                with self._lock:
+            with self._lock:
+                # live.js: its own change, the only one since what the page shows, is all it lacked.
+                if revision == self.shown + 1 and not self.need_whole and not self.pending:
                     self.shown = revision
+                    self.arrivals.append((time.monotonic(), revision))
         return answer
 
     def _name(self) -> str:
@@ -307,3 +372,13 @@ def _version_in(fragment: str, plural: str, item_id: int) -> int | None:
     versions = [int(f.values["version"]) for f in forms_of(fragment)
                 if re.search(rf"/{plural}/{item_id}/", f.target) and f.values.get("version", "").isdigit()]
     return max(versions) if versions else None
+
+
+def _cards_linking_to(html: str, dom_id: str) -> set[str]:
+    """The ids of the cards (<li id="kind-N">; their inner <li>s have none) linking to "#dom_id"."""
+    cards = set()
+    for link in re.finditer(rf'href="[^"]*#{re.escape(dom_id)}"', html):
+        found = re.match(r'<li id="([a-z_]+-\d+)"', html[html.rfind('<li id="', 0, link.start()):])
+        if found:
+            cards.add(found.group(1))
+    return cards

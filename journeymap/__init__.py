@@ -134,6 +134,7 @@ def register_template_helpers(app: Flask) -> None:
     from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.forms import owner_form_inline, owner_options
     from journeymap.kinds import vocab, wording
+    from journeymap.live_items import kinds_on, related_kinds_on
     from journeymap.readmodel import family_word, follow_up, handoffs
     from journeymap.readmodel.introductions import introductions
     from journeymap.readmodel.metrics import family_figures
@@ -159,6 +160,7 @@ def register_template_helpers(app: Flask) -> None:
         handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
         languages=i18n.LANGUAGES, current_language=i18n.current_language, script_words=i18n.script_words,
+        live_item_kinds=kinds_on, live_related_kinds=related_kinds_on,
         history_lines=wording.lines, history_kind=wording.kind_word, history_action=wording.action_word,
         isolate=bidi.isolate,
     )

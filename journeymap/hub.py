@@ -22,6 +22,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,15 +51,25 @@ class Change:
     count: int = 0  # history entries since the revision the hub knew before
     people: tuple[str, ...] = ()
     said: str = ""  # the latest entry in words: "Ana added a touchpoint …"
+    # What changed between revision `since` and `revision`, as "kind-id" (the items' DOM ids), so a
+    # page showing `since` can fetch just those (static/js/live.js); None when the hub cannot say
+    # (the first it knows of the map, or more entries than it reads), and the page refetches.
+    since: int = 0
+    items: tuple[str, ...] | None = None
 
     def data(self) -> str:
         return json.dumps({"revision": self.revision, "count": self.count, "people": list(self.people),
-                           "said": self.said})
+                           "said": self.said, "since": self.since,
+                           "items": None if self.items is None else list(self.items)})
+
+
+RECENT_CHANGES = 32  # kept per map, so a stream that woke late gets every item since its last
 
 
 @dataclass
 class MapState:
     change: Change | None = None
+    recent: deque = field(default_factory=lambda: deque(maxlen=RECENT_CHANGES))  # of Change, oldest first
     last_history_id: int | None = None
     here: str = "[]"  # JSON of who is here
     here_version: int = 0
@@ -130,8 +141,9 @@ class Hub:
             if state is None:
                 continue
             gone = gone or state.gone
-            if state.change and state.change.revision > stream.revisions.get(map_id, 0):
-                changes.append((map_id, state.change))
+            sent = stream.revisions.get(map_id, 0)
+            if state.change and state.change.revision > sent:
+                changes.append((map_id, _since(state, sent)))
                 stream.revisions[map_id] = state.change.revision
             if state.here_version and state.here_version != stream.here_versions.get(map_id):
                 here.append((map_id, state.here))
@@ -233,7 +245,7 @@ class Hub:
             if state.change is not None and state.change.revision >= revision:
                 continue
             query = (select(HistoryEntry.id, HistoryEntry.actor_name, HistoryEntry.action,
-                            HistoryEntry.kind, HistoryEntry.summary)
+                            HistoryEntry.kind, HistoryEntry.summary, HistoryEntry.item_id)
                      .where(HistoryEntry.map_id == map_id).order_by(HistoryEntry.id.desc()))
             if state.last_history_id is None:
                 entries = db.session.execute(query.limit(1)).all()
@@ -242,13 +254,20 @@ class Hub:
                 entries = db.session.execute(
                     query.where(HistoryEntry.id > state.last_history_id).limit(MAX_NAMED)).all()
                 people = tuple(dict.fromkeys(entry.actor_name for entry in reversed(entries)))
-                change = Change(revision, len(entries), people, said(entries[0]) if entries else "")
+                # Every change since the last revision, each about one item: or the page refetches.
+                known = (state.change is not None and 0 < len(entries) < MAX_NAMED
+                         and all(entry.item_id is not None for entry in entries))
+                items = tuple(dict.fromkeys(
+                    f"{entry.kind}-{entry.item_id}" for entry in reversed(entries))) if known else None
+                change = Change(revision, len(entries), people, said(entries[0]) if entries else "",
+                                since=state.change.revision if known else 0, items=items)
             if entries:
                 state.last_history_id = entries[0][0]
             elif state.last_history_id is None:
                 state.last_history_id = 0
             with self._lock:
                 state.change = change
+                state.recent.append(change)
             published = True
         if published:
             with self._wake:
@@ -289,6 +308,23 @@ def said(entry) -> str:
 
     what = f"{entry.action} {kind_word(entry.kind)}".strip()
     return f"{entry.actor_name} {what}" + (f" “{entry.summary[:80]}”" if entry.summary else "")
+
+
+def _since(state: MapState, sent: int) -> Change:
+    """The map's latest change as a stream that was sent revision `sent` needs it: when the hub
+    has made more than one change since (a burst, a stream slow to wake), one change covering them
+    all, with every item they touched, if the hub still holds each of them."""
+    latest = state.change
+    if latest.since and latest.since <= sent:
+        return latest
+    missed = [change for change in state.recent if change.revision > sent]
+    chained = (missed and missed[0].since and missed[0].since <= sent
+               and all(a.revision == b.since for a, b in zip(missed, missed[1:], strict=False))
+               and all(change.items is not None for change in missed))
+    people = tuple(dict.fromkeys(name for change in missed for name in change.people))
+    items = tuple(dict.fromkeys(item for change in missed for item in change.items)) if chained else None
+    return Change(latest.revision, sum(change.count for change in missed), people, latest.said,
+                  since=missed[0].since if chained else 0, items=items)
 
 
 def hub_of(app: Flask) -> Hub:

@@ -39,6 +39,7 @@ from journeymap.models import JourneyMap
 SHARED_ENDPOINTS = frozenset({
     "maps.overview", "journey.page", "people.page", "barriers.page", "silo.page", "handoffs.page",
     "connections.page", "journey_view.page",
+    "live.items",  # a change's items, asked for by every page that shows them (journeymap/live_items.py)
 })
 ENTRIES_PER_MAP = 8  # pages × rights in use at once on one map; older ones are dropped
 MAPS = 32  # maps with entries kept, the most recently rendered: a few MB at most per process

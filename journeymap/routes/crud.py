@@ -85,6 +85,11 @@ class ItemKind:
     # When items of this kind show up in several places on their page (an agency's name beside
     # each of its caseworkers), a write re-renders this whole region instead of one item.
     region: str | None = None
+    # With a region: (what happened, the item before, the item after, the map view) -> whether
+    # this write needs the whole region, or only the item (appended to `list_id`, or in place).
+    # A save that leaves a touchpoint in its stage changes one card, and a room of 45 people
+    # saving should cost 45 cards, not 45 journeys. None: every write redraws the region.
+    needs_region: Callable[[str, Any, Any, MapView], bool] | None = None
     # Fragments swapped out of band after every write, e.g. a <select> elsewhere listing these items.
     also: tuple[str, ...] = ()
     # The id of the element an item's edit form replaces is "<name>-<id><dom_suffix>" (a stage's
@@ -152,18 +157,23 @@ class ItemKind:
             return self.render_form(kept, view, item, message=message)
         return self.render_form(form, view, item, status=422)
 
+    def redraws_region(self, done: str, before, after, view: MapView) -> bool:
+        return bool(self.region) and (self.needs_region is None
+                                      or self.needs_region(done, before, after, view))
+
     def written(
         self, view: MapView, fragment: str | None, item_id: int | None = None, *,
-        extras: Markup | None = None, **context,
+        extras: Markup | None = None, region: bool = True, **context,
     ):
-        """The answer to a successful write (see `changed`), with this kind's region and extras."""
+        """The answer to a successful write (see `changed`), with this kind's region (unless
+        `region` is False: the item alone is enough) and extras."""
         page_url = self.page_url(view.id, item_id)
         if not request.htmx:
             return changed(None, view=view, page_url=page_url)
         extras = (extras or Markup("")) + Markup("").join(
             Markup(render_template(name, view=view, oob=True)) for name in self.also
         )
-        if self.region:
+        if self.region and region:
             body = render_template(self.region, view=view, focus=context.get("focus"))
             # The region template's root element carries the id "<folder>-region".
             return make_response(Markup(body) + extras + changed(None, view=view, page_url=""),
@@ -188,19 +198,20 @@ class ItemKind:
         if not request.htmx:
             return redirect(self.page_url(map_id, created.id), code=303)
         view = view_or_404(map_id)
+        item = self.lookup(view, created.id)
+        whole = self.redraws_region("added", None, item, view)
         # The form comes back empty, ready for the next one; the new item joins its list (or the
         # region it belongs to is redrawn, and the form swapped out of band).
-        fresh = Markup(self.render_form(self.make_form(view, formdata=None), view, oob=bool(self.region))[0])
-        item = self.lookup(view, created.id)
+        fresh = Markup(self.render_form(self.make_form(view, formdata=None), view, oob=whole)[0])
         said = self.announcement("added", item)
         # The keyboard lands on the new item's Edit control, so the person hears where it went.
         focus = (self.name, created.id, 0)
-        if self.region:
+        if whole:
             return announced(self.written(view, None, created.id, extras=fresh, focus=focus), said)
         appended = render_template(
             f"partials/{self.name}.html", view=view, item=item, oob_append=self.list_id(item), focus=focus
         )
-        return announced(fresh + Markup(appended) + self.written(view, None), said)
+        return announced(fresh + Markup(appended) + self.written(view, None, region=False), said)
 
     def show(self, map_id: int, item_id: int):
         view = view_or_404(map_id)
@@ -240,10 +251,12 @@ class ItemKind:
         db.session.commit()
         if not request.htmx:
             return redirect(self.page_url(map_id, item_id), code=303)
-        view = view_or_404(map_id)
+        before, view = item, view_or_404(map_id)
         item = self.lookup(view, item_id)
         return announced(self.written(view, f"partials/{self.name}.html", item_id, item=item,
-                                      focus=(self.name, item_id, 0)), self.announcement("saved", item))
+                                      focus=(self.name, item_id, 0),
+                                      region=self.redraws_region("saved", before, item, view)),
+                         self.announcement("saved", item))
 
     def _edit_of_deleted(self, view: MapView, item_id: int):
         """Someone deleted the item while this person was editing it: show what they typed and

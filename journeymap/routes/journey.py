@@ -116,6 +116,12 @@ touchpoint_kind = ItemKind(
     add_access="add_touchpoint",
     change_access="change_touchpoint",
     region="journey/region.html",
+    # A touchpoint added goes last in its stage, and one saved in the same stage stays where it was:
+    # the card alone. A stage changed moves it, and the first one changes what the page says.
+    needs_region=lambda done, before, after, view: (
+        len(view.touchpoints) == 1 if done == "added"
+        else before is None or after is None or before.stage_id != after.stage_id),
+    list_id=lambda item: f"stage-{item.stage_id or 'none'}-touchpoints",
     extra_actions={
         "add_agency": _add_agency_from_touchpoint_form,
         "add_caseworker": _add_caseworker_from_touchpoint_form,

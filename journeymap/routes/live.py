@@ -31,7 +31,9 @@ from journeymap.domain import live
 from journeymap.extensions import db
 from journeymap.forms import small_int
 from journeymap.hub import Change, hub_of
+from journeymap.live_items import placed
 from journeymap.models import JourneyMap, Membership
+from journeymap.routes.common import view_or_404
 
 bp = Blueprint("live", __name__)
 
@@ -68,6 +70,20 @@ def check(map_id: int):
                         here=live.here_now(map_id, current_app.config["PRESENCE_SECONDS"])),
         trigger={"jm:map-changed": {"revision": revision}} if changed else None,
     )
+
+
+MAX_ITEMS = 50  # as many as the hub names in one change (journeymap.hub.MAX_NAMED)
+
+
+@bp.get("/maps/<int:map_id>/live/items")
+@requires("read")
+def items(map_id: int):
+    """The items a change touched, as `page` shows them now, and the map's status: what an open
+    page needs after someone else's save, instead of itself again (journeymap/live_items.py)."""
+    page = request.args.get("page", "")  # a page that takes no items gets none, and the status
+    view = view_or_404(map_id)
+    asked = request.args.getlist("item")[:MAX_ITEMS]
+    return render_template("partials/live_items.html", view=view, placed=placed(view, page, asked))
 
 
 def here_json(people: Sequence[live.Here]) -> str:

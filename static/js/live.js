@@ -1,11 +1,15 @@
 // Live updates. Each page holds a Server-Sent Events stream ([data-events]: /maps/<id>/events, or
 // /me/events on "My touchpoints", for presence only). The server sends the map's new revision when
-// it changes, with who did what; this script then fetches the page again and swaps in the new #main
-// and #map-status, keeping every form someone is using exactly as it is: open edit forms, any form
-// with typing in it, and the form that has the focus. "Here now" comes on the same stream.
+// it changes, with who did what and which items it touched ("touchpoint-12"). A page that shows
+// items of those kinds one by one ([data-item-kinds]: the journey's touchpoints, the barriers)
+// fetches just those items and puts each in place (a change costs what changed); any other change
+// makes the page fetch its two regions again, #main and #map-status. Either way the new markup is
+// morphed into the page with idiomorph, keeping every form someone is using exactly as it is: open
+// edit forms, any form with typing in it, and the form that has the focus. "Here now" comes on the
+// same stream.
 //
 // Plain EventSource rather than the htmx SSE extension: what a change does is not a swap of the
-// event's data but a refetch that must keep forms, pause and announce, all of which would live here
+// event's data but a fetch that must keep forms, pause and announce, all of which would live here
 // anyway; the browser's EventSource already reconnects and sends Last-Event-ID.
 (function () {
   "use strict";
@@ -24,7 +28,6 @@
 
   let refreshing = false;
   let again = false;
-  let wanted = 0;  // the newest revision the stream has announced
   let lastRefresh = -Infinity;
   let timer = null;
   let paused = false;
@@ -43,7 +46,7 @@
     events.addEventListener("end", () => {
       // Removed from the map, or the map was closed or deleted: the page shows what is now true.
       events.close();
-      if (onMap) refresh();
+      if (onMap) { needWhole = true; refresh(); }
     });
   }
 
@@ -56,27 +59,61 @@
   // The fallback check tells the server which revision this page shows.
   document.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.elt.id !== "live") return;
-    const status = document.getElementById("map-status");
-    if (status) event.detail.parameters.seen = status.dataset.revision || "0";
+    event.detail.parameters.seen = String(shown);
   });
 
-  function shownRevision() {
+  // The revision in the page's status line: the page's own answers bring it, and so do fetches.
+  function statusRevision() {
     const status = document.getElementById("map-status");
     return Number(status && status.dataset.revision) || 0;
   }
 
+  // What the page is known to show all of: the revision of its last whole fetch, or of the last
+  // items put in place on top of one. (The status line can say more: a save's own answer brings
+  // the status of the map after it, with someone else's change in it that this page has not got.)
+  let shown = statusRevision();
   let latestHeard = 0;  // the newest revision the stream has told of
+  // Items to fetch: those the changes after `shown` touched, up to revision `itemsTo`. Only while
+  // each change follows on from the ones before (its `since` is no later than where they bring the
+  // page); a change that does not, or that the hub could not itemise, needs the whole page.
+  const words = (value) => new Set((value || "").split(" ").filter(Boolean));
+  const itemKinds = words(source.dataset.itemKinds);
+  // Other kinds the page's cards show (a barrier on the touchpoints where it happened): such an
+  // item brings the cards linked to it now (the server knows) and those that showed it (below).
+  const relatedKinds = words(source.dataset.relatedKinds);
+  const kindOf = (id) => id.slice(0, id.lastIndexOf("-"));
+  let pendingItems = new Set();
+  let itemsTo = 0;
+  let needWhole = false;
+
+  function note(data) {
+    const base = Math.max(shown, itemsTo);
+    const items = data.items;
+    const takes = items && itemKinds.size && data.since && data.since <= base
+      && items.every((id) => itemKinds.has(kindOf(id)) || relatedKinds.has(kindOf(id)));
+    if (!takes) { needWhole = true; return; }
+    items.forEach((id) => {
+      pendingItems.add(id);
+      if (itemKinds.has(kindOf(id))) return;
+      document.querySelectorAll(`#main a[href$="#${CSS.escape(id)}"]`).forEach((link) => {
+        const card = link.closest("li[id]");
+        if (card && /-\d+$/.test(card.id) && itemKinds.has(kindOf(card.id))) pendingItems.add(card.id);
+      });
+    });
+    itemsTo = Math.max(itemsTo, data.revision);
+  }
 
   function changed(data) {
     if (data.revision) latestHeard = Math.max(latestHeard, data.revision);
-    if (!onMap || !data.revision || shownRevision() >= data.revision) return;
+    if (!onMap || !data.revision || shown >= data.revision) return;
     if (data.count) announce(data);
+    note(data);
     if (paused) {
       waiting += Math.max(1, data.count || 0);
       showWaiting();
       return;
     }
-    document.body.dispatchEvent(new CustomEvent("jm:map-changed", { detail: { revision: data.revision } }));
+    scheduleRefresh();
   }
 
   // "Ana added touchpoint “First call”" for one change; "5 changes by 3 people" for a burst.
@@ -131,7 +168,7 @@
       pause.textContent = word(paused ? "Resume live updates" : "Pause live updates");
       if (!paused && waiting) {
         waiting = 0;
-        refresh();
+        scheduleRefresh();
       }
       showWaiting();
     });
@@ -169,14 +206,12 @@
     });
   });
 
+  // The fallback check's answer (journeymap/routes/live.py): a newer revision, nothing itemised.
   document.body.addEventListener("jm:map-changed", (event) => {
-    // A change announced just before this page's own change lands; by now the change's answer
-    // has brought the page up to that revision, and a refresh would only move the ground under
-    // the person (their focus, mid-keystroke).
     const latest = Number(event.detail && event.detail.revision);
-    const shown = shownRevision();
-    if (shown && latest && shown >= latest) return;
-    if (latest) wanted = Math.max(wanted, latest);
+    if (!latest || shown >= latest) return;
+    latestHeard = Math.max(latestHeard, latest);
+    needWhole = true;
     if (paused) { waiting += 1; showWaiting(); return; }
     scheduleRefresh();
   });
@@ -200,14 +235,17 @@
   function settled(event) {
     if (event.detail.elt && event.detail.elt.id === "live") return;
     if (ownRequests > 0) ownRequests -= 1;
+    // The page's own change, when it is the only one since what the page shows, is all the page
+    // lacked: its answer brought it (the item, the status). Its announcement is then old news.
+    const now = statusRevision();
+    if (now === shown + 1 && !needWhole && !pendingItems.size) shown = now;
     if (ownRequests === 0 && deferred) {
       deferred = false;
-      // The answer may have brought the page up to the revision the change was about.
-      if (latestHeard > shownRevision()) scheduleRefresh();
+      if (latestHeard > shown) scheduleRefresh();
     }
   }
 
-  // Coalesces changes: one refetch in flight at a time, none sooner than MIN_REFRESH_MS after the
+  // Coalesces changes: one fetch in flight at a time, none sooner than MIN_REFRESH_MS after the
   // previous one started; every change announced meanwhile is brought by the next one.
   function scheduleRefresh() {
     if (refreshing) { again = true; return; }
@@ -215,8 +253,7 @@
     const wait = Math.max(0, lastRefresh + MIN_REFRESH_MS - Date.now());
     timer = setTimeout(() => {
       timer = null;
-      // The page's own save may have brought it there meanwhile.
-      if (!wanted || shownRevision() < wanted) refresh();
+      if (needWhole || pendingItems.size) refresh();
     }, wait);
   }
 
@@ -232,19 +269,33 @@
 
   async function refresh() {
     if (leaving()) { setTimeout(scheduleRefresh, leavingUntil - Date.now()); return; }
+    if (paused) return;
     if (ownRequests > 0) { deferred = true; return; }
     refreshing = true;
     const startedBefore = ownStarted;
     lastRefresh = Date.now();
+    const whole = needWhole || !source.dataset.items;
+    // What this fetch brings; changes heard meanwhile wait for the next.
+    const batch = pendingItems;
+    const batchTo = itemsTo;
+    const want = whole ? Math.max(latestHeard, shown) : batchTo;
+    pendingItems = new Set();
+    // While the page is on its way, changes after it follow on from it: items, not the page again.
+    if (whole) { needWhole = false; itemsTo = want; }
+    let brought = false;
+    let retry = true;
     try {
-      const response = await fetch(window.location.pathname + window.location.search, {
+      const url = whole ? window.location.pathname + window.location.search : itemsUrl(batch);
+      const response = await fetch(url, {
         credentials: "same-origin",
-        headers: { "X-Live-Refresh": "1", "X-Live-Want": String(Math.max(wanted, shownRevision())) },
+        headers: { "X-Live-Refresh": "1", "X-Live-Want": String(want) },
       });
       if (!response.ok) {
         // The map is gone or no longer ours: show the answer (a 404) as a page.
         if (response.status === 404) window.location.reload();
-        return;  // otherwise the next change, or the next check, tries again
+        needWhole = true;
+        retry = false;  // the next change, or the next check, tries again
+        return;
       }
       const html = await response.text();
       if (leaving()) return;
@@ -252,18 +303,72 @@
         // Fetched across one of this page's own requests: older than what that brings. Ask again
         // once it has settled (or at once, if it already has).
         if (ownRequests > 0) deferred = true;
-        else again = latestHeard > shownRevision();
+        else again = true;
         return;  // (the finally below asks again)
       }
       const fresh = new DOMParser().parseFromString(html, "text/html");
-      swapKeepingForms("main", fresh);
-      swapKeepingForms("map-status", fresh);
+      if (whole) {
+        morphKeepingForms("main", fresh);
+        morphKeepingForms("map-status", fresh);
+        shown = Math.max(shown, Number(fresh.getElementById("map-status")?.dataset.revision) || want);
+      } else if (placeItems(fresh)) {
+        morphKeepingForms("map-status", fresh);
+        shown = Math.max(shown, batchTo);
+      } else {
+        needWhole = again = true;  // an item's list is not on the page (a new stage): all of it
+        return;
+      }
+      brought = true;
     } catch (error) {
       // Offline for a moment: the stream reconnects and a later change refreshes the page.
     } finally {
       refreshing = false;
-      if (again) { again = false; scheduleRefresh(); }
+      if (!brought) {
+        // Not brought: what this fetch was for is still to do (the whole page, to be sure).
+        needWhole = needWhole || whole || batch.size > 0;
+      }
+      if (shown >= itemsTo) { itemsTo = 0; if (brought) pendingItems.clear(); }
+      if (again || (retry && !brought && latestHeard > shown)) { again = false; scheduleRefresh(); }
     }
+  }
+
+  function itemsUrl(ids) {
+    const url = new URL(source.dataset.items, window.location.href);
+    [...ids].forEach((id) => url.searchParams.append("item", id));
+    return url.pathname + url.search;
+  }
+
+  // Each item fetched, in the page's order: morphed in place, moved to where the page's order
+  // puts it (after the item before it in its list), added, or removed; one in use is left alone.
+  // False when an item's list is not on the page, so that only the whole page can show it.
+  function placeItems(fresh) {
+    for (const template of fresh.querySelectorAll("template[data-item]")) {
+      const current = document.getElementById(template.dataset.item);
+      const inUse = current && keptContainers(current.parentElement || current).includes(current);
+      if ("gone" in template.dataset) {
+        if (current && !inUse) current.remove();
+        else if (current) markOrphan(current);
+        continue;
+      }
+      const list = document.getElementById(template.dataset.list);
+      const replacement = template.content.firstElementChild;
+      if (!list || !replacement) return false;
+      if (inUse) continue;
+      replacement.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
+      let item = current;
+      if (item) Idiomorph.morph(item, replacement, { morphStyle: "outerHTML" });
+      else item = document.adoptNode(replacement);
+      const after = template.dataset.after ? document.getElementById(template.dataset.after) : null;
+      if (template.dataset.after && (!after || after.parentElement !== list)) return false;
+      const inPlace = item.parentElement === list
+        && (after ? item.previousElementSibling === after : item === list.firstElementChild);
+      if (!inPlace) {
+        if (after) after.after(item);
+        else list.prepend(item);
+      }
+      htmx.process(item);
+    }
+    return true;
   }
 
   connect();
@@ -287,62 +392,60 @@
 
   const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
 
-  function swapKeepingForms(id, freshDoc) {
+  // Someone else deleted what this person is editing: the form stays, with a word about it.
+  // Saving it answers with a view of what happened and a way to add it back.
+  function markOrphan(holder) {
+    if (holder.previousElementSibling && holder.previousElementSibling.matches(".orphan-note")) return;
+    const note = document.createElement("p");
+    note.className = "conflict orphan-note";
+    note.setAttribute("role", "status");
+    note.textContent = word("Someone else deleted what you are editing. Your text is kept here; save to see your choices.");
+    holder.before(note);
+  }
+
+  // The region `id` made like the fetched one (idiomorph: nodes that stay the same stay, with
+  // their focus, caret and scroll), except the forms in use, which are left exactly as they are.
+  function morphKeepingForms(id, freshDoc) {
     const current = document.getElementById(id);
     const replacement = freshDoc.getElementById(id);
     if (!current || !replacement) return;
     const active = document.activeElement;
-    const caret = active && "selectionStart" in active
-      ? [active.selectionStart, active.selectionEnd] : null;
-    // Where the focus is, as "the nth focusable thing inside the element with this id", so a
-    // keyboard user on a button (Earlier, Later, Edit) is on the same button after the swap.
+    // Where the focus is, as "the nth focusable thing inside the element with this id", in case
+    // the node with the focus does not survive the morph.
     const anchor = active && active !== document.body && current.contains(active)
       ? active.closest("[id]") : null;
     const anchorIndex = anchor ? [...anchor.querySelectorAll(FOCUSABLE)].indexOf(active) : -1;
     const kept = keptContainers(current);
-    // `autofocus` did its work when each part first arrived. Left in place, the browser would act
-    // on it when the nodes are inserted again and pull the focus away from where the person is.
-    [replacement, ...kept].forEach((root) => {
-      root.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
-    });
+    // `autofocus` did its work when each part first arrived; inserted again, the browser would
+    // act on it and pull the focus away from where the person is.
+    replacement.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
     const orphans = [];
-    kept.forEach((holder) => {
-      const twin = replacement.querySelector("#" + CSS.escape(holder.id));
-      if (twin) twin.replaceWith(holder);  // moves the live node, typed text and all
-      else orphans.push(holder);
+    Idiomorph.morph(current, replacement, {
+      morphStyle: "outerHTML",
+      callbacks: {
+        beforeNodeMorphed: (node) => !kept.includes(node),
+        beforeNodeRemoved: (node) => {
+          // A form in use whose item is gone (or inside something gone) is kept, at the top.
+          const inside = kept.filter((holder) => node === holder || node.contains(holder));
+          inside.forEach((holder) => { holder.remove(); orphans.push(holder); });
+          return true;
+        },
+      },
     });
-    if (orphans.length) {
-      // The item was deleted by someone else: keep the form at the top of the page. Saving it
-      // answers with a view of what happened and a way to add it back.
+    const region = document.getElementById(id);
+    if (orphans.length && region) {
       const box = document.createElement("div");
       box.className = "orphans";
-      orphans.forEach((holder) => {
-        const note = document.createElement("p");
-        note.className = "conflict";
-        note.setAttribute("role", "status");
-        note.textContent = word("Someone else deleted what you are editing. Your text is kept here; save to see your choices.");
-        box.appendChild(note);
-        box.appendChild(holder);
-      });
-      replacement.prepend(box);
+      orphans.forEach((holder) => { box.appendChild(holder); markOrphan(holder); });
+      region.prepend(box);
     }
-    // A drawing someone has scrolled (the journey view on a projector) stays where they put it.
-    const scrolled = [...current.querySelectorAll("[data-keep-scroll][id]")]
-      .map((el) => [el.id, el.scrollLeft, el.scrollTop]);
-    current.replaceWith(replacement);
-    htmx.process(replacement);
-    scrolled.forEach(([scrollId, x, y]) => {
-      const el = document.getElementById(scrollId);
-      if (el) { el.scrollLeft = x; el.scrollTop = y; }
-    });
-    if (active && document.contains(active) && document.activeElement !== active) {
-      active.focus({ preventScroll: true });
-      if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
-    } else if (anchor && !document.contains(active)) {
-      // Focus was outside a form (a button, a link, the drawing's frame): on its twin now.
+    if (region) htmx.process(region);
+    if (anchor && !document.contains(active)) {
       const twin = document.getElementById(anchor.id);
       const target = twin && (anchor === active ? twin : twin.querySelectorAll(FOCUSABLE)[anchorIndex]);
       if (target) target.focus({ preventScroll: true });
+    } else if (active && document.contains(active) && document.activeElement !== active) {
+      active.focus({ preventScroll: true });
     }
   }
 })();

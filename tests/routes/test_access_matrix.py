@@ -159,6 +159,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "history.page": {"GET": members("facilitator")},
     "live.check": {"POST": members(*READERS)},  # an open page whose stream is held back makes it
     "live.events": {"GET": members(*READERS)},  # every open page of the map holds it
+    "live.items": {"GET": members(*READERS)},  # an open page, after someone else's change
     "live.me_events": {"GET": signed_in()},  # "My touchpoints" holds it: presence on one's own maps
     # People.
     "people.page": {"GET": members(*READERS)},

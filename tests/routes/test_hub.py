@@ -46,7 +46,7 @@ def test_a_change_reaches_a_waiting_stream_with_who_did_what(hub_app):
         assert not first.changes
         with app.app_context():
             journey_map = db.session.get(JourneyMap, ids["map"])
-            add_stage(journey_map, "Crisis", actor=Actor(ids["ana"], "Ana", "facilitator"))
+            stage_id = add_stage(journey_map, "Crisis", actor=Actor(ids["ana"], "Ana", "facilitator")).id
             db.session.commit()
             db.session.remove()
         news = hub.wait(stream, 5)
@@ -57,6 +57,8 @@ def test_a_change_reaches_a_waiting_stream_with_who_did_what(hub_app):
         assert map_id == ids["map"] and change.revision > ids["revision"]
         assert change.count == 1 and change.people == ("Ana",)
         assert change.said == "Ana added stage “Crisis”"
+        # Which item, since which revision: a page showing that revision can fetch just the item.
+        assert change.items == (f"stage-{stage_id}",) and change.since == ids["revision"]
         assert hub.wait(stream, 0.6).changes == []  # sent once
     finally:
         hub.close(stream)

@@ -38,7 +38,8 @@ def test_a_stream_starts_with_the_maps_revision_as_its_event_id(client, small):
     assert response.headers["Cache-Control"] == "no-store"
     now = revision(small.id)
     assert events(response.get_data(as_text=True)) == [
-        ("change", str(now), {"revision": now, "count": 0, "people": [], "said": ""})]
+        ("change", str(now), {"revision": now, "count": 0, "people": [], "said": "",
+                              "since": 0, "items": None})]
     assert "retry: " in response.get_data(as_text=True)
 
 
