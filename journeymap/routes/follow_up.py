@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from htmx_flask import make_response
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -69,13 +70,13 @@ def _changed_meanwhile(map_id: int, item_id: int, form=None, *, fragment=None, t
     and the version there is now, saying so (send it again to save over their change); a button
     (accept, hand on) shows the card as it is now (htmx) or goes back to it (a plain browser)."""
     who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
-    who = who or "Someone"
+    who = who or gettext("Someone")
     if form is not None:
         form.version.data = None  # the template shows the version there is now
-        message = (f"{who} changed this barrier a moment ago. What you typed is kept here; check the "
-                   "barrier and save again to replace their change.")
+        message = gettext("%(who)s changed this barrier a moment ago. What you typed is kept here; check "
+                          "the barrier and save again to replace their change.", who=who)
         return _form(fragment, form, map_id, item_id, title=title, status=409, conflict=message)
-    message = f"{who} changed this barrier a moment ago; this is how it is now."
+    message = gettext("%(who)s changed this barrier a moment ago; this is how it is now.", who=who)
     if request.htmx:
         return _card(map_id, item_id, status=409, follow_up_conflict=message)
     flash(message)

@@ -238,7 +238,7 @@ class UI:
     def sign_in_after_sign_up(self, password: str) -> None:
         """On the page that answers a sign-up: the email is filled in; type the password again."""
         page = self.page
-        page.get_by_role("status").filter(has_text="If you already had an account").wait_for()
+        page.get_by_role("status").filter(has_text="Did you already have an account").wait_for()
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
 
