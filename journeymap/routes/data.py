@@ -18,7 +18,7 @@ from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
 from journeymap.routes.common import acting, format_requested, view_or_404
-from journeymap.routes.exporting import export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import export_view, full_detail_requested, in_download_language, send_export
 
 bp = Blueprint("data", __name__)
 
@@ -35,7 +35,8 @@ def page(map_id: int):
 def export(map_id: int):
     fmt = format_requested(DATA_FORMATS)
     full = full_detail_requested()
-    result = data_export(export_view(map_id, full), fmt)
+    with in_download_language():
+        result = data_export(export_view(map_id, full), fmt)
     return send_export(map_id, result.content, result.mimetype, result.filename,
                        what=DATA_FORMATS[fmt], fmt=fmt, full=full)
 

@@ -12,6 +12,7 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from journeymap import i18n
 from journeymap.auth.access import requires
 from journeymap.domain import live
 from journeymap.domain.sharing import deidentified
@@ -29,7 +30,14 @@ from journeymap.routes.common import (
     tagged,
     view_or_404,
 )
-from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import (
+    FULL,
+    detail_arg,
+    export_view,
+    full_detail_requested,
+    in_download_language,
+    send_export,
+)
 
 bp = Blueprint("silo", __name__)
 
@@ -153,7 +161,7 @@ def image(map_id: int):
     etag = "-".join(str(part) for part in (
         map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
         options.stage_id or "all", options.scope, options.agency_id or "any",
-        int(options.key_in_page), int(options.show_introductions), "svg",
+        int(options.key_in_page), int(options.show_introductions), "svg", i18n.current_language(),
     ))
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)
@@ -183,7 +191,8 @@ def export(map_id: int):
     agency_or_404(view, options)
     view = only_stage_or_404(view, options.stage_id)
     try:
-        result = export_map(view, fmt, options, full=full)
+        with in_download_language():
+            result = export_map(view, fmt, options, full=full)
     except RenderError as exc:
         return _failure(view, exc)
     return send_export(map_id, result.content, result.mimetype, result.filename,
