@@ -11,6 +11,10 @@ empty "Whose job is it?" column to write in at the meeting; below them, what cha
 meeting, each with its day: owners who declined, next steps overdue, barriers newly owned, next
 steps kept, progress recorded, new barriers. How many rows fit on the page, and how tall the silo map is,
 is journeymap.render.brief_paper's.
+
+Its words are in the request's language: the reader's for the page, the download's for the PDF
+(flask_babel.force_locale in routes/brief.py). Figures are looked up by their English names
+(journeymap.readmodel.metrics) and translated when shown.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from journeymap import clock
+from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import pgettext
+
+from journeymap import clock, i18n
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
@@ -51,16 +59,23 @@ MAX_SAID = 70  # the words of a next step, progress entry or reason shown in a r
 # print): the brief draws one box per agency with its counts, and says so.
 MAX_PEOPLE_DRAWN = 40
 
+def N_(text: str) -> str:
+    """Marks an English name for the catalogue (pybabel extracts N_) where it is kept as a key and
+    translated only when shown."""
+    return text
+
+
 # Figures from the family's side first, then the services, then the barriers.
 FIGURE_GROUPS = (
-    ("The family's side", (
-        "things the family had to do", "places they had to go", "times they told their story again",
-        "documents asked for", "days spent waiting", "times they were sent on", "handoffs received",
+    (N_("The family's side"), (
+        N_("things the family had to do"), N_("places they had to go"),
+        N_("times they told their story again"), N_("documents asked for"), N_("days spent waiting"),
+        N_("times they were sent on"), N_("handoffs received"),
     )),
-    ("The services", ("agencies involved", "caseworkers holding a file", "caseworkers who left",
-                      "handovers with nothing passed on")),
-    ("Barriers and handoffs", ("barriers", "barriers no one owns", "handoffs dropped",
-                               "days lost in handoffs")),
+    (N_("The services"), (N_("agencies involved"), N_("caseworkers holding a file"),
+                          N_("caseworkers who left"), N_("handovers with nothing passed on"))),
+    (N_("Barriers and handoffs"), (N_("barriers"), N_("barriers no one owns"), N_("handoffs dropped"),
+                                   N_("days lost in handoffs"))),
 )
 # Handoffs (journeymap.readmodel.handoffs), counted on the day the brief is made: how many times the
 # family was sent on, how many of those were received, how many dropped, and the days lost waiting.
@@ -184,9 +199,9 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
     """What the brief's silo map shows, and a notice when it is simpler than the app's."""
     if len(view.caseworkers) <= MAX_PEOPLE_DRAWN:
         return SiloOptions(), None
-    return SiloOptions(show_caseworkers=False), (
-        f"Each agency is one box with its counts: {len(view.caseworkers)} caseworkers are too many "
-        "to read on one page. The silo map in the app shows each of them."
+    return SiloOptions(show_caseworkers=False), _(
+        "Each agency is one box with its counts: %(count)s caseworkers are too many to read on one "
+        "page. The silo map in the app shows each of them.", count=i18n.number(len(view.caseworkers)),
     )
 
 
@@ -262,7 +277,7 @@ def _connections(view: MapView, table: Table | None) -> tuple[str, str, str]:
     missing = [row.agency.name for row in table.missing]
     nobody = "; ".join(missing[:NOBODY_NAMED])
     if len(missing) > NOBODY_NAMED:
-        nobody += f"; and {len(missing) - NOBODY_NAMED} more"
+        nobody += "; " + _("and %(count)d more", count=len(missing) - NOBODY_NAMED)
     return table.summary, nobody, introductions(view, shown=0).summary
 
 
@@ -277,8 +292,8 @@ def brief_figures(view: MapView, today: date | None = None,
     values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
     by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
     return tuple(
-        FigureGroup(title, tuple(
-            BriefFigure(by_label[name].value, by_label[name].label,
+        FigureGroup(_(title), tuple(
+            BriefFigure(by_label[name].value, _(by_label[name].label),
                         flagged=name in FLAGGED_FIGURES and by_label[name].value > 0)
             for name in names
         ))
@@ -313,13 +328,16 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
         barrier = view.barrier(change.barrier_id)
         return barrier.decline_reason if barrier is not None else ""
 
+    # Said before the day: "on 5 June 2025", "due …", "since …", "added …".
+    on, due = pgettext("said before a day", "on"), pgettext("said before a day", "due")
+    owned_since, added = pgettext("said before a day", "since"), pgettext("said before a day", "added")
     groups = (
-        (since.declined, "Declined", "on", declined_words),
-        (since.overdue, "◷ Next step overdue", "due", lambda c: said(c, "step")),
-        (since.newly_owned, "Owned by", "since", None),
-        (since.kept, "Next step done", "on", lambda c: said(c, "kept")),
-        (since.progress, "Progress", "on", lambda c: said(c, "progress")),
-        (since.new_barriers, "New barrier", "added", lambda c: ""),
+        (since.declined, _("Declined"), on, declined_words),
+        (since.overdue, "◷ " + _("Next step overdue"), due, lambda c: said(c, "step")),
+        (since.newly_owned, None, owned_since, None),
+        (since.kept, _("Next step done"), on, lambda c: said(c, "kept")),
+        (since.progress, _("Progress"), on, lambda c: said(c, "progress")),
+        (since.new_barriers, _("New barrier"), added, lambda c: ""),
     )
     rows = []
     for changes, words, when_word, words_of in groups:
@@ -328,7 +346,7 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
             if barrier is None:
                 continue
             if words_of is None:  # who owns it now, in the view's own words
-                text = f"{words} {view.owner_text(barrier, isolate) or 'an owner'}"
+                text = _("Owned by %(owner)s", owner=view.owner_text(barrier, isolate) or _("an owner"))
             else:
                 extra = _cut(words_of(change), MAX_SAID)
                 text = f"{words}: {isolate(extra)}" if extra else words
@@ -377,17 +395,18 @@ def where_hit(view: MapView, barrier: BarrierView) -> list[str]:
         if tp is None:
             continue
         agency = view.agency(tp.agency_id)
-        stage = isolate(stage_name[tp.stage_id]) if tp.stage_id in stage_name else "Not in a stage"
+        stage = isolate(stage_name[tp.stage_id]) if tp.stage_id in stage_name else _("Not in a stage")
         # Each name isolated, so that neither can turn the " · " between them around.
-        text = f"{stage} · {isolate(agency.name) if agency else 'agency not recorded'}"
+        text = f"{stage} · {isolate(agency.name) if agency else _('agency not recorded')}"
         if text not in seen:
             seen.append(text)
     return seen
 
 
 def day_text(moment: date | datetime) -> str:
-    """"5 June 2025": unambiguous on both sides of the Atlantic."""
-    return f"{moment.day} {moment:%B %Y}"
+    """"5 June 2025", "5 de junio de 2025": unambiguous on both sides of the Atlantic, in the
+    request's language (journeymap.i18n.day); English without an app (the pure tests)."""
+    return i18n.day(moment) if has_app_context() else f"{moment.day} {moment:%B %Y}"
 
 
 def _cut(text: str, limit: int) -> str:
