@@ -18,7 +18,13 @@ from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
 from journeymap.routes.common import acting, format_requested, view_or_404
-from journeymap.routes.exporting import export_view, full_detail_requested, in_download_language, send_export
+from journeymap.routes.exporting import (
+    as_stored,
+    export_view,
+    full_detail_requested,
+    in_download_language,
+    send_export,
+)
 
 bp = Blueprint("data", __name__)
 
@@ -38,7 +44,7 @@ def export(map_id: int):
     with in_download_language():
         result = data_export(export_view(map_id, full), fmt)
     return send_export(map_id, result.content, result.mimetype, result.filename,
-                       what=DATA_FORMATS[fmt], fmt=fmt, full=full)
+                       what=as_stored(DATA_FORMATS[fmt]), fmt=fmt, full=full)
 
 
 @bp.route("/maps/import", methods=["GET", "POST"])

@@ -61,6 +61,12 @@ def in_download_language(values=None):
     return force_locale(download_language(values))
 
 
+def as_stored(text) -> str:
+    """One of our lazily translated labels as the history stores it: in English, whoever downloads."""
+    with force_locale(i18n.DEFAULT):
+        return str(text)
+
+
 def export_view(map_id: int, full: bool) -> MapView:
     view = view_or_404(map_id)
     return view if full else deidentified(view)
