@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from journeymap import i18n
 from journeymap.auth.access import requires
@@ -95,9 +96,9 @@ def option_args(options: SiloOptions) -> dict:
 
 def silo_choices(view: MapView) -> list[tuple[str, str]]:
     """(value of `silo`, words) for the choice of what the drawing holds, agencies by name."""
-    choices = [("", "Best for this map"), ("overview", "Overview: one box per agency"),
-               ("whole", "The whole map")]
-    return choices + [(str(a.id), f"One silo: {a.name}") for a in view.agencies]
+    choices = [("", _("Best for this map")), ("overview", _("Overview: one box per agency")),
+               ("whole", _("The whole map"))]
+    return choices + [(str(a.id), _("One silo: %(name)s", name=a.name)) for a in view.agencies]
 
 
 # The drawing on the page opens at the size where its text (TEXT_PT, journeymap.render.silo_layout)
@@ -118,7 +119,7 @@ def page_size(svg: bytes) -> tuple[int, int] | None:
 
 def _failure(view: MapView, exc: RenderError):
     return render_template(
-        "error.html", code=503, title="The silo map could not be drawn", message=str(exc), view=view,
+        "error.html", code=503, title=_("The silo map could not be drawn"), message=str(exc), view=view,
     ), 503
 
 
