@@ -16,6 +16,8 @@ on the overview, one box per agency, and each silo can be opened on its own.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 import dataclasses
 from dataclasses import dataclass
 
@@ -34,10 +36,10 @@ from journeymap.routes.silo import agency_or_404, option_args, options_from, sil
 
 bp = Blueprint("present", __name__)
 
-SHOWS = {"silo": "Silo map", "journey": "Journey view"}
+SHOWS = {"silo": _l("Silo map"), "journey": _l("Journey view")}
 # How big the picture is: the whole of it on screen (a silo map's shape), or its own size in a
 # frame that scrolls (the only readable way to show a big map's journey view, or a big silo map).
-SIZES = {"": "Best for this view", "fit": "Whole picture on screen", "full": "Full size, scroll"}
+SIZES = {"": _l("Best for this view"), "fit": _l("Whole picture on screen"), "full": _l("Full size, scroll")}
 BEST_SIZE = {"silo": "fit", "journey": "full"}
 
 
