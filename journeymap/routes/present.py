@@ -16,12 +16,11 @@ on the overview, one box per agency, and each silo can be opened on its own.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 import dataclasses
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from journeymap import clock
 from journeymap.auth.access import requires
