@@ -223,6 +223,9 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     story = _cut(view.situation, MAX_STORY) if full else ""
     figure_groups = brief_figures(view, made_on, whole)
     paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None)
+    paper.used += paper.longer_figure_labels(
+        [[(figure.label, name) for figure, name in zip(group.figures, names, strict=True)]
+         for group, (_title, names) in zip(figure_groups, FIGURE_GROUPS, strict=True)])
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
     word = tuple(t.words for t in family_word.tallies(view))

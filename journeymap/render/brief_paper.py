@@ -60,6 +60,26 @@ class Paper:
         foot = 7.0
         self.used = head + said + figures + map_frame + table_frame + foot + self.SAFETY
 
+    FIGURE_LINE = 3.3  # a figure's label: 7.5 pt at line-height 1.25
+    PAGE_WIDTH = 186.0  # A4 inside 12 mm margins (Letter's is wider: this errs the safe way)
+    FIGURE_EM = 7.5 * 25.4 / 72  # mm
+
+    def longer_figure_labels(self, groups: list[list[tuple[str, str]]]) -> float:
+        """The height, in mm, that the figures' labels take beyond their English ones, whose
+        height FIGURE_ROW already counts: another language's words are often longer ("veces que
+        contaron su historia otra vez") and a label of more lines makes its whole row taller.
+        `groups`: per group, (the label as shown, its English name). The first group is a row of
+        its own; the others share the second, two side by side (brief.css, print)."""
+        shown_lines, english_lines = [0, 0], [0, 0]  # the tallest label of each row
+        for index, figures in enumerate(groups):
+            row = min(index, 1)
+            group_mm = self.PAGE_WIDTH if index == 0 else (self.PAGE_WIDTH - 4.0) / 2
+            ems = ((group_mm - 2.0 * (len(figures) - 1)) / max(len(figures), 1) - 4.4) / self.FIGURE_EM
+            for shown, english in figures:
+                shown_lines[row] = max(shown_lines[row], lines_of(shown, ems))
+                english_lines[row] = max(english_lines[row], lines_of(english, ems))
+        return sum(max(0, s - e) for s, e in zip(shown_lines, english_lines, strict=True)) * self.FIGURE_LINE
+
     def row_height(self, row: BriefRow, *, write_in: bool) -> float:
         barrier = lines_of(row.title, self.BARRIER_EMS, bold=True)
         if row.show_category:
