@@ -279,7 +279,7 @@ def introductions(view: MapView, shown: int = SHOWN) -> Introductions:
         workers, [not w.has_left for w in workers], [w.holds_file for w in workers],
         [w.agency_id for w in workers], _by_index(facts.in_touch, "c", w_index),
         _by_index(facts.sharing, "c", w_index), shown)
-    ag_pairs, ag_total, _ = _best(
+    ag_pairs, ag_total, _holders = _best(
         agencies, [True] * len(agencies), [agency_holds_file(view, a.id) for a in agencies],
         [None] * len(agencies), _by_index(facts.in_touch, "a", a_index),
         _by_index(facts.sharing, "a", a_index), shown)

@@ -167,7 +167,7 @@ def _slots(grid: _Grid) -> list[int]:
     side, up to MAX_SLOTS. Side by side keeps time running left to right inside a cell too; past
     MAX_SLOTS the cell wraps into rows, so one busy agency cannot stretch the drawing for all."""
     most = [0] * len(grid.stages)
-    for (_, c), cell in grid.in_cell.items():
+    for (_row, c), cell in grid.in_cell.items():
         most[c] = max(most[c], len(cell))
     return [min(max(m, 1), MAX_SLOTS) for m in most]
 
@@ -175,7 +175,7 @@ def _slots(grid: _Grid) -> list[int]:
 def _place(grid: _Grid, slots: list[int], rank: dict[int, int]) -> dict[int, tuple[int, int]]:
     """Touchpoint id -> (slot, row) in its cell."""
     placed: dict[int, tuple[int, int]] = {}
-    for (_, c), cell in grid.in_cell.items():
+    for (_row, c), cell in grid.in_cell.items():
         if len(cell) <= slots[c]:
             # Each card goes in the slot under its mark on the feeling strip (the marks share out
             # the stage's width in journey order), moved only as far as it must to keep in order.

@@ -108,7 +108,7 @@ def image(map_id: int):
     etag = f"{map_id}-{revision}-journey-{detail}-{stage_id or 'all'}-{i18n.current_language()}"
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)
-    _, shown, _ = drawing_view(map_id, full=detail == FULL, stage_id=stage_id)
+    _view, shown, _stage = drawing_view(map_id, full=detail == FULL, stage_id=stage_id)
     # The revision read before loading: if the map changed in between, the next ask redraws.
     response = tagged(Response(build_journey_svg(shown), mimetype="image/svg+xml"), etag)
     name = filename(map_id, "svg", detail == FULL, stage_id)
