@@ -20,12 +20,13 @@ Its words are in the request's language: the reader's for the page, the download
 from __future__ import annotations
 
 import base64
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import has_app_context
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 from journeymap import clock, i18n
 from journeymap.bidi import isolate
@@ -83,6 +84,19 @@ FIGURE_GROUPS = (
 HANDOFF_FIGURES = ("times they were sent on", "handoffs received", "handoffs dropped",
                    "days lost in handoffs")
 FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
+
+# The brief's foot: what the page shows and what it leaves out. Here rather than in the template, as
+# its length in the reader's language is part of what fits on the page (brief_paper.Paper).
+FOOT_FULL = N_("Full detail: names, the family's story and dates. Confidential; do not pass on.")
+FOOT_DEIDENTIFIED = N_("De-identified: pseudonym, roles and agencies, and the group's words for barriers and "
+                       "stages as a facilitator checked them; no names, no story, no dates of the family.")
+
+
+def foot_line(map_id: int) -> str:
+    """The foot's second part: which map, and the question the brief asks."""
+    which, question = _("map %(id)s", id=map_id), _("Whose job is it to fix this?")
+    return f"journeymap · {which} · {question}"
+
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
 
@@ -158,6 +172,14 @@ class Brief:
     family_word: tuple[str, ...] = ()
 
     @property
+    def foot_note(self) -> str:
+        return _(FOOT_FULL if self.full else FOOT_DEIDENTIFIED)
+
+    @property
+    def foot_line(self) -> str:
+        return foot_line(self.map_id)
+
+    @property
     def made_on_text(self) -> str:
         return day_text(self.made_on)
 
@@ -223,6 +245,10 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     story = _cut(view.situation, MAX_STORY) if full else ""
     figure_groups = brief_figures(view, made_on, whole)
     paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None)
+    note = FOOT_FULL if full else FOOT_DEIDENTIFIED
+    with force_locale(i18n.DEFAULT) if has_app_context() else nullcontext():
+        english_foot = (note, foot_line(view.id))
+    paper.used += paper.longer_foot((_(note), foot_line(view.id)), english_foot)
     paper.used += paper.longer_figure_labels(
         [[(figure.label, name) for figure, name in zip(group.figures, names, strict=True)]
          for group, (_title, names) in zip(figure_groups, FIGURE_GROUPS, strict=True)])

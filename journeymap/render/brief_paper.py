@@ -64,6 +64,20 @@ class Paper:
     PAGE_WIDTH = 186.0  # A4 inside 12 mm margins (Letter's is wider: this errs the safe way)
     FIGURE_EM = 7.5 * 25.4 / 72  # mm
 
+    FOOT_LINE = 3.1  # 7 pt at line-height 1.25
+    FOOT_EMS = PAGE_WIDTH / (7 * 25.4 / 72)
+
+    def foot_lines(self, note: str, line: str) -> int:
+        """The foot's two parts side by side, each on lines of its own once they do not fit together
+        (brief.css: a wrapping flex row)."""
+        if lines_of(f"{note}      {line}", self.FOOT_EMS) == 1:
+            return 1
+        return lines_of(note, self.FOOT_EMS) + lines_of(line, self.FOOT_EMS)
+
+    def longer_foot(self, shown: tuple[str, str], english: tuple[str, str]) -> float:
+        """The height the foot takes beyond its English words, which `foot` counts."""
+        return max(0, self.foot_lines(*shown) - self.foot_lines(*english)) * self.FOOT_LINE
+
     def longer_figure_labels(self, groups: list[list[tuple[str, str]]]) -> float:
         """The height, in mm, that the figures' labels take beyond their English ones, whose
         height FIGURE_ROW already counts: another language's words are often longer ("veces que

@@ -102,20 +102,22 @@ def build_journey_svg(
         f'viewBox="0 0 {w} {height}" role="img" aria-labelledby="jv-title jv-desc" '
         f'font-family="{FONT}" font-size="{SIZE_TEXT}" fill="{INK}">'
     )
-    out.append(f'<title id="jv-title">{escape(_("Journey view:"))} {_x(view.pseudonym)}</title>')
+    # gettext's calls outside the f-strings: pybabel does not look inside them (Python 3.11).
+    heading = escape(_("Journey view:"))
+    out.append(f'<title id="jv-title">{heading} {_x(view.pseudonym)}</title>')
     out.append(f'<desc id="jv-desc">{escape(_summary(view))}</desc>')
     out.append(f'<rect width="{w}" height="{height}" fill="{PAPER}"/>')
     _draw_heading(out, view, layout)
     if not layout.cards:
         y = layout.key_y
+        invitation = escape(_("Add the steps of the family’s journey and they show here, stage by stage."))
         out.append(
             f'<g id="jv-empty"><rect x="{MARGIN}" y="{y}" width="{w - 2 * MARGIN}" height="80" rx="6" '
             f'fill="{LANE_TINT}" stroke="{RULE}" stroke-dasharray="6 4"/>'
             f'<text x="{w // 2}" y="{y + 36}" text-anchor="middle" font-size="18" font-weight="bold">'
             f"{escape(EMPTY_MESSAGE)}</text>"
             f'<text x="{w // 2}" y="{y + 60}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(_('Add the steps of the family’s journey and they show here, stage by stage.'))}"
-            "</text></g>"
+            f"{invitation}</text></g>"
         )
     else:
         _draw_key(out, layout)
@@ -147,6 +149,10 @@ def _summary(view: MapView) -> str:
                  len(view.barriers), unowned=len(view.unowned_barriers)),
         _("How the family felt: %(feelings)s.", feelings=feelings),
     ))
+
+
+def _felt(tp: TouchpointView) -> str:
+    return _("Felt: %(feeling)s", feeling=tp.feeling_label)
 
 
 def _steps(n: int) -> str:
@@ -214,11 +220,12 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
     top, bottom = layout.heads_y, layout.height - MARGIN
     right = layout.columns[-1].x + layout.columns[-1].width
     out.append('<g id="jv-grid">')
+    stages, agencies = escape(_("Stages")), escape(_("Agencies"))
     out.append(
         f'<rect x="{MARGIN}" y="{top}" width="{right - MARGIN}" height="{STAGE_HEAD_H}" '
         f'fill="{HEADER_TINT}"/><text x="{MARGIN + 8}" y="{top + 20}" font-weight="bold" '
-        f'font-size="{SIZE_HEAD}">{escape(_("Stages"))} →</text>'
-        f'<text x="{MARGIN + 8}" y="{top + 38}" fill="{MUTED}">{escape(_("Agencies"))} ↓</text>'
+        f'font-size="{SIZE_HEAD}">{stages} →</text>'
+        f'<text x="{MARGIN + 8}" y="{top + 38}" fill="{MUTED}">{agencies} ↓</text>'
         f'<rect x="{MARGIN}" y="{layout.strip_y}" width="{right - MARGIN}" height="{layout.strip_h}" '
         f'fill="{STRIP_TINT}"/>'
     )
@@ -293,9 +300,9 @@ def _draw_strip(out: list[str], view: MapView, layout: JourneyLayout) -> None:
         out.append(f'<path d="{"".join(path)}" fill="none" stroke="{CARD_BORDER}" stroke-width="1.5"/>')
     for card in layout.cards:
         tp = view.touchpoint(card.touchpoint_id)
+        step, felt = escape(_("Step %(num)d:", num=card.step)), escape(_felt(tp))
         out.append(
-            f'<g id="jv-feel-{tp.id}"><title>{escape(_("Step %(num)d:", num=card.step))} {_x(tp.action)}. '
-            f"{escape(_('Felt: %(feeling)s', feeling=tp.feeling_label))}</title>"
+            f'<g id="jv-feel-{tp.id}"><title>{step} {_x(tp.action)}. {felt}</title>'
             f"{feeling_mark(tp.feeling, card.mark_x, card.mark_y)}"
         )
         if card.number_y is not None:
@@ -339,8 +346,7 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
             f'<text x="{x + CARD_PAD}" y="{y + 52}" fill="{MUTED}">'
             f"{escape(fit(typed(who), inner, SIZE_TEXT, max_chars=max_label))}</text>"
             f"{feeling_mark(tp.feeling, x + CARD_PAD + 5, y + 63)}"
-            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">'
-            f'{escape(_("Felt: %(feeling)s", feeling=tp.feeling_label))}'
+            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">{escape(_felt(tp))}'
             f"{_word_mark(view, tp, inner)}</text>"
         )
         shown = barriers if len(barriers) <= MAX_BARRIER_LINES else barriers[: MAX_BARRIER_LINES - 1]
