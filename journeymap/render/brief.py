@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import has_app_context
-from flask_babel import force_locale, pgettext
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 
 from journeymap import clock, i18n
@@ -90,6 +90,33 @@ FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
 FOOT_FULL = N_("Full detail: names, the family's story and dates. Confidential; do not pass on.")
 FOOT_DEIDENTIFIED = N_("De-identified: pseudonym, roles and agencies, and the group's words for barriers and "
                        "stages as a facilitator checked them; no names, no story, no dates of the family.")
+
+
+def since_heading(count: int, day: str) -> str:
+    """The heading of the changes since the last meeting, in the table: its length counts on paper."""
+    return ngettext("Since the last meeting, %(day)s (%(num)d change): declined, overdue, owned, done, "
+                    "progress, new",
+                    "Since the last meeting, %(day)s (%(num)d changes): declined, overdue, owned, done, "
+                    "progress, new", count, day=day)
+
+
+# The silo map's caption (with its notice, when there is one) and the table's: one line each in
+# English, which Paper counts; another language's may take two.
+MAP_CAPTION = N_("Each shaded box is an agency, a silo holding its caseworkers. Barriers no one owns "
+                 "stand outside every silo.")
+MAP_CAPTION_WITH_NOTICE = N_("Each shaded box is an agency, a silo. Barriers no one owns stand outside "
+                             "every silo.")
+TABLE_CAPTION = N_("Most severe first. “Whose job is it?” is left blank to fill in at the meeting.")
+# The column heads of the barriers' table, as Paper measures them (the template shows the same).
+WHERE_HEAD = N_("Where the family hit it")
+WHERE_NOTE = N_("(stage · agency)")
+
+
+# mm kept over on a brief in another language than English: the lengths above are measured in
+# English where the page's fixed parts were sized, and translated words wrap in places not counted
+# one by one. The demo map's Spanish brief printed from Chromium on Letter came out 7 mm taller than
+# counted after the measures above (figures, captions, column heads, foot, subhead).
+TRANSLATED_SLACK = 8.0
 
 
 def foot_line(map_id: int) -> str:
@@ -171,6 +198,15 @@ class Brief:
     # 2 disputed.", one a kind with items.
     family_word: tuple[str, ...] = ()
 
+    MAP_CAPTION = MAP_CAPTION
+    MAP_CAPTION_WITH_NOTICE = MAP_CAPTION_WITH_NOTICE
+    TABLE_CAPTION = TABLE_CAPTION
+    WHERE_HEAD, WHERE_NOTE = WHERE_HEAD, WHERE_NOTE
+
+    @property
+    def since_heading(self) -> str:
+        return since_heading(self.recorded_total, self.last_meeting_text)
+
     @property
     def foot_note(self) -> str:
         return _(FOOT_FULL if self.full else FOOT_DEIDENTIFIED)
@@ -249,8 +285,14 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     with force_locale(i18n.DEFAULT) if has_app_context() else nullcontext():
         english_foot = (note, foot_line(view.id))
     paper.used += paper.longer_foot((_(note), foot_line(view.id)), english_foot)
+    if has_app_context() and i18n.current_language() != i18n.DEFAULT:
+        paper.used += TRANSLATED_SLACK
+    paper.used += paper.longer_heads(((_(WHERE_HEAD), _(WHERE_NOTE)), (WHERE_HEAD, WHERE_NOTE)))
+    for caption in (MAP_CAPTION, MAP_CAPTION_WITH_NOTICE if silo_options(view)[1] else None, TABLE_CAPTION):
+        if caption:
+            paper.used += paper.longer_line(_(caption), caption)
     paper.used += paper.longer_figure_labels(
-        [[(figure.label, name) for figure, name in zip(group.figures, names, strict=True)]
+        [[(figure.label, name, figure.flagged) for figure, name in zip(group.figures, names, strict=True)]
          for group, (_title, names) in zip(figure_groups, FIGURE_GROUPS, strict=True)])
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
@@ -259,7 +301,8 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
     # changes since the last meeting, then more of the barriers no one owns if there is room.
     shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
-    shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=True)
+    subhead = since_heading(len(recorded), day_text(since.meeting_day)) if recorded else None
+    shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=subhead)
     if len(shown_unowned) == FIRST_UNOWNED_ROWS:
         shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
                                     write_in=True)
