@@ -44,11 +44,6 @@ def placeholders(text: str) -> list[str]:
     return sorted(found + [f"{{{name}}}" for name in BRACES.findall(text)])
 
 
-def as_key(text):
-    """A message's id or string, hashable and alike from .po and .mo (plurals: a tuple)."""
-    return text if isinstance(text, str) else tuple(text)
-
-
 def extraction_keywords() -> dict:
     """gettext's keywords, and the ones scripts/translations adds (`-k ...`): the same extraction."""
     script = (ROOT / "scripts" / "translations").read_text()
@@ -108,6 +103,13 @@ def test_every_marked_string_is_in_the_catalogue(language):
     assert not missing, f"{language}: marked but not in the catalogue: {', '.join(missing)}"
 
 
+def entry(message) -> tuple:
+    """((context, msgid), msgstr), plural forms as tuples: comparable and hashable."""
+    def plain(value):
+        return value if isinstance(value, str) else tuple(value)
+    return (message.context, plain(message.id)), plain(message.string)
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_compiled_catalogue_is_current(language):
     """The app reads the .mo file (scripts/setup.sh compiles it): one older than its .po would
@@ -115,8 +117,8 @@ def test_the_compiled_catalogue_is_current(language):
     mo_path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo"
     assert mo_path.exists(), "run scripts/translations compile (scripts/setup.sh does)"
     with open(mo_path, "rb") as mo:
-        compiled = {as_key(m.id): as_key(m.string) for m in read_mo(mo) if m.id}
-    source = {as_key(m.id): as_key(m.string) for m in messages(language)}
+        compiled = dict(entry(m) for m in read_mo(mo) if m.id)
+    source = dict(entry(m) for m in messages(language))
     assert compiled == source, "the .mo is out of date: run scripts/translations compile"
 
 
