@@ -1,6 +1,7 @@
 """axe-core finds no WCAG 2.2 A/AA violation (issue 11, point 7): every page of the demo map, the site's
-own pages and the signed-out ones, and the states a page takes in use (an edit form open, a form
-showing its errors), on a laptop (1280 px) and on a phone (390 px).
+own pages and the signed-out ones, and the states a page takes in use (an edit form open, the
+conflict view, a form showing its errors, the phone's menus open), on a laptop (1280 px) and on a
+phone (390 px).
 
 axe-core is vendored in tests/browser/vendor (its README says which version and how to update it) and
 evaluated in each page through the DevTools protocol: a <script> element added to the page would be
@@ -79,6 +80,20 @@ def test_axe_finds_no_wcag_violation_on_any_page_or_state(ui, app_page, tmp_path
     page.locator("li.touchpoint").first.get_by_role("link", name=re.compile("^Edit ")).click()
     expect(page.get_by_role("heading", name="Edit touchpoint")).to_be_visible()
     check("journey, a touchpoint's edit form open")
+
+    # The conflict view: the same touchpoint saved meanwhile from another tab, then this form saved.
+    problems.allow(409, r"/touchpoints/\d+/edit$")
+    other = page.context.new_page()
+    problems.watch(other)
+    other.goto(page.url)
+    other.locator("li.touchpoint").first.get_by_role("link", name=re.compile("^Edit ")).click()
+    other.get_by_label("Where they had to go").fill("Changed in the other tab")
+    other.get_by_role("button", name="Save touchpoint").click()
+    expect(other.get_by_role("heading", name="Edit touchpoint")).to_have_count(0)
+    other.close()
+    page.get_by_role("button", name="Save touchpoint").click()
+    expect(page.get_by_role("alert").filter(has_text="changed this while you were editing it")).to_be_visible()
+    check("journey, a touchpoint's conflict view")
 
     # A form showing its errors: a barrier added with no name.
     problems.allow(422, r"/barriers$")
