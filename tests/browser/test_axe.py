@@ -92,7 +92,8 @@ def test_axe_finds_no_wcag_violation_on_any_page_or_state(ui, app_page, tmp_path
     expect(other.get_by_role("heading", name="Edit touchpoint")).to_have_count(0)
     other.close()
     page.get_by_role("button", name="Save touchpoint").click()
-    expect(page.get_by_role("alert").filter(has_text="changed this while you were editing it")).to_be_visible()
+    conflict = page.get_by_role("alert").filter(has_text="changed this while you were editing it")
+    expect(conflict).to_be_visible()
     check("journey, a touchpoint's conflict view")
 
     # A form showing its errors: a barrier added with no name.
