@@ -218,7 +218,11 @@ class UI:
 
     def nav(self, text: str) -> None:
         nav = self.page.get_by_role("navigation", name="This map")
-        nav.get_by_role("link", name=text, exact=True).click()
+        link = nav.get_by_role("link", name=text, exact=True)
+        # On a phone the map's pages are in a menu (templates/maps/_layout.html): open it first.
+        if not link.is_visible():
+            nav.locator("summary").click()
+        link.click()
         # The heading shows before the deferred scripts run; a form sent before htmx is ready would
         # be a plain post and a new page (seen once on a busy machine). They run before this event.
         self.page.wait_for_load_state("domcontentloaded")
