@@ -191,14 +191,15 @@ def pinned_headings(layout: jv.JourneyLayout, svg: str) -> dict[str, Markup] | N
         + "".join(line(c.x, top, c.x, top + head_h, jv.RULE) for c in layout.columns)
         + line(right, top, right, top + head_h) + line(m, top + head_h, right, top + head_h)
     )
-    stages, agencies = escape(_("Stages")), escape(_("Agencies"))  # outside the f-string: extracted
+    # Outside the f-string, so pybabel extracts them; not named `stages`, which holds the pinned row.
+    stages_word, agencies_word = escape(_("Stages")), escape(_("Agencies"))
     corner = (
         rect(0, top, m, head_h + 1, jv.PAPER) + rect(m, top, jv.HEADER_W, head_h, jv.HEADER_TINT)
         + line(m, top, m, top + head_h) + line(left, top, left, top + head_h)
         + line(m, top + head_h, left, top + head_h)
         + f'<text x="{m + 8}" y="{top + 20}" font-weight="bold" font-size="{jv.SIZE_HEAD}">'
-        f'{stages} →</text>'
-        f'<text x="{m + 8}" y="{top + 38}" fill="{jv.MUTED}">{agencies} ↓</text>'
+        f'{stages_word} →</text>'
+        f'<text x="{m + 8}" y="{top + 38}" fill="{jv.MUTED}">{agencies_word} ↓</text>'
     )
     return {
         # An empty box as tall as everything above the stage row: that row's place in the grid.
