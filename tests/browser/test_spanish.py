@@ -43,7 +43,7 @@ def test_a_family_member_joins_from_a_phone_in_spanish_and_confirms_a_step(ui, a
         rosa.get_by_label("Código de la pantalla").fill(code)
         rosa.get_by_role("button", name="Continuar").click()
 
-        expect(rosa.get_by_role("heading", name="Unirse al mapa de Family R. (pseudonym)")).to_be_visible()
+        expect(rosa.get_by_role("heading", name="Únase al mapa de Family R. (pseudonym)")).to_be_visible()
         # The language offered is the phone's.
         expect(rosa.get_by_label("Idioma", exact=True)).to_have_value("es")
         rosa.screenshot(path=str(SHOTS / "phone-join.png"), full_page=True)

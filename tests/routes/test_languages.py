@@ -152,7 +152,7 @@ def test_the_invitation_page_and_its_errors_in_spanish(anonymous, small):
                                    actor=Actor.person(db.session.get(User, user_id(FACILITATOR))))
     db.session.commit()
     body = html(anonymous.get(f"/join/{invitation.code}", headers=SPANISH))
-    assert markup.texts(body, "h1") == [f"Unirse al mapa de {small.pseudonym}"]
+    assert markup.texts(body, "h1") == [f"Únase al mapa de {small.pseudonym}"]
     assert "Entrará como <strong>familia</strong>" in body
     refused = anonymous.post(f"/join/{invitation.code}", headers=SPANISH,
                              data={"display_name": "", "email": "no", "password": "x"})
