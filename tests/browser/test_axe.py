@@ -123,3 +123,29 @@ def test_axe_finds_no_wcag_violation_on_any_page_or_state(ui, app_page, tmp_path
 
     assert found == {}, f"axe {AXE_VERSION} at {width} px:\n{readable(found)}"
     problems.check()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_wcag_violation_with_the_pages_in_spanish(ui, app_page, tmp_path, problems, width):
+    """Longer words, other markup from the catalogue (the menus' hidden words), lang attributes: the
+    family's page and the journey in Spanish, chosen with the header's switch, and on a phone the
+    menus open."""
+    page = app_page
+    page.set_viewport_size({"width": width, "height": 900})
+    map_id = give_map(tmp_path, "fran@example.org", load_demo)
+    page.goto(ui.url(f"/maps/{map_id}"))
+    page.get_by_role("button", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    found = {}
+    for path in ("", "/journey"):
+        page.goto(ui.url(f"/maps/{map_id}{path}"))
+        expect(page.get_by_role("navigation", name="Este mapa")).to_be_attached()
+        if each := violations(page):
+            found[path or "/ (the family)"] = each
+    if width < 768:
+        page.get_by_role("navigation", name="Este mapa").locator("summary").click()
+        page.get_by_role("navigation", name="Su cuenta").locator("summary").click()
+        if each := violations(page):
+            found["/journey, both menus open"] = each
+    assert found == {}, f"axe {AXE_VERSION} at {width} px, in Spanish:\n{readable(found)}"
+    problems.check()
