@@ -61,7 +61,8 @@ def test_a_family_member_joins_from_a_phone_in_spanish_and_confirms_a_step(ui, a
         # The family's page, in Spanish, with the switch to English in the header.
         # On a phone the map's pages are a menu whose summary names the page you are on.
         map_nav = rosa.get_by_role("navigation", name="Este mapa")
-        expect(map_nav.locator("summary")).to_have_text("Esta página: Familia. Todas las páginas de este mapa")
+        expect(map_nav.locator("summary")) \
+            .to_have_text("Esta página: Familia. Todas las páginas de este mapa")
         map_nav.locator("summary").click()
         expect(map_nav.get_by_role("link", name="Familia")).to_have_attribute("aria-current", "page")
         map_nav.locator("summary").click()
