@@ -36,8 +36,12 @@ COPY README.md LICENSE ./
 COPY journeymap ./journeymap
 COPY templates ./templates
 COPY static ./static
+COPY translations ./translations
+# The .po catalogues are committed, their compiled .mo files are not: made here (pybabel comes with
+# Flask-Babel's Babel).
 RUN pip install --no-deps -e . \
-    && python -m compileall -q journeymap
+    && python -m compileall -q journeymap \
+    && pybabel compile -d translations
 
 # Not root. The instance folder (/app/instance) is the only place the app writes: the SQLite file
 # when DATABASE_URL is not set (mount a volume there), and the demo accounts' password.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, render_template
+from flask_babel import gettext as _
 
 from journeymap import live_share, request_log, settings_check
 from journeymap.config import instance_path_from_environment, load_config
-from journeymap.extensions import csrf, db, htmx, login_manager, migrate
+from journeymap.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 999_999_999  # the largest id a URL may name: nine digits, like small_int in forms
@@ -48,6 +49,15 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    from journeymap import i18n
+
+    # An absolute path: Flask-Babel would read a relative one against the package, not the repository.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", i18n.DEFAULT)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    # {% trans %} blocks fold their whitespace (babel.cfg extracts them the same way), so a
+    # sentence may wrap across lines in a template and still be one msgid.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     if app.config["MAX_CONCURRENT_REQUESTS"]:
         from journeymap.admission import AdmissionLimit
 
@@ -64,7 +74,7 @@ def register_access(app: Flask) -> None:
 
     app.session_interface = sessions.SessionInterface()
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = "Please sign in to see that page."  # not shown: unauthorized is ours
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.unauthorized_handler(sessions.unauthorized)
     app.before_request(access.enforce)
@@ -92,33 +102,34 @@ def register_errorhandlers(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         return render_template("error.html", code=code, title=title, message=message), code
 
+    # The words are looked up when the error happens, in the language of the request.
     app.register_error_handler(
-        404, lambda e: page(404, "Not found", "There is nothing here, or it has been deleted.")
+        404, lambda e: page(404, _("Not found"), _("There is nothing here, or it has been deleted."))
     )
     app.register_error_handler(
-        403, lambda e: page(403, "Not for your role", "Your role on this map does not include that. "
-                            "A facilitator of the map can change your role."),
+        403, lambda e: page(403, _("Not for your role"), _("Your role on this map does not include that. "
+                                                           "A facilitator of the map can change your role.")),
     )
     app.register_error_handler(
-        405, lambda e: page(405, "Not allowed", "That action is not available here.")
+        405, lambda e: page(405, _("Not allowed"), _("That action is not available here."))
     )
     app.register_error_handler(
-        413, lambda e: page(413, "Too large", "That was more text than a form can take.")
+        413, lambda e: page(413, _("Too large"), _("That was more text than a form can take."))
     )
     app.register_error_handler(
         CSRFError,
         lambda e: page(
-            400, "Form expired", "This form was open too long or came from elsewhere. "
-            "Go back, reload the page and send it again; copy your text first.",
+            400, _("Form expired"), _("This form was open too long or came from elsewhere. "
+                                      "Go back, reload the page and send it again; copy your text first."),
         ),
     )
     app.register_error_handler(
-        500, lambda e: page(500, "Something went wrong", "Nothing was saved. Please try again.")
+        500, lambda e: page(500, _("Something went wrong"), _("Nothing was saved. Please try again."))
     )
 
 
 def register_template_helpers(app: Flask) -> None:
-    from journeymap import bidi, clock
+    from journeymap import bidi, clock, i18n
     from journeymap.auth import access
     from journeymap.domain.handoffs import NEXT_STEPS
     from journeymap.forms import owner_form_inline, owner_options
@@ -148,8 +159,10 @@ def register_template_helpers(app: Flask) -> None:
         follow_up_age=follow_up.age_in_days,
         handoffs=handoffs, handoff_next_steps=NEXT_STEPS, may_move_handoff=access.may_move_handoff,
         owner_options=owner_options, owner_form_inline=owner_form_inline, live_page=live_page,
+        languages=i18n.LANGUAGES, current_language=i18n.current_language, script_words=i18n.script_words,
         live_item_kinds=kinds_on, live_related_kinds=related_kinds_on,
-        history_lines=wording.lines, history_kind=wording.kind_word, isolate=bidi.isolate,
+        history_lines=wording.lines, history_kind=wording.kind_word, history_action=wording.action_word,
+        isolate=bidi.isolate,
     )
     # Text people typed cannot reorder the page around it: every {{ value }} that needs it is
     # isolated (journeymap/bidi.py); `|isolate` does it for a part of a longer string.
@@ -160,6 +173,7 @@ def register_template_helpers(app: Flask) -> None:
     # development server's reloader restarts the process), so a plain dict holds them all.
     app.jinja_env.cache = {}
     app.jinja_env.filters["isolate"] = bidi.isolated_markup
+    app.jinja_env.filters.update(i18n.FILTERS)  # dates and numbers in the reader's language
 
 
 def register_headers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -59,6 +60,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 htmx = Htmx()
 login_manager = LoginManager()
+babel = Babel()  # bound with journeymap.i18n's locale selector in create_app
 
 
 @event.listens_for(Engine, "connect")

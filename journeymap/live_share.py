@@ -2,11 +2,12 @@
 
 When a map changes, every open page refetches itself (static/js/live.js, header X-Live-Refresh).
 Forty people on the journey page with the same rights would get the same HTML, so the first
-refetch of (map, revision, URL, rights, day) renders it and the others are served that render: a
+refetch of (map, revision, URL, rights, day, language) renders it and the others are served that render: a
 small cache per worker process, a few entries per map, with one render in flight per key so that
 concurrent identical refetches wait for it rather than render N times.
 
 What makes two people's pages differ, and how it is kept out of the shared HTML:
+- their language: part of the key (journeymap.i18n);
 - their rights: `access.rights_signature` (role, closed map, and who they are where item rules
   depend on it: a caseworker's own touchpoints, the family's own deletions) is part of the key;
 - their CSRF token (per session): the shared render is made with a placeholder token, which each
@@ -28,7 +29,7 @@ from flask import Flask, Response, g, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from journeymap import clock
+from journeymap import clock, i18n
 from journeymap.auth import access
 from journeymap.extensions import db
 from journeymap.models import JourneyMap
@@ -133,7 +134,8 @@ def init_app(app: Flask) -> None:
             select(JourneyMap.revision, JourneyMap.created_at).where(JourneyMap.id == map_id)).first()
         if row is None:
             return None
-        key = (request.full_path, access.rights_signature(membership), clock.today(), row.created_at)
+        key = (request.full_path, access.rights_signature(membership), clock.today(), row.created_at,
+               i18n.current_language())
         # The revision the page asks for (the newest its stream announced; X-Live-Want): a render
         # at least that new answers it, even if the map has moved on since, because the stream
         # announces each newer revision and the page then asks again. Pages refetching a moment

@@ -1,5 +1,6 @@
 # Shared setup, sourced by scripts/run and scripts/test (not run on its own).
-# Installs missing Debian packages, makes .venv and pip-installs the project into it,
+# Installs missing Debian packages, makes .venv and pip-installs the project into it, compiles
+# the translation catalogues,
 # and leaves the shell in the repository root.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -114,4 +115,8 @@ setup() {
         rm -f .venv/.installed-*
         touch "$stamp"
     fi
+
+    # The translations the app reads: .mo files compiled from the committed .po catalogues (the
+    # .mo files are not committed). Quick, so done every time: a pulled catalogue is never stale.
+    scripts/translations compile >/dev/null || die "could not compile the translations (scripts/translations)."
 }

@@ -45,6 +45,15 @@ class Element:
         """The text inside, with runs of white space made one space, as a reader sees it."""
         return " ".join("".join(self._element.itertext()).split())
 
+    @property
+    def parent(self) -> Element | None:
+        found = self._wrapper.parent
+        return Element(found) if found is not None else None
+
+    def ancestors(self) -> list[Element]:
+        """From the parent up to the document's root."""
+        return [Element(found) for found in reversed(list(self._wrapper.iter_ancestors()))]
+
     def select(self, css: str) -> list[Element]:
         """Elements inside this one matching `css`, in document order."""
         return [Element(found) for found in self._wrapper.query_all(css)]

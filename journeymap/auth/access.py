@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from journeymap.auth import closed_maps
 from journeymap.extensions import db, login_manager
+from journeymap.i18n import translated
 from journeymap.models import Caseworker, Handoff, JourneyMap, Membership
 
 ROLES: dict[str, tuple[str, str]] = {
@@ -98,11 +99,12 @@ ROLE_OFFERED_FIRST = "contributor"
 
 
 def label(role: str) -> str:
-    return ROLES.get(role, (role, ""))[0]
+    """The role's name in the reader's language."""
+    return translated(ROLES.get(role, (role, ""))[0])
 
 
 def description(role: str) -> str:
-    return ROLES.get(role, ("", ""))[1]
+    return translated(ROLES.get(role, ("", ""))[1])
 
 
 def role_can(capability: str, membership: Membership | None) -> bool:

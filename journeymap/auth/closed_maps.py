@@ -21,14 +21,15 @@ from htmx_flask import make_response
 from sqlalchemy import select
 
 from journeymap.extensions import db
+from journeymap.i18n import N_, translated
 from journeymap.models import JourneyMap, Membership, User
 from journeymap.models.utctime import utcnow
 
 # What the retention rule does when a closed map's time is up, in words for the banner.
 THEN = {
-    "deidentify": "reduced to a de-identified copy: the family's story, names and dates go; "
-                  "the agencies, the journey's shape and the barriers stay",
-    "purge": "deleted, with its history",
+    "deidentify": N_("reduced to a de-identified copy: the family's story, names and dates go; "
+                     "the agencies, the journey's shape and the barriers stay"),
+    "purge": N_("deleted, with its history"),
 }
 
 
@@ -60,7 +61,7 @@ class ClosedMap:
 
     @property
     def then(self) -> str:
-        return THEN[self.mode]
+        return translated(THEN[self.mode])
 
 
 def membership_on(map_id: int, user_id: int) -> tuple[Membership | None, ClosedMap | None]:

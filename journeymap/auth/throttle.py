@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import case, literal
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -69,7 +70,7 @@ def try_again_in(until: datetime | None) -> str:
     if until is None:  # the limit was lowered while this address was over it
         until = utcnow() + timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
     minutes = max(1, round((until - utcnow()).total_seconds() / 60))
-    return f"Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+    return ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes)
 
 
 def record_success(email: str) -> None:

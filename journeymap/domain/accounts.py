@@ -38,7 +38,7 @@ def account_with(email: str) -> User | None:
 
 
 def create_account(email: str, display_name: str, password: str, *, must_change_password: bool = False,
-                   created_by: User | None = None) -> User:
+                   created_by: User | None = None, language: str | None = None) -> User:
     """A new account, with its password hashed (argon2id); its id is set. The caller has checked
     that no account has this email: the unique constraint is the last word if two race."""
     user = User(
@@ -46,23 +46,25 @@ def create_account(email: str, display_name: str, password: str, *, must_change_
         password_hash=passwords.hash_password(password),
         must_change_password=must_change_password,
         created_by_id=created_by.id if created_by is not None else None,
+        language=language,
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def sign_up(email: str, display_name: str, password: str) -> None:
+def sign_up(email: str, display_name: str, password: str, language: str | None = None) -> None:
     """Someone signs up: an account is made unless the email already has one, and nothing tells
     them which happened (the caller answers the same either way), so sign-up cannot be used to
     learn who has an account. Both ways hash the password once with the same parameters, so
-    they also take about as long: the hash is nearly all of the time."""
+    they also take about as long: the hash is nearly all of the time. An existing account keeps
+    its language: the person changes it once signed in."""
     if account_with(email) is not None:
         passwords.hash_password(password)  # the work of making one, thrown away: see above
         return
     try:
         with db.session.begin_nested():
-            create_account(email, display_name, password)
+            create_account(email, display_name, password, language=language)
     except IntegrityError:
         pass  # the same email signed up a moment ago, in another request: it has its account
 
@@ -71,6 +73,11 @@ def set_password(user: User, password: str, *, must_change_password: bool = Fals
     """A new password: one the person chose (the flag is cleared) or one given to them."""
     user.password_hash = passwords.hash_password(password)
     user.must_change_password = must_change_password
+
+
+def set_language(user: User, language: str) -> None:
+    """The language the person reads journeymap in from now on (a key of journeymap.i18n.LANGUAGES)."""
+    user.language = language
 
 
 def upgrade_hash(user: User, password: str) -> None:

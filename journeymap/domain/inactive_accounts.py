@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import delete, exists, or_, select, update
 
+from journeymap import i18n
 from journeymap.auth.access import CAPABILITIES
 from journeymap.domain.retention import Rule
 from journeymap.extensions import db
@@ -72,9 +74,10 @@ def enable(user: User, now: datetime) -> RetentionRecord | None:
 
 def disabled_message(user: User, rule: Rule) -> str:
     """What sign-in says, after the right password only: why, and who can undo it."""
-    return (f"This account was disabled on {user.disabled_at:%d %B %Y} after {rule.inactive_days} days "
-            "without use. Whoever runs journeymap for your organisation can enable it again "
-            "(with the command flask accounts enable); then sign in as before.")
+    return gettext("This account was disabled on %(day)s after %(days)s days without use. Whoever runs "
+                   "journeymap for your organisation can enable it again (with the command flask accounts "
+                   "enable); then sign in as before.",
+                   day=i18n.day(user.disabled_at), days=rule.inactive_days)
 
 
 def open_maps_without_facilitator(also_disabled: set[int] = frozenset()) -> list[int]:

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select, update
 
 from journeymap.auth import access
@@ -42,7 +43,8 @@ class LastFacilitator(Exception):
     """A change refused because the map would be left with no one to manage it."""
 
     def __init__(self) -> None:
-        super().__init__("A map needs at least one facilitator. Make someone else facilitator first.")
+        super().__init__(gettext("A map needs at least one facilitator. Make someone else facilitator "
+                                 "first."))
 
 
 @dataclass(frozen=True)
@@ -322,16 +324,17 @@ def create_invitation(journey_map: JourneyMap, role: str, *, hours: int, max_use
 def invitation_problem(invitation: Invitation | None) -> str | None:
     """Why an invitation cannot be used now, in words for the person holding it; None if it can."""
     if invitation is None:
-        return "There is no invitation with that code. Check it against the screen and try again."
+        return gettext("There is no invitation with that code. Check it against the screen and try again.")
     if invitation.revoked_at is not None:
-        return "This invitation has been withdrawn. Ask the facilitator for a new code."
+        return gettext("This invitation has been withdrawn. Ask the facilitator for a new code.")
     if invitation.expires_at <= utcnow():
-        return "This invitation has expired. Ask the facilitator for a new code."
+        return gettext("This invitation has expired. Ask the facilitator for a new code.")
     if invitation.max_uses is not None and invitation.uses >= invitation.max_uses:
-        return "This invitation has been used as many times as it allows. Ask the facilitator for a new code."
+        return gettext("This invitation has been used as many times as it allows. "
+                       "Ask the facilitator for a new code.")
     journey_map = db.session.get(JourneyMap, invitation.map_id)  # a page listing invitations has it already
     if journey_map is not None and journey_map.closed_at is not None:
-        return "This map is closed, so no one can join it. Ask the facilitator."
+        return gettext("This map is closed, so no one can join it. Ask the facilitator.")
     return None
 
 

@@ -11,6 +11,9 @@ escaped. The feeling is given twice: as its label ("Very hard") and as that scor
 with a byte order mark (U+FEFF): Excel reads a CSV file as UTF-8 only when it starts with one, and
 without it "—" or "é" come out garbled; LibreOffice, Google Sheets and Python's csv module with
 encoding="utf-8-sig" are not bothered by it. Lines end in CRLF, as RFC 4180 says.
+
+Headers, "Yes"/"No" and labels are in the request's language (a download may choose it:
+routes/exporting.py); what people typed is written as they typed it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Field, Kind, Type
@@ -49,8 +55,32 @@ def _csv(header: list[str], rows: Iterable[list]) -> str:
     return out.getvalue()
 
 
+def N_(text: str) -> str:
+    """Marks a header declared in journeymap.kinds for the catalogue (pybabel extracts N_)."""
+    return text
+
+
+# The CSV headers the kinds declare (Field.csv_headers), for the catalogue: they are data there,
+# translated here when written. tests/unit/test_csv_headers_translated.py checks the list is whole.
+DECLARED_HEADERS = frozenset((
+    N_("What the family had to do"), N_("Where"), N_("Agency"), N_("Sector"), N_("Caseworker"),
+    N_("How"), N_("Days waited"), N_("Documents asked for"), N_("Told their story again"),
+    N_("Feeling"), N_("Feeling score (-2 to +2)"), N_("Reported by"),
+    N_("Title"), N_("What happened"), N_("Category"), N_("Severity"), N_("Whose job"),
+    N_("Owning agency"), N_("Owning caseworker"),
+    N_("and caseworker"), N_("and agency"), N_("When"), N_("Note"),
+    N_("From agency"), N_("From caseworker"), N_("To agency"), N_("To caseworker"), N_("Sent on"),
+    N_("What was expected"), N_("Where it began"), N_("Where it ended"),
+))
+
+
+def declared_headers(kind: Kind) -> list[str]:
+    """The kind's declared columns' headers, in the request's language."""
+    return [_(h) for f in _declared(kind) for h in f.csv_headers]
+
+
 def _yes_no(flag: bool) -> str:
-    return "Yes" if flag else "No"
+    return _("Yes") if flag else _("No")
 
 
 def _name(lookup: Callable, item_id: int | None, text_of: Callable) -> str:
@@ -93,13 +123,13 @@ SPECIAL_CELLS = {
         tp.feeling if tp.feeling is not None else "",
     ],
     ("owner_agency_id", 2): lambda view, b: [
-        view.owner_text(b) or "No one",
+        view.owner_text(b) or _("No one"),
         _name(view.agency, view.barrier_owner_agency_id(b), lambda a: a.name),
     ],
 }
 
 
-WORD_HEADER = "Family's word"
+WORD_HEADER = _l("Family's word")
 
 
 def word_cell(view: MapView, kind: str, item_id: int) -> str:
@@ -118,7 +148,7 @@ def touchpoints_csv(view: MapView) -> str:
     """One row per touchpoint, in journey order; see the module docstring for the escaping and BOM."""
     stage_of = {tp.id: stage.name for stage in view.stages for tp in stage.touchpoints}
     declared = _declared(TOUCHPOINT)
-    header = ["Step", "Stage", *(h for f in declared for h in f.csv_headers), "Barriers", WORD_HEADER]
+    header = [_("Step"), _("Stage"), *declared_headers(TOUCHPOINT), _("Barriers"), str(WORD_HEADER)]
     rows = []
     for step, tp in enumerate(view.touchpoints, 1):
         rows.append([
@@ -132,8 +162,8 @@ def barriers_csv(view: MapView) -> str:
     """One row per barrier; "Where it showed up" gives the touchpoints' step numbers and actions."""
     step_of = {tp.id: step for step, tp in enumerate(view.touchpoints, 1)}
     declared = _declared(BARRIER)
-    header = ["Barrier", *(h for f in declared for h in f.csv_headers), "Touchpoints", "Where it showed up",
-              WORD_HEADER]
+    header = [_("Barrier"), *declared_headers(BARRIER), _("Touchpoints"), _("Where it showed up"),
+              str(WORD_HEADER)]
     rows = []
     for number, b in enumerate(view.barriers, 1):
         at = sorted((tp for tp in b.touchpoint_ids if tp in step_of), key=step_of.get)
@@ -148,7 +178,7 @@ def barriers_csv(view: MapView) -> str:
 def introductions_csv(view: MapView) -> str:
     """One row per introduction made, oldest first: the two (caseworkers or agencies), when, how, note."""
     declared = _declared(INTRODUCTION)
-    header = [h for f in declared for h in f.csv_headers]
+    header = declared_headers(INTRODUCTION)
     rows = [[cell for f in declared for cell in cells(view, f, item)] for item in view.introductions]
     return _csv(header, rows)
 
@@ -157,8 +187,9 @@ def handoffs_csv(view: MapView, today) -> str:
     """One row per handoff, dropped ones first (the Handoffs page's order), with its step, whether
     it was dropped, the days it waited or took to be received, and the barrier it became."""
     declared = _declared(HANDOFF)
-    header = ["Handoff", *(h for f in declared for h in f.csv_headers), "Step", "Dropped",
-              "Days until received (or waiting)", "Answered by", "Why they declined", "Became the barrier"]
+    header = [_("Handoff"), *declared_headers(HANDOFF), _("Step"), _("Dropped"),
+              _("Days until received (or waiting)"), _("Answered by"), _("Why they declined"),
+              _("Became the barrier")]
     rows = []
     for number, h in enumerate(handoffs.listed(view, today), 1):
         barrier = view.barrier(h.barrier_id)

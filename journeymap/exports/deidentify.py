@@ -64,6 +64,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from flask_babel import gettext as _
+
 from journeymap.clock import today
 from journeymap.exports.sharing import SharingCheck
 from journeymap.kinds.fields import Kind, Privacy
@@ -138,7 +140,7 @@ def deidentify(view: MapView, check: SharingCheck | None = None) -> MapView:
         name = stage.name
         if stage.id in stage_number:
             name = made.checked_words(STAGE, STAGE.field("name"), stage)
-            name = f"Stage {stage_number[stage.id]}" if name is None else name
+            name = _("Stage %(num)d", num=stage_number[stage.id]) if name is None else name
         moved = tuple(touchpoints[tp.id] for tp in stage.touchpoints)
         return dataclasses.replace(stage, name=name, touchpoints=moved)
 
@@ -219,16 +221,19 @@ class _Replacements:
     def action(self, tp) -> str:
         agency = self.view.agency(tp.agency_id)
         known = [part for part in (tp.channel and tp.channel_label, agency and agency.name) if part]
-        return f"Touchpoint {self.journey_number[tp.id]}" + (f" ({', '.join(known)})" if known else "")
+        number = _("Touchpoint %(num)d", num=self.journey_number[tp.id])
+        return number + (f" ({', '.join(known)})" if known else "")
 
     def place(self, tp) -> str:
-        return f"Place {self.numbered(self.places, tp.place)}" if tp.place.strip() else ""
+        return _("Place %(num)d", num=self.numbered(self.places, tp.place)) if tp.place.strip() else ""
 
     def documents_of(self, tp) -> str:
-        return "\n".join(f"Document {self.numbered(self.documents, doc)}" for doc in tp.document_list)
+        return "\n".join(_("Document %(num)d", num=self.numbered(self.documents, doc))
+                         for doc in tp.document_list)
 
     def title(self, barrier) -> str:
-        return f"Barrier {self.barrier_number[barrier.id]}: {barrier.category_label}"
+        return _("Barrier %(num)d: %(category)s", num=self.barrier_number[barrier.id],
+                 category=barrier.category_label)
 
 
 # The generated text for each REPLACED field, each CHECKED one not shared, and the one SERVICE

@@ -3,13 +3,18 @@
 Silo map: svg, png, pdf (drawn by render/drawing.py, with its limits and cache) and dot.
 Data: the whole map as JSON (exports/json_out.py) and touchpoints,
 barriers and handoffs as CSV. The view passed in is already what may leave: de-identified unless full detail
-was chosen (routes/exporting.py, cli.py).
+was chosen (routes/exporting.py, cli.py). Its words (CSV headers, the drawing's title) are in the
+request's language, which a download may choose (routes/exporting.py); JSON keys stay English:
+they are a format, read back by json_in.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from journeymap.clock import today
 from journeymap.exports.csv_out import barriers_csv, handoffs_csv, introductions_csv, touchpoints_csv
@@ -19,12 +24,12 @@ from journeymap.render.drawing import SiloOptions, draw_silo, with_title
 from journeymap.render.silo import EVERYTHING
 
 SILO_FORMATS = {"svg": "SVG", "png": "PNG", "pdf": "PDF", "dot": "DOT"}
-DATA_FORMATS = {
-    "json": "Whole map (JSON)",
-    "touchpoints-csv": "Touchpoints (CSV)",
-    "barriers-csv": "Barriers (CSV)",
-    "introductions-csv": "Introductions made (CSV)",
-    "handoffs-csv": "Handoffs (CSV)",
+DATA_FORMATS = {  # the buttons' words, in the reader's language when shown
+    "json": _l("Whole map (JSON)"),
+    "touchpoints-csv": _l("Touchpoints (CSV)"),
+    "barriers-csv": _l("Barriers (CSV)"),
+    "introductions-csv": _l("Introductions made (CSV)"),
+    "handoffs-csv": _l("Handoffs (CSV)"),
 }
 EXPORT_FORMATS = (*SILO_FORMATS, *DATA_FORMATS)
 
@@ -45,11 +50,11 @@ def export_map(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     drawing = draw_silo(view, fmt, options, detail="full" if full else "deidentified")
     content = drawing.content
     if fmt == "svg":  # titled here, not in the cache: one drawing can serve several maps
-        content = with_title(content, f"Silo map: {view.pseudonym}", SILO_DESCRIPTION)
+        content = with_title(content, _("Silo map: %(name)s", name=view.pseudonym), str(SILO_DESCRIPTION))
     return Export(content, drawing.mimetype, silo_filename(view.id, fmt, full), drawing.notice)
 
 
-SILO_DESCRIPTION = (
+SILO_DESCRIPTION = _l(
     "The agencies the family dealt with, each drawn as a silo with its caseworkers, how often the "
     "family met them, and the barriers they hit; the barriers no one owns are flagged."
 )

@@ -19,15 +19,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from flask_babel import lazy_gettext as _l
+
 from journeymap.exports.names_check import Names, fingerprint, normalised, pieces, scrubbed
 from journeymap.kinds.fields import Privacy
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS
 
 SHARE, REWORD, WITHHOLD = "share", "reword", "withhold"
-DECISIONS = {
-    SHARE: "Share as shown",
-    REWORD: "Share my wording instead",
-    WITHHOLD: "Withhold (the room sees the generated label)",
+DECISIONS = {  # in the reader's language when shown
+    SHARE: _l("Share as shown"),
+    REWORD: _l("Share my wording instead"),
+    WITHHOLD: _l("Withhold (the room sees the generated label)"),
 }
 
 # Where a map view holds the items of each kind that has CHECKED fields, in the order the check

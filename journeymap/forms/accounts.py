@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
+from journeymap import i18n
 from journeymap.auth.passwords import MIN_LENGTH
 from journeymap.forms import text
 
@@ -18,40 +20,59 @@ def _lower(value):
 
 def email_field():
     return EmailField(
-        "Email", filters=[_lower],
-        validators=[DataRequired(message="Please fill this in."),
-                    Email(message="That does not look like an email address.", check_deliverability=False),
-                    Length(max=254, message="An email address is at most 254 characters.")],
+        _l("Email"), filters=[_lower],
+        validators=[DataRequired(message=_l("Please fill this in.")),
+                    Email(message=_l("That does not look like an email address."),
+                          check_deliverability=False),
+                    Length(max=254, message=_l("An email address is at most 254 characters."))],
         render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     )
 
 
-def new_password_field(label: str = "Password"):
+def new_password_field(label=None):
     return PasswordField(
-        label,
-        validators=[DataRequired(message="Please choose a password."),
+        label or _l("Password"),
+        validators=[DataRequired(message=_l("Please choose a password.")),
                     Length(min=MIN_LENGTH, max=PASSWORD_MAX,
-                           message=f"Use at least {MIN_LENGTH} characters (a few words work well).")],
-        description=f"At least {MIN_LENGTH} characters. "
-        "A short sentence is easy to remember and hard to guess.",
+                           message=_l("Use at least %(minimum)s characters (a few words work well).",
+                                      minimum=MIN_LENGTH))],
+        description=_l("At least %(minimum)s characters. A short sentence is easy to remember and hard "
+                       "to guess.", minimum=MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+def language_field():
+    """The language to read journeymap in, offered as the page is shown (the browser's, or the
+    one chosen with the header's switch). Not sent (an older form, a script): that same one."""
+    return SelectField(
+        _l("Language"),
+        # Each language named in itself, marked as such for screen readers.
+        choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in i18n.LANGUAGES.items()],
+        default=i18n.current_language,
+        validate_choice=False,  # AnyOf below, after Optional lets a form without it through
+        validators=[Optional(),
+                    AnyOf(list(i18n.LANGUAGES), message=_l("Please choose a language from the list."))],
+        render_kw={"autocomplete": "language"},
     )
 
 
 class SignInForm(FlaskForm):
     email = email_field()
     password = PasswordField(
-        "Password", validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
+        _l("Password"),
+        validators=[DataRequired(message=_l("Please fill this in.")), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
 
 
 class SignUpForm(FlaskForm):
-    display_name = text("Your name", required=True, maximum=120,
-                        description="How others on a map will see you. A first name is enough.")
+    display_name = text(_l("Your name"), required=True, maximum=120,
+                        description=_l("How others on a map will see you. A first name is enough."))
     email = email_field()
     password = new_password_field()
+    language = language_field()
     # No check that the email is free: sign-up answers the same whether or not it has an account
     # (journeymap.domain.accounts.sign_up), so the page never tells anyone who has one.
     next = HiddenField()
@@ -59,9 +80,9 @@ class SignUpForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired(message="Please fill this in."), Length(max=PASSWORD_MAX)],
-        description="The one you signed in with (for a new account, the one you were given).",
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please fill this in.")), Length(max=PASSWORD_MAX)],
+        description=_l("The one you signed in with (for a new account, the one you were given)."),
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = new_password_field("New password")
+    new_password = new_password_field(_l("New password"))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, ValidationError
 from wtforms.widgets import DateInput
 
 from journeymap.forms.fields import Versioned, options, text
+from journeymap.i18n import lazily_translated, translated
 from journeymap.kinds.items import BARRIER, COMMITMENT, PROGRESS
 from journeymap.readmodel.snapshot import MapView
 
@@ -19,8 +21,8 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # a typo's year, not a 
 
 def _text(kind, name: str, **kw):
     declared = kind.field(name)
-    return text(declared.label, required=declared.required or kw.pop("required", False),
-                maximum=declared.maximum, description=declared.hint, **kw)
+    return text(lazily_translated(declared.label), required=declared.required or kw.pop("required", False),
+                maximum=declared.maximum, description=lazily_translated(declared.hint), **kw)
 
 
 class DayField(Field):
@@ -49,14 +51,15 @@ class DayField(Field):
         except ValueError:
             self.data = None
         if self.data is None:
-            raise ValueError(f"“{raw[:40]}” is not a day of the calendar. Enter a day such as 2026-12-18.")
+            raise ValueError(gettext("“%(typed)s” is not a day of the calendar. Enter a day such as "
+                                     "2026-12-18.", typed=raw[:40]))
         if not EARLIEST <= self.data <= LATEST:
             self.data = None
-            raise ValueError("Enter a day between the years 2000 and 2099.")
+            raise ValueError(gettext("Enter a day between the years 2000 and 2099."))
 
     def pre_validate(self, form):
         if self.required and self.data is None and not self.process_errors:
-            raise ValidationError("Please give the day.")
+            raise ValidationError(gettext("Please give the day."))
 
 
 class AnswerForm(Versioned, FlaskForm):
@@ -68,16 +71,18 @@ class DeclineForm(Versioned, FlaskForm):
 
 
 def who_choices(view: MapView) -> list:
-    worker = [(str(c.id), c.display_name or "Caseworker") for c in view.caseworkers if not c.has_left]
-    return options([("", COMMITMENT.field("who_caseworker_id").blank), *worker])
+    worker = [(str(c.id), c.display_name or gettext("Caseworker"))
+              for c in view.caseworkers if not c.has_left]
+    return options([("", translated(COMMITMENT.field("who_caseworker_id").blank)), *worker])
 
 
 class CommitmentForm(Versioned, FlaskForm):
     next_step = _text(COMMITMENT, "next_step", long=True)
-    who_caseworker_id = SelectField(COMMITMENT.field("who_caseworker_id").label, choices=[],
-                                    validate_choice=False)
+    who_caseworker_id = SelectField(lazily_translated(COMMITMENT.field("who_caseworker_id").label),
+                                    choices=[], validate_choice=False)
     who_text = _text(COMMITMENT, "who_text")
-    due_on = DayField(COMMITMENT.field("due_on").label, description=COMMITMENT.field("due_on").hint)
+    due_on = DayField(lazily_translated(COMMITMENT.field("due_on").label),
+                      description=lazily_translated(COMMITMENT.field("due_on").hint))
 
     def __init__(self, *args, view: MapView, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +91,7 @@ class CommitmentForm(Versioned, FlaskForm):
 
     def validate_who_caseworker_id(self, field):
         if field.data and self.worker_id() is None:
-            raise ValidationError("Choose one of this map's caseworkers, or none.")
+            raise ValidationError(gettext("Choose one of this map’s caseworkers, or none."))
 
     def worker_id(self) -> int | None:
         raw = self.who_caseworker_id.data or ""

@@ -3,6 +3,8 @@ says by how much and refuses control characters; whole numbers; choices; the edi
 
 from __future__ import annotations
 
+from flask_babel import format_number, gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -16,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from journeymap.bidi import unwrap
+from journeymap.i18n import lazily_translated
 
 SHORT = 200
 LONG = 5000
@@ -50,22 +53,23 @@ class Within:
     def __call__(self, form, field):
         length = len(field.data or "")
         if length > self.maximum:
-            raise ValidationError(
-                f"Please keep this to {self.maximum:,} characters; it has {length:,}."
-            )
+            raise ValidationError(gettext(
+                "Please keep this to %(maximum)s characters; it has %(length)s.",
+                maximum=format_number(self.maximum), length=format_number(length),
+            ))
 
 
 def printable(form, field):
     # Tabs and line breaks are fine in text; other control characters (NUL above all, which
     # PostgreSQL refuses) are almost always a paste accident.
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in field.data or ""):
-        raise ValidationError("This contains invisible control characters; please retype it.")
+        raise ValidationError(gettext("This contains invisible control characters; please retype it."))
 
 
 def text(label: str, *, required: bool = False, maximum: int = SHORT, long: bool = False, **kw):
     field = TextAreaField if long else StringField
     # DataRequired looks at the stripped value, so spaces alone count as empty.
-    checks = [DataRequired(message="Please fill this in.")] if required else [Optional()]
+    checks = [DataRequired(message=_l("Please fill this in."))] if required else [Optional()]
     # Optional() stops the chain on empty input, so the limits run only when there is text.
     return field(
         label, filters=[_strip], validators=[*checks, Within(maximum), printable], **kw
@@ -73,8 +77,14 @@ def text(label: str, *, required: bool = False, maximum: int = SHORT, long: bool
 
 
 def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
+    """(value, label) pairs as WTForms choices: labels shown as they are (names people typed)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def word_options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs of our own words (a vocabulary, a form's fixed choices) as WTForms
+    choices, each label in the language of the page that shows it."""
+    return [SelectChoice(value, lazily_translated(label)) for value, label in pairs]
 
 
 def _id_choices(items, text_of, blank: str):
@@ -89,7 +99,7 @@ class WholeNumberField(IntegerField):
         self.data = None
         if raw:
             if not (raw.isascii() and raw.lstrip("-").isdigit()):
-                raise ValueError("Enter a whole number, such as 14, or leave it empty.")
+                raise ValueError(gettext("Enter a whole number, such as 14, or leave it empty."))
             self.data = int(raw)
 
     def pre_validate(self, form):

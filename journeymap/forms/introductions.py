@@ -4,6 +4,8 @@ the rule across fields: one pair, of two different people who had not been in to
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from journeymap.auth import access
 from journeymap.forms.items import DeclaredFields, declared_form, fill_references
 from journeymap.kinds.items import INTRODUCTION
@@ -62,18 +64,19 @@ class IntroductionForm(DeclaredFields, declared_form(INTRODUCTION)):
         complete = [letter for letter, (a, b) in filled.items() if a is not None and b is not None]
         partly = [letter for letter, (a, b) in filled.items() if (a is None) != (b is None)]
         if partly or not complete:
-            return "Choose two caseworkers, or two agencies."
+            return gettext("Choose two caseworkers, or two agencies.")
         if len(complete) == 2:
-            return "Choose two caseworkers or two agencies, not both: record each introduction on its own."
+            return gettext("Choose two caseworkers or two agencies, not both: record each introduction "
+                           "on its own.")
         first, second = self.ends()
         if first == second:
-            return "Choose two different ones: someone cannot be introduced to themselves."
+            return gettext("Choose two different ones: someone cannot be introduced to themselves.")
         if not access.may_record_introduction((first, second), self.view):
-            return "You can record introductions for yourself or your agency only."
+            return gettext("You can record introductions for yourself or your agency only.")
         changed = self.was is None or set(self.was) != {first, second}
         if changed and introductions.in_touch(self.view, first, second):
-            return ("These two have already been in touch (they work together, met at a step of the "
-                    "journey, or an introduction is recorded).")
+            return gettext("These two have already been in touch (they work together, met at a step of the "
+                           "journey, or an introduction is recorded).")
         return None
 
     def model_fields(self) -> dict:

@@ -7,8 +7,10 @@ is simply not a valid choice."""
 from __future__ import annotations
 
 from flask import g
+from flask_babel import LazyString, format_number, gettext
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, ValidationError
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
 from journeymap.auth import access
@@ -21,22 +23,33 @@ from journeymap.forms.fields import (
     optional_int,
     options,
     text,
+    word_options,
 )
+from journeymap.i18n import lazily_translated, translated
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Field, Kind, Type
 from journeymap.kinds.items import AGENCY, BARRIER, CASEWORKER, FAMILY, MEMBER, STAGE, TOUCHPOINT
 from journeymap.readmodel.snapshot import MapView
 
-FEELING_CHOICES = [("", "Not said")] + [(value, f"{value:+d} {text}") for value, text in vocab.FEELINGS]
+
+class _Feeling(LazyString):
+    """"+1 Helped": the sign, then the feeling in the page's language."""
+
+    def __init__(self, value: int, text: str):
+        super().__init__(lambda: f"{value:+d} {translated(text)}")
+
+
+FEELING_CHOICES = [("", "Not said")] + [(value, _Feeling(value, text)) for value, text in vocab.FEELINGS]
 # How the choices of a vocabulary are shown, where that is not just their labels.
 SHOWN_CHOICES = {("touchpoint", "feeling"): FEELING_CHOICES}
 
 
 def form_field(kind: Kind, name: str, **overrides):
-    """The WTForms field for a declared field; `overrides` change its label or help."""
+    """The WTForms field for a declared field; `overrides` change its label or help. Label, help
+    and choices are the declaration's English, shown in the page's language."""
     declared = kind.field(name)
-    label = overrides.get("label", declared.label)
-    hint = overrides.get("hint", declared.hint)
+    label = lazily_translated(overrides.get("label", declared.label))
+    hint = lazily_translated(overrides.get("hint", declared.hint))
     kw = {"description": hint} if hint else {}
     if declared.type in (Type.TEXT, Type.LONG_TEXT):
         return text(label, required=declared.required, maximum=declared.maximum,
@@ -46,7 +59,9 @@ def form_field(kind: Kind, name: str, **overrides):
     if declared.type is Type.FLAG:
         return BooleanField(label, default=bool(declared.default), **kw)
     if declared.type is Type.NUMBER:
-        message = f"Enter a number of {declared.unit} from {declared.low} to {declared.high:,}."
+        message = LazyString(lambda: gettext(
+            "Enter a number of %(unit)s from %(low)s to %(high)s.", unit=translated(declared.unit),
+            low=format_number(declared.low), high=format_number(declared.high)))
         return WholeNumberField(
             label, validators=[Optional(), NumberRange(declared.low, declared.high, message)], **kw
         )
@@ -67,7 +82,7 @@ def _choice_field(kind: Kind, declared: Field, label: str, kw: dict):
     default = declared.default if declared.default is not None else ""
     field_class = RadioField if declared.radio else SelectField
     coerce = {"coerce": optional_int} if numbers else {}
-    return field_class(label, choices=options(shown), default=default, **coerce, **kw)
+    return field_class(label, choices=word_options(shown), default=default, **coerce, **kw)
 
 
 def declared_form(kind: Kind, *names: str, base: tuple = (Versioned, FlaskForm)) -> type:
@@ -75,7 +90,7 @@ def declared_form(kind: Kind, *names: str, base: tuple = (Versioned, FlaskForm))
     chosen = names or tuple(f.name for f in kind.content)
     attrs = {name: form_field(kind, name) for name in chosen}
     attrs["kind"] = kind
-    attrs["__doc__"] = f"The form for a {kind.noun}, made from its declaration."
+    attrs["__doc__"] = f"The form for a {kind.noun}, made from its declaration."  # for people reading code
     return type(f"{kind.name.title()}FormBase", base, attrs)
 
 
@@ -112,7 +127,7 @@ class OneOf:
 
 
 def _id_choices(items, text_of, blank: str):
-    return options([("", blank)] + [(item.id, text_of(item)) for item in items])
+    return [SelectChoice("", lazily_translated(blank))] + options((item.id, text_of(item)) for item in items)
 
 
 def fill_references(form, view: MapView) -> None:
@@ -162,15 +177,15 @@ class CaseworkerForm(OneOf, DeclaredFields, declared_form(CASEWORKER)):
 
     def validate_successor_id(self, field):
         if field.data is not None and field.data == self.editing_id:
-            raise ValidationError("Someone cannot take over from themselves; choose another caseworker.")
+            raise ValidationError(_("Someone cannot take over from themselves; choose another caseworker."))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if self.status.data != "left":
             for name in LEFT_ONLY:
                 if self[name].data not in (None, "") and not self[name].errors:
-                    self[name].errors = [*self[name].errors, "Only for someone who has left: set Status to "
-                                         "Left, or leave this empty."]
+                    self[name].errors = [*self[name].errors, _("Only for someone who has left: set Status "
+                                                               "to Left, or leave this empty.")]
                     valid = False
         return valid
 
@@ -205,7 +220,8 @@ class SameAgency:
         if worker and agency_field.data and worker.agency_id not in (None, agency_field.data):
             agency = self.view.agency(worker.agency_id)
             raise ValidationError(
-                f"This caseworker is recorded at {isolate(agency.name)}; choose that agency or none."
+                _("This caseworker is recorded at %(agency)s; choose that agency or none.",
+                  agency=isolate(agency.name))
             )
 
 
@@ -223,8 +239,9 @@ class TouchpointForm(SameAgency, DeclaredFields, declared_form(TOUCHPOINT)):
         # the one choice left is a facilitator's, sitting with the family (the only role shown it).
         if access.may_report_for_family(g.get("membership")):
             choices = vocab.FACILITATOR_REPORTS
-            self.reported_by.choices = choices
-            self.reported_by.description = "Choose the family only when they are telling you this themselves."
+            self.reported_by.choices = word_options(choices)
+            self.reported_by.description = _("Choose the family only when they are telling you this "
+                                             "themselves.")
             if not self.reported_by.raw_data and self.reported_by.data not in dict(choices):
                 self.reported_by.data = choices[0][0]  # a step a caseworker reported, edited by a facilitator
 

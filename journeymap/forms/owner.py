@@ -4,6 +4,8 @@ this map's, and for a caseworker only themselves or their own agency."""
 from __future__ import annotations
 
 from flask import current_app, g
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, ValidationError
@@ -24,8 +26,8 @@ def owner_groups(view: MapView, membership) -> list[tuple[str, list[tuple[str, s
         agencies = [a for a in agencies if me and a.id == me.agency_id]
     worker_text = caseworker_choice(view)
     groups = [
-        ("Agencies", [(f"agency:{a.id}", a.name) for a in agencies]),
-        ("Caseworkers", [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),
+        (gettext("Agencies"), [(f"agency:{a.id}", a.name) for a in agencies]),
+        (gettext("Caseworkers"), [(f"caseworker:{w.id}", worker_text(w)) for w in workers]),
     ]
     return [(label, items) for label, items in groups if items]
 
@@ -67,7 +69,7 @@ def _options_html(groups, chosen: str) -> Markup:
 class OwnerForm(Versioned, FlaskForm):
     """One step from "no one owns this" to an owner: pick an agency or a person, press the button."""
 
-    owner = SelectField("Whose job is it to fix this?", choices=[], validate_choice=False)
+    owner = SelectField(_l("Whose job is it to fix this?"), choices=[], validate_choice=False)
     # Sent by a form opened on demand from its card, so it is shown again as opened.
     opened = HiddenField()
 
@@ -81,9 +83,10 @@ class OwnerForm(Versioned, FlaskForm):
 
     def validate_owner(self, field):
         if self.owner_ids() is None:
-            raise ValidationError("Choose who will own this barrier.")
+            raise ValidationError(gettext("Choose who will own this barrier."))
         if field.data not in self.allowed:
-            raise ValidationError("As a caseworker you can record yourself or your own agency as the owner.")
+            raise ValidationError(gettext("As a caseworker you can record yourself or your own agency as the "
+                                          "owner."))
 
     def owner_ids(self) -> tuple[int | None, int | None] | None:
         """(agency id, caseworker id) for the choice, or None when it names nothing on this map."""

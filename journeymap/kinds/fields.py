@@ -13,6 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import gettext
+
+from journeymap.i18n import translated
 from journeymap.kinds import vocab
 
 
@@ -130,9 +133,9 @@ class Field:
     def shown(self, value) -> str:
         """A stored value in words, for the history and conflict views (refs arrive as names)."""
         if value is None or value == "":
-            return self.blank or "—"
+            return translated(self.blank) or "—"
         if self.type is Type.FLAG:
-            return "yes" if value else "no"
+            return gettext("yes") if value else gettext("no")
         if self.type is Type.CHOICE and self.vocabulary:
             return vocab.label(self.vocabulary, value, default=str(value))
         if isinstance(value, list):
@@ -184,7 +187,7 @@ class Kind:
 
     @property
     def one_of_message(self) -> str:
-        return f"Give {self.one_of_words}."
+        return gettext("Give %(what)s.", what=translated(self.one_of_words))
 
     def field(self, name: str) -> Field:
         return self._by_name[name]

@@ -1,7 +1,11 @@
 """The fixed vocabularies of a map, each as (stored value, label people read), in display order.
 
 Forms, templates, the renderer and exports all read labels from here so they never disagree.
+The labels are English; `label` gives them in the reader's language (journeymap.kinds.catalogue
+puts them in the translation catalogue).
 """
+
+from journeymap.i18n import translated
 
 SECTORS = [
     ("school", "School"),
@@ -123,11 +127,12 @@ COMMITMENT_STATUSES = [
 
 
 def label(vocabulary: list[tuple], value, default: str = "Not recorded") -> str:
-    """The human label for a stored value; unknown or empty values read as `default`."""
+    """The human label for a stored value, in the reader's language; unknown or empty values read
+    as `default`."""
     for stored, text in vocabulary:
         if stored == value:
-            return text
-    return default
+            return translated(text)
+    return translated(default)
 
 
 def values(vocabulary: list[tuple]) -> list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from journeymap.i18n import translated
 from journeymap.kinds.items import FOLLOW_UP_KINDS, KINDS, MEETING_KINDS
 
 # Names the history stores that are not fields of a kind: how an item came, what an export was.
@@ -83,7 +84,22 @@ KIND_WORDS = {"membership": "member", "sharing": "texts for sharing"}
 
 
 def kind_word(kind: str) -> str:
-    return KIND_WORDS.get(kind, kind)
+    """The kind in the reader's language ("touchpoint", "contacto")."""
+    return translated(KIND_WORDS.get(kind, kind))
+
+
+# What the history says was done, as stored (journeymap.domain.history.record), each a word to show.
+ACTIONS = (
+    "added", "changed", "deleted", "moved", "exported", "imported", "closed", "reopened", "checked",
+    "deidentified", "purged", "disabled", "enabled",
+)
+# The kinds the history names that are not kinds of item.
+OTHER_KINDS = ("map", "invitation", "sharing", "account", "family_word", "commitment", "progress", "meeting")
+
+
+def action_word(action: str) -> str:
+    """What was done, in the reader's language ("added", "añadió")."""
+    return translated(action)
 
 
 @dataclass(frozen=True)
@@ -99,8 +115,10 @@ class Line:
 def label(kind: str, name: str) -> str:
     found = _field(kind, name)
     if found is not None and found.label:
-        return found.label
-    return LABELS.get(name, name)
+        return translated(found.label)
+    # Entries from before names were stored keep their form labels: shown as stored (translated
+    # when the catalogue happens to know the label).
+    return translated(LABELS.get(name, name))
 
 
 def shown(kind: str, name: str, value) -> str:
@@ -109,7 +127,7 @@ def shown(kind: str, name: str, value) -> str:
         return found.shown(value)
     words = VALUES.get(name, {})
     if isinstance(value, str | int | type(None)) and value in words:
-        return words[value]
+        return translated(words[value])
     return "—" if value in (None, "") else str(value)
 
 

@@ -32,6 +32,10 @@ class User(UserMixin, db.Model):
     # Set by the retention rule after JOURNEYMAP_INACTIVE_ACCOUNT_DAYS without use: the account
     # cannot sign in until `flask accounts enable` clears it. Nothing of it is deleted.
     disabled_at: Mapped[datetime | None]
+    # The language pages are shown in (a key of journeymap.i18n.LANGUAGES), chosen at sign-up or
+    # join and changed from any page. None: the browser's (accounts made before there was a choice,
+    # and those a facilitator makes for someone).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     # The raw token of the browser session this object was loaded for (see auth.sessions):
     # Flask-Login stores get_id() in the cookie, and the cookie must hold a revocable session

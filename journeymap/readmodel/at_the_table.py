@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from journeymap.auth.access import marks_from_family
 from journeymap.readmodel.introductions import agency_holds_file
 from journeymap.readmodel.views import MapView
@@ -50,10 +53,10 @@ class AgencyAtTable:
     @property
     def words(self) -> str:
         if self.nobody:
-            return "Nobody at the table"
-        parts = [f"{self.members} member{'s' if self.members != 1 else ''} of the map" if self.members
-                 else "not a member of the map"]
-        parts.append("took part last time" if self.took_part else "did not take part last time")
+            return _("Nobody at the table")
+        parts = [ngettext("%(num)d member of the map", "%(num)d members of the map", self.members)
+                 if self.members else _("not a member of the map")]
+        parts.append(_("took part last time") if self.took_part else _("did not take part last time"))
         return "; ".join(parts)
 
 
@@ -77,11 +80,16 @@ class Table:
     def summary(self) -> str:
         holding = [row for row in self.agencies if row.holds_file]
         if not holding:
-            return "No agency holds a file on the family yet."
-        family = "The family took part" if self.family_took_part else "The family did not take part"
-        when = " in the last meeting" if self.since else ""
-        return (f"{len(holding) - len(self.missing)} of the {len(holding)} agencies holding a file have "
-                f"someone at the table. {family}{when}.")
+            return _("No agency holds a file on the family yet.")
+        at_table = _("%(at)d of the %(num)d agencies holding a file have someone at the table.",
+                     at=len(holding) - len(self.missing), num=len(holding))
+        if self.since:
+            family = (_("The family took part in the last meeting.") if self.family_took_part
+                      else _("The family did not take part in the last meeting."))
+        else:
+            family = (_("The family took part.") if self.family_took_part
+                      else _("The family did not take part."))
+        return f"{at_table} {family}"
 
 
 def _seen_since(seat: Seat, since: date | None) -> bool:

@@ -23,6 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from journeymap.readmodel.views import MapView
 
 Pair = frozenset  # of two keys, "c12" / "a3"
@@ -70,6 +74,13 @@ def _pairs(keys: Iterable[str | None]) -> set[Pair]:
 
 def _cross(left: Iterable[str | None], right: Iterable[str | None]) -> set[Pair]:
     return {frozenset((a, b)) for a in left for b in right if a is not None and b is not None and a != b}
+
+
+def number(value: int) -> str:
+    """1,250 as the reader's language writes it; as English without an app (the pure tests)."""
+    from journeymap.i18n import number as in_language
+
+    return in_language(value) if has_app_context() else f"{value:,}"
 
 
 @dataclass(frozen=True)
@@ -142,11 +153,11 @@ class Suggestion:
         """Why this one is worth making, in words (never a colour alone)."""
         words = []
         if self.share_barrier:
-            words.append("both involved with the same barrier")
+            words.append(_("both involved with the same barrier"))
         if self.both_hold_file:
-            words.append("both hold a file")
+            words.append(_("both hold a file"))
         if not self.both_active:
-            words.append("one of them has left")
+            words.append(_("one of them has left"))
         return words
 
 
@@ -163,11 +174,15 @@ class Introductions:
     def summary(self) -> str:
         """"3 of the 15 pairs of people holding a file have been in touch"."""
         if self.holder_pairs == 0:
-            return "Fewer than two people hold a file on the family."
-        pairs = "pair" if self.holder_pairs == 1 else "pairs"
-        verb = "has" if self.holders_in_touch == 1 else "have"
-        return (f"{self.holders_in_touch} of the {self.holder_pairs:,} {pairs} of people holding a file "
-                f"{verb} been in touch.")
+            return _("Fewer than two people hold a file on the family.")
+        if self.holder_pairs == 1:
+            return ngettext("%(num)d of the 1 pair of people holding a file has been in touch.",
+                            "%(num)d of the 1 pair of people holding a file have been in touch.",
+                            self.holders_in_touch)
+        # The verb agrees with the pairs in touch: "1 of the 15 pairs … has", "3 of the 15 … have".
+        return ngettext("%(num)d of the %(pairs)s pairs of people holding a file has been in touch.",
+                        "%(num)d of the %(pairs)s pairs of people holding a file have been in touch.",
+                        self.holders_in_touch, pairs=number(self.holder_pairs))
 
 
 def _name(item) -> str:
@@ -264,7 +279,7 @@ def introductions(view: MapView, shown: int = SHOWN) -> Introductions:
         workers, [not w.has_left for w in workers], [w.holds_file for w in workers],
         [w.agency_id for w in workers], _by_index(facts.in_touch, "c", w_index),
         _by_index(facts.sharing, "c", w_index), shown)
-    ag_pairs, ag_total, _ = _best(
+    ag_pairs, ag_total, _holders = _best(
         agencies, [True] * len(agencies), [agency_holds_file(view, a.id) for a in agencies],
         [None] * len(agencies), _by_index(facts.in_touch, "a", a_index),
         _by_index(facts.sharing, "a", a_index), shown)

@@ -11,15 +11,24 @@ empty "Whose job is it?" column to write in at the meeting; below them, what cha
 meeting, each with its day: owners who declined, next steps overdue, barriers newly owned, next
 steps kept, progress recorded, new barriers. How many rows fit on the page, and how tall the silo map is,
 is journeymap.render.brief_paper's.
+
+Its words are in the request's language: the reader's for the page, the download's for the PDF
+(flask_babel.force_locale in routes/brief.py). Figures are looked up by their English names
+(journeymap.readmodel.metrics) and translated when shown.
 """
 
 from __future__ import annotations
 
 import base64
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from journeymap import clock
+from flask import has_app_context
+from flask_babel import force_locale, ngettext, pgettext
+from flask_babel import gettext as _
+
+from journeymap import clock, i18n
 from journeymap.bidi import isolate
 from journeymap.kinds import vocab
 from journeymap.kinds.fields import Privacy
@@ -51,16 +60,23 @@ MAX_SAID = 70  # the words of a next step, progress entry or reason shown in a r
 # print): the brief draws one box per agency with its counts, and says so.
 MAX_PEOPLE_DRAWN = 40
 
+def N_(text: str) -> str:
+    """Marks an English name for the catalogue (pybabel extracts N_) where it is kept as a key and
+    translated only when shown."""
+    return text
+
+
 # Figures from the family's side first, then the services, then the barriers.
 FIGURE_GROUPS = (
-    ("The family's side", (
-        "things the family had to do", "places they had to go", "times they told their story again",
-        "documents asked for", "days spent waiting", "times they were sent on", "handoffs received",
+    (N_("The family's side"), (
+        N_("things the family had to do"), N_("places they had to go"),
+        N_("times they told their story again"), N_("documents asked for"), N_("days spent waiting"),
+        N_("times they were sent on"), N_("handoffs received"),
     )),
-    ("The services", ("agencies involved", "caseworkers holding a file", "caseworkers who left",
-                      "handovers with nothing passed on")),
-    ("Barriers and handoffs", ("barriers", "barriers no one owns", "handoffs dropped",
-                               "days lost in handoffs")),
+    (N_("The services"), (N_("agencies involved"), N_("caseworkers holding a file"),
+                          N_("caseworkers who left"), N_("handovers with nothing passed on"))),
+    (N_("Barriers and handoffs"), (N_("barriers"), N_("barriers no one owns"), N_("handoffs dropped"),
+                                   N_("days lost in handoffs"))),
 )
 # Handoffs (journeymap.readmodel.handoffs), counted on the day the brief is made: how many times the
 # family was sent on, how many of those were received, how many dropped, and the days lost waiting.
@@ -68,6 +84,46 @@ FIGURE_GROUPS = (
 HANDOFF_FIGURES = ("times they were sent on", "handoffs received", "handoffs dropped",
                    "days lost in handoffs")
 FLAGGED_FIGURES = ("barriers no one owns", "handoffs dropped")
+
+# The brief's foot: what the page shows and what it leaves out. Here rather than in the template, as
+# its length in the reader's language is part of what fits on the page (brief_paper.Paper).
+FOOT_FULL = N_("Full detail: names, the family's story and dates. Confidential; do not pass on.")
+FOOT_DEIDENTIFIED = N_("De-identified: pseudonym, roles and agencies, and the group's words for barriers and "
+                       "stages as a facilitator checked them; no names, no story, no dates of the family.")
+
+
+def since_heading(count: int, day: str) -> str:
+    """The heading of the changes since the last meeting, in the table: its length counts on paper."""
+    return ngettext("Since the last meeting, %(day)s (%(num)d change): declined, overdue, owned, done, "
+                    "progress, new",
+                    "Since the last meeting, %(day)s (%(num)d changes): declined, overdue, owned, done, "
+                    "progress, new", count, day=day)
+
+
+# The silo map's caption (with its notice, when there is one) and the table's: one line each in
+# English, which Paper counts; another language's may take two.
+MAP_CAPTION = N_("Each shaded box is an agency, a silo holding its caseworkers. Barriers no one owns "
+                 "stand outside every silo.")
+MAP_CAPTION_WITH_NOTICE = N_("Each shaded box is an agency, a silo. Barriers no one owns stand outside "
+                             "every silo.")
+TABLE_CAPTION = N_("Most severe first. “Whose job is it?” is left blank to fill in at the meeting.")
+# The column heads of the barriers' table, as Paper measures them (the template shows the same).
+WHERE_HEAD = N_("Where the family hit it")
+WHERE_NOTE = N_("(stage · agency)")
+
+
+# mm kept over on a brief in another language than English: the lengths above are measured in
+# English where the page's fixed parts were sized, and translated words wrap in places not counted
+# one by one. The demo map's Spanish brief printed from Chromium on Letter came out 7 mm taller than
+# counted after the measures above (figures, captions, column heads, foot, subhead).
+TRANSLATED_SLACK = 8.0
+
+
+def foot_line(map_id: int) -> str:
+    """The foot's second part: which map, and the question the brief asks."""
+    which, question = _("map %(id)s", id=map_id), _("Whose job is it to fix this?")
+    return f"journeymap · {which} · {question}"
+
 
 _SEVERITY_RANK = {value: rank for rank, (value, _) in enumerate(vocab.SEVERITIES)}
 
@@ -142,6 +198,23 @@ class Brief:
     # 2 disputed.", one a kind with items.
     family_word: tuple[str, ...] = ()
 
+    MAP_CAPTION = MAP_CAPTION
+    MAP_CAPTION_WITH_NOTICE = MAP_CAPTION_WITH_NOTICE
+    TABLE_CAPTION = TABLE_CAPTION
+    WHERE_HEAD, WHERE_NOTE = WHERE_HEAD, WHERE_NOTE
+
+    @property
+    def since_heading(self) -> str:
+        return since_heading(self.recorded_total, self.last_meeting_text)
+
+    @property
+    def foot_note(self) -> str:
+        return _(FOOT_FULL if self.full else FOOT_DEIDENTIFIED)
+
+    @property
+    def foot_line(self) -> str:
+        return foot_line(self.map_id)
+
     @property
     def made_on_text(self) -> str:
         return day_text(self.made_on)
@@ -184,9 +257,9 @@ def silo_options(view: MapView) -> tuple[SiloOptions, str | None]:
     """What the brief's silo map shows, and a notice when it is simpler than the app's."""
     if len(view.caseworkers) <= MAX_PEOPLE_DRAWN:
         return SiloOptions(), None
-    return SiloOptions(show_caseworkers=False), (
-        f"Each agency is one box with its counts: {len(view.caseworkers)} caseworkers are too many "
-        "to read on one page. The silo map in the app shows each of them."
+    return SiloOptions(show_caseworkers=False), _(
+        "Each agency is one box with its counts: %(count)s caseworkers are too many to read on one "
+        "page. The silo map in the app shows each of them.", count=i18n.number(len(view.caseworkers)),
     )
 
 
@@ -208,6 +281,19 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     story = _cut(view.situation, MAX_STORY) if full else ""
     figure_groups = brief_figures(view, made_on, whole)
     paper = Paper(view.pseudonym, story, page_height, notice=silo_options(view)[1] is not None)
+    note = FOOT_FULL if full else FOOT_DEIDENTIFIED
+    with force_locale(i18n.DEFAULT) if has_app_context() else nullcontext():
+        english_foot = (note, foot_line(view.id))
+    paper.used += paper.longer_foot((_(note), foot_line(view.id)), english_foot)
+    if has_app_context() and i18n.current_language() != i18n.DEFAULT:
+        paper.used += TRANSLATED_SLACK
+    paper.used += paper.longer_heads(((_(WHERE_HEAD), _(WHERE_NOTE)), (WHERE_HEAD, WHERE_NOTE)))
+    for caption in (MAP_CAPTION, MAP_CAPTION_WITH_NOTICE if silo_options(view)[1] else None, TABLE_CAPTION):
+        if caption:
+            paper.used += paper.longer_line(_(caption), caption)
+    paper.used += paper.longer_figure_labels(
+        [[(figure.label, name, figure.flagged) for figure, name in zip(group.figures, names, strict=True)]
+         for group, (_title, names) in zip(figure_groups, FIGURE_GROUPS, strict=True)])
     if not recorded:  # the line saying there is no meeting yet, or nothing since it
         paper.used += 2 * paper.LINE + paper.CELL
     word = tuple(t.words for t in family_word.tallies(view))
@@ -215,7 +301,8 @@ def build_brief(view: MapView, since: SinceMeeting | None, *, full: bool, made_o
     # Both tables matter at the meeting: the most severe barriers no one owns first, then the
     # changes since the last meeting, then more of the barriers no one owns if there is room.
     shown_unowned = paper.take(unowned, FIRST_UNOWNED_ROWS, write_in=True)
-    shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=True)
+    subhead = since_heading(len(recorded), day_text(since.meeting_day)) if recorded else None
+    shown_recorded = paper.take(recorded, MAX_SINCE_ROWS, write_in=False, subhead=subhead)
     if len(shown_unowned) == FIRST_UNOWNED_ROWS:
         shown_unowned += paper.take(unowned[FIRST_UNOWNED_ROWS:], MAX_UNOWNED_ROWS - FIRST_UNOWNED_ROWS,
                                     write_in=True)
@@ -262,7 +349,7 @@ def _connections(view: MapView, table: Table | None) -> tuple[str, str, str]:
     missing = [row.agency.name for row in table.missing]
     nobody = "; ".join(missing[:NOBODY_NAMED])
     if len(missing) > NOBODY_NAMED:
-        nobody += f"; and {len(missing) - NOBODY_NAMED} more"
+        nobody += "; " + _("and %(count)d more", count=len(missing) - NOBODY_NAMED)
     return table.summary, nobody, introductions(view, shown=0).summary
 
 
@@ -277,8 +364,8 @@ def brief_figures(view: MapView, today: date | None = None,
     values = (counted.sent, counted.received, counted.dropped, counted.days_lost)
     by_label |= {name: Figure(value, name) for name, value in zip(HANDOFF_FIGURES, values, strict=True)}
     return tuple(
-        FigureGroup(title, tuple(
-            BriefFigure(by_label[name].value, by_label[name].label,
+        FigureGroup(_(title), tuple(
+            BriefFigure(by_label[name].value, _(by_label[name].label),
                         flagged=name in FLAGGED_FIGURES and by_label[name].value > 0)
             for name in names
         ))
@@ -313,13 +400,16 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
         barrier = view.barrier(change.barrier_id)
         return barrier.decline_reason if barrier is not None else ""
 
+    # Said before the day: "on 5 June 2025", "due …", "since …", "added …".
+    on, due = pgettext("said before a day", "on"), pgettext("said before a day", "due")
+    owned_since, added = pgettext("said before a day", "since"), pgettext("said before a day", "added")
     groups = (
-        (since.declined, "Declined", "on", declined_words),
-        (since.overdue, "◷ Next step overdue", "due", lambda c: said(c, "step")),
-        (since.newly_owned, "Owned by", "since", None),
-        (since.kept, "Next step done", "on", lambda c: said(c, "kept")),
-        (since.progress, "Progress", "on", lambda c: said(c, "progress")),
-        (since.new_barriers, "New barrier", "added", lambda c: ""),
+        (since.declined, _("Declined"), on, declined_words),
+        (since.overdue, "◷ " + _("Next step overdue"), due, lambda c: said(c, "step")),
+        (since.newly_owned, None, owned_since, None),
+        (since.kept, _("Next step done"), on, lambda c: said(c, "kept")),
+        (since.progress, _("Progress"), on, lambda c: said(c, "progress")),
+        (since.new_barriers, _("New barrier"), added, lambda c: ""),
     )
     rows = []
     for changes, words, when_word, words_of in groups:
@@ -328,7 +418,7 @@ def since_rows(view: MapView, since: SinceMeeting, *, full: bool) -> list[BriefR
             if barrier is None:
                 continue
             if words_of is None:  # who owns it now, in the view's own words
-                text = f"{words} {view.owner_text(barrier, isolate) or 'an owner'}"
+                text = _("Owned by %(owner)s", owner=view.owner_text(barrier, isolate) or _("an owner"))
             else:
                 extra = _cut(words_of(change), MAX_SAID)
                 text = f"{words}: {isolate(extra)}" if extra else words
@@ -377,17 +467,18 @@ def where_hit(view: MapView, barrier: BarrierView) -> list[str]:
         if tp is None:
             continue
         agency = view.agency(tp.agency_id)
-        stage = isolate(stage_name[tp.stage_id]) if tp.stage_id in stage_name else "Not in a stage"
+        stage = isolate(stage_name[tp.stage_id]) if tp.stage_id in stage_name else _("Not in a stage")
         # Each name isolated, so that neither can turn the " · " between them around.
-        text = f"{stage} · {isolate(agency.name) if agency else 'agency not recorded'}"
+        text = f"{stage} · {isolate(agency.name) if agency else _('agency not recorded')}"
         if text not in seen:
             seen.append(text)
     return seen
 
 
 def day_text(moment: date | datetime) -> str:
-    """"5 June 2025": unambiguous on both sides of the Atlantic."""
-    return f"{moment.day} {moment:%B %Y}"
+    """"5 June 2025", "5 de junio de 2025": unambiguous on both sides of the Atlantic, in the
+    request's language (journeymap.i18n.day); English without an app (the pure tests)."""
+    return i18n.day(moment) if has_app_context() else f"{moment.day} {moment:%B %Y}"
 
 
 def _cut(text: str, limit: int) -> str:

@@ -16,10 +16,11 @@ journeymap.render.silo_overview).
 
 Cache. Drawings are kept by the SHA-256 of the DOT source and format, so the same picture is
 never drawn twice, whatever changed in the map that does not show in it. In front of that, a
-small index from (map, revision, detail, options, format) to the content key lets an unchanged
-map skip loading and building entirely (`cached_silo`). The cache lives in each worker's memory,
-bounded in bytes: nothing is written to disk, so a deleted map leaves no drawing behind, and a
-restart empties it.
+small index from (map, revision, detail, options, format, language) to the content key lets an
+unchanged map skip loading and building entirely (`cached_silo`): the drawing's words are in the
+reader's language (or a download's, flask_babel.force_locale), so the language is part of the key.
+The cache lives in each worker's memory, bounded in bytes: nothing is written to disk, so a
+deleted map leaves no drawing behind, and a restart empties it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import escape
 
-from journeymap import clock
+from journeymap import clock, i18n
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render import runner
 from journeymap.render.silo import EVERYTHING, SiloOptions, build_silo_graph
@@ -94,7 +96,7 @@ class _LRU:
 
 
 _drawings = _LRU(64 * 1024 * 1024)  # content key -> Drawing
-_latest = _LRU(1024 * 1024)  # (map, revision, detail, options, format) -> content key
+_latest = _LRU(1024 * 1024)  # (map, revision, detail, options, format, language) -> content key
 
 
 def clear_cache() -> None:
@@ -111,7 +113,7 @@ def on_today(options: SiloOptions) -> SiloOptions:
 def cached_silo(map_id: int, revision: int, detail: str, options: SiloOptions, fmt: str) -> Drawing | None:
     """The drawing made for this revision of the map with these choices, if there is one."""
     options = on_today(options)
-    content_key = _latest.get((map_id, revision, detail, options, fmt))
+    content_key = _latest.get((map_id, revision, detail, options, fmt, i18n.current_language()))
     return _drawings.get(content_key) if content_key is not None else None
 
 
@@ -123,22 +125,24 @@ def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
     value to cached_silo. Raises runner.RenderError when not even the simpler view can be drawn.
     """
     options = on_today(options)
-    asked = (view.id, view.revision, detail, options, fmt)
+    language = i18n.current_language()
+    asked = (view.id, view.revision, detail, options, fmt, language)
     notice = None
     if options.scope == "auto" and options.agency_id is None:
         options = _legible_scope(view, options, detail)
         # The whole map's SVG was just drawn to be measured: that is the answer (not a second run
         # of dot, which for a dot that times out would hold the worker for two more timeouts).
         if (found := cached_silo(view.id, view.revision, detail, options, fmt)) is not None:
-            _latest.put(asked, _latest.get((view.id, view.revision, detail, options, fmt)), 200)
+            _latest.put(asked, _latest.get((view.id, view.revision, detail, options, fmt, language)), 200)
             return found
     # Counted from the view, before anything is built: building the DOT of 500 people only to
     # throw it away took longer than dot takes to draw the simpler view.
     too_many = _people_and_barriers(view, options) > current_app.config["DOT_MAX_NODES"]
     if _draws_people(view, options) and too_many:
-        notice = (
-            f"This map has {len(view.caseworkers)} caseworkers, too many to draw one by one, so each "
-            "agency is one box with its counts. Choose a stage, or one silo, to see the people in it."
+        notice = _(
+            "This map has %(count)s caseworkers, too many to draw one by one, so each agency is one "
+            "box with its counts. Choose a stage, or one silo, to see the people in it.",
+            count=i18n.number(len(view.caseworkers)),
         )
         options = _counted(options)
     overview = shows_overview(view, options)
@@ -149,8 +153,8 @@ def draw_silo(view: MapView, fmt: str, options: SiloOptions = EVERYTHING, *,
             raise
         content_key, drawing = _draw(
             build_silo_graph(view, _counted(options)).source, fmt,
-            "Drawing every caseworker took too long, so each agency is one box with its counts. "
-            "Choose a stage, or one silo, to see the people in it.",
+            _("Drawing every caseworker took too long, so each agency is one box with its counts. "
+              "Choose a stage, or one silo, to see the people in it."),
         )
     _latest.put(asked, content_key, 200)  # about the size of an entry: a key and a hash
     return drawing

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from journeymap.kinds import vocab
 from journeymap.readmodel.snapshot import UNSTAGED_NAME, MapView, TouchpointView
 from journeymap.render.text import text_width
 
-NO_AGENCY_NAME = "No agency recorded"
+NO_AGENCY_NAME = _l("No agency recorded")
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"  # journeymap.render.text measures DejaVu Sans
 
 # Sizes, in px.
@@ -45,13 +47,14 @@ SIZE_TITLE, SIZE_HEAD, SIZE_ACTION, SIZE_TEXT, SIZE_SMALL = 22, 13, 12, 11, 10
 # How a step felt: the strip's rows from the top, and the mark drawn for each (None: not recorded).
 LEVELS: tuple[int | None, ...] = (2, 1, 0, -1, -2, None)
 
-# The key: (id, text), laid out in rows that wrap at the drawing's width.
+# The key: (id, text), laid out in rows that wrap at the drawing's width. Lazy: in the language of
+# the request that draws it (the feelings' words are translated as the vocabulary's).
 KEY_ITEMS = (
-    ("card", "A step the family took (numbered in journey order)"),
-    ("unowned", "NO OWNER: a barrier no one owns"),
-    ("owned", "A barrier with an owner"),
-    *((f"feel{level}", vocab.label(vocab.FEELINGS, level)) for level in LEVELS),
-    ("line", "How the family felt, step by step"),
+    ("card", _l("A step the family took (numbered in journey order)")),
+    ("unowned", _l("NO OWNER: a barrier no one owns")),
+    ("owned", _l("A barrier with an owner")),
+    *((f"feel{level}", _l(vocab.label(vocab.FEELINGS, level))) for level in LEVELS),
+    ("line", _l("How the family felt, step by step")),
 )
 
 
@@ -142,7 +145,7 @@ def _grid(view: MapView) -> _Grid:
         (a.id, a.name, a.sector_label) for a in view.agencies
     ]
     if any(tp.agency_id not in lane_of for tp in touchpoints):
-        agencies.append((None, NO_AGENCY_NAME, ""))
+        agencies.append((None, str(NO_AGENCY_NAME), ""))
 
     # Anything not in a named stage or a known agency goes to the extra column or lane.
     def col(tp: TouchpointView) -> int:
@@ -164,7 +167,7 @@ def _slots(grid: _Grid) -> list[int]:
     side, up to MAX_SLOTS. Side by side keeps time running left to right inside a cell too; past
     MAX_SLOTS the cell wraps into rows, so one busy agency cannot stretch the drawing for all."""
     most = [0] * len(grid.stages)
-    for (_, c), cell in grid.in_cell.items():
+    for (_row, c), cell in grid.in_cell.items():
         most[c] = max(most[c], len(cell))
     return [min(max(m, 1), MAX_SLOTS) for m in most]
 
@@ -172,7 +175,7 @@ def _slots(grid: _Grid) -> list[int]:
 def _place(grid: _Grid, slots: list[int], rank: dict[int, int]) -> dict[int, tuple[int, int]]:
     """Touchpoint id -> (slot, row) in its cell."""
     placed: dict[int, tuple[int, int]] = {}
-    for (_, c), cell in grid.in_cell.items():
+    for (_row, c), cell in grid.in_cell.items():
         if len(cell) <= slots[c]:
             # Each card goes in the slot under its mark on the feeling strip (the marks share out
             # the stage's width in journey order), moved only as far as it must to keep in order.
@@ -282,7 +285,7 @@ def _key_rows(width: int) -> tuple[tuple[tuple[str, int], ...], ...]:
     rows: list[list[tuple[str, int]]] = [[]]
     x = start
     for item, text in KEY_ITEMS:
-        w = 22 + text_width(text, SIZE_TEXT, bold=item == "unowned") + 22
+        w = 22 + text_width(str(text), SIZE_TEXT, bold=item == "unowned") + 22
         if rows[-1] and x + w > width - MARGIN:
             rows.append([])
             x = start

@@ -15,6 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from journeymap.kinds import vocab
 from journeymap.readmodel.snapshot import BarrierView, MapView, TouchpointView
 from journeymap.render.journey_layout import (
@@ -75,7 +79,7 @@ __all__ = [
     "layout_journey",
 ]
 
-EMPTY_MESSAGE = "No touchpoints yet"
+EMPTY_MESSAGE = _l("No touchpoints yet")
 _KEY_TEXT = dict(KEY_ITEMS)
 
 
@@ -98,19 +102,22 @@ def build_journey_svg(
         f'viewBox="0 0 {w} {height}" role="img" aria-labelledby="jv-title jv-desc" '
         f'font-family="{FONT}" font-size="{SIZE_TEXT}" fill="{INK}">'
     )
-    out.append(f'<title id="jv-title">Journey view: {_x(view.pseudonym)}</title>')
+    # gettext's calls outside the f-strings: pybabel does not look inside them (Python 3.11).
+    heading = escape(_("Journey view:"))
+    out.append(f'<title id="jv-title">{heading} {_x(view.pseudonym)}</title>')
     out.append(f'<desc id="jv-desc">{escape(_summary(view))}</desc>')
     out.append(f'<rect width="{w}" height="{height}" fill="{PAPER}"/>')
     _draw_heading(out, view, layout)
     if not layout.cards:
         y = layout.key_y
+        invitation = escape(_("Add the steps of the family’s journey and they show here, stage by stage."))
         out.append(
             f'<g id="jv-empty"><rect x="{MARGIN}" y="{y}" width="{w - 2 * MARGIN}" height="80" rx="6" '
             f'fill="{LANE_TINT}" stroke="{RULE}" stroke-dasharray="6 4"/>'
             f'<text x="{w // 2}" y="{y + 36}" text-anchor="middle" font-size="18" font-weight="bold">'
-            f"{EMPTY_MESSAGE}</text>"
+            f"{escape(EMPTY_MESSAGE)}</text>"
             f'<text x="{w // 2}" y="{y + 60}" text-anchor="middle" fill="{MUTED}">'
-            "Add the steps of the family's journey and they show here, stage by stage.</text></g>"
+            f"{invitation}</text></g>"
         )
     else:
         _draw_key(out, layout)
@@ -133,20 +140,33 @@ def _summary(view: MapView) -> str:
         f"{felt[level]} {vocab.label(vocab.FEELINGS, level).lower()}" for level in LEVELS if felt[level]
     )
     stages = {tp.stage_id for tp in tps}
-    return (
-        f"{_count(len(tps), 'step')} in {_count(len(stages), 'stage')}, one lane per agency. "
-        f"{_count(len(view.barriers), 'barrier')}, {len(view.unowned_barriers)} with no owner. "
-        f"How the family felt: {feelings}."
-    )
+    return " ".join((
+        ngettext("%(num)d step", "%(num)d steps", len(tps)) + " "
+        + ngettext("in %(num)d stage, one lane per agency.", "in %(num)d stages, one lane per agency.",
+                   len(stages)),
+        ngettext("%(num)d barrier, %(unowned)d with no owner.",
+                 "%(num)d barriers, %(unowned)d with no owner.",
+                 len(view.barriers), unowned=len(view.unowned_barriers)),
+        _("How the family felt: %(feelings)s.", feelings=feelings),
+    ))
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _felt(tp: TouchpointView) -> str:
+    return _("Felt: %(feeling)s", feeling=tp.feeling_label)
+
+
+def _steps(n: int) -> str:
+    return ngettext("%(num)d step", "%(num)d steps", n)
+
+
+def _waited(days: int) -> str:
+    return ngettext("waited %(num)d day", "waited %(num)d days", days)
 
 
 def _draw_heading(out: list[str], view: MapView, layout: JourneyLayout) -> None:
     room = layout.width - 2 * MARGIN
-    title = fit(f"Journey view: {typed(view.pseudonym)}", room, SIZE_TITLE, max_chars=100, bold=True)
+    title = fit(_("Journey view: %(name)s", name=typed(view.pseudonym)), room, SIZE_TITLE, max_chars=100,
+                bold=True)
     out.append(
         f'<g id="jv-heading"><text x="{MARGIN}" y="{MARGIN + 22}" font-size="{SIZE_TITLE}" '
         f'font-weight="bold">{escape(title)}</text>'
@@ -200,11 +220,12 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
     top, bottom = layout.heads_y, layout.height - MARGIN
     right = layout.columns[-1].x + layout.columns[-1].width
     out.append('<g id="jv-grid">')
+    stages, agencies = escape(_("Stages")), escape(_("Agencies"))
     out.append(
         f'<rect x="{MARGIN}" y="{top}" width="{right - MARGIN}" height="{STAGE_HEAD_H}" '
         f'fill="{HEADER_TINT}"/><text x="{MARGIN + 8}" y="{top + 20}" font-weight="bold" '
-        f'font-size="{SIZE_HEAD}">Stages →</text>'
-        f'<text x="{MARGIN + 8}" y="{top + 38}" fill="{MUTED}">Agencies ↓</text>'
+        f'font-size="{SIZE_HEAD}">{stages} →</text>'
+        f'<text x="{MARGIN + 8}" y="{top + 38}" fill="{MUTED}">{agencies} ↓</text>'
         f'<rect x="{MARGIN}" y="{layout.strip_y}" width="{right - MARGIN}" height="{layout.strip_h}" '
         f'fill="{STRIP_TINT}"/>'
     )
@@ -219,7 +240,7 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
             )
         out.append(
             f'<text x="{column.x + 8}" y="{top + 18 + len(lines) * 16}" fill="{MUTED}">'
-            f"{_count(n, 'step') if n else 'No steps yet'}</text></g>"
+            f"{escape(_steps(n) if n else _('No steps yet'))}</text></g>"
         )
     for i, lane in enumerate(layout.lanes):
         n = len(lane.touchpoint_ids)
@@ -236,7 +257,7 @@ def _draw_grid(out: list[str], layout: JourneyLayout) -> None:
                 f'<text x="{MARGIN + 8}" y="{lane.y + 18 + j * 16}" font-weight="bold" '
                 f'font-size="{SIZE_HEAD}">{escape(line)}</text>'
             )
-        steps = _count(n, "step") if n else "no steps"
+        steps = _steps(n) if n else _("no steps")
         sub = fit(f"{lane.subtitle} · {steps}" if lane.subtitle else steps, HEADER_W - 16, SIZE_TEXT)
         out.append(
             f'<text x="{MARGIN + 8}" y="{lane.y + 18 + len(lines) * 16}" fill="{MUTED}">'
@@ -279,9 +300,10 @@ def _draw_strip(out: list[str], view: MapView, layout: JourneyLayout) -> None:
         out.append(f'<path d="{"".join(path)}" fill="none" stroke="{CARD_BORDER}" stroke-width="1.5"/>')
     for card in layout.cards:
         tp = view.touchpoint(card.touchpoint_id)
+        step, felt = escape(_("Step %(num)d:", num=card.step)), escape(_felt(tp))
         out.append(
-            f'<g id="jv-feel-{tp.id}"><title>Step {card.step}: {_x(tp.action)}. '
-            f"Felt: {tp.feeling_label}</title>{feeling_mark(tp.feeling, card.mark_x, card.mark_y)}"
+            f'<g id="jv-feel-{tp.id}"><title>{step} {_x(tp.action)}. {felt}</title>'
+            f"{feeling_mark(tp.feeling, card.mark_x, card.mark_y)}"
         )
         if card.number_y is not None:
             out.append(
@@ -309,8 +331,8 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
             f'stroke="{VERMILLION if has_unowned else CARD_BORDER}" '
             f'stroke-width="{2 if has_unowned else 1}"/>'
         )
-        head = f"Step {card.step}"
-        details = [f"waited {_count(tp.days_waited, 'day')}"] if tp.days_waited else []
+        head = escape(_("Step %(num)d", num=card.step))
+        details = [_waited(tp.days_waited)] if tp.days_waited else []
         if tp.channel:
             details.append(tp.channel_label)
         room = inner - text_width(f"{head} · ", SIZE_TEXT, bold=True)
@@ -324,7 +346,7 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
             f'<text x="{x + CARD_PAD}" y="{y + 52}" fill="{MUTED}">'
             f"{escape(fit(typed(who), inner, SIZE_TEXT, max_chars=max_label))}</text>"
             f"{feeling_mark(tp.feeling, x + CARD_PAD + 5, y + 63)}"
-            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">Felt: {tp.feeling_label}'
+            f'<text x="{x + CARD_PAD + 15}" y="{y + 67}">{escape(_felt(tp))}'
             f"{_word_mark(view, tp, inner)}</text>"
         )
         shown = barriers if len(barriers) <= MAX_BARRIER_LINES else barriers[: MAX_BARRIER_LINES - 1]
@@ -335,9 +357,9 @@ def _draw_cards(out: list[str], view: MapView, layout: JourneyLayout, max_label:
         if len(shown) < len(barriers):
             hidden = barriers[len(shown):]
             hidden_unowned = sum(b.is_unowned for b in hidden)
-            more = f"+{len(hidden)} more"
+            more = _("+%(count)d more", count=len(hidden))
             if hidden_unowned:
-                more += f", {hidden_unowned} with NO OWNER"
+                more += ", " + _("%(count)d with NO OWNER", count=hidden_unowned)
             out.append(
                 f'<text x="{x + CARD_PAD + 16}" y="{by + 12}" fill="{MUTED}">'
                 f"{escape(fit(more, inner - 16, SIZE_TEXT))}</text>"
@@ -354,7 +376,7 @@ def _word_mark(view: MapView, tp: TouchpointView, inner: int) -> str:
     word = view.word_on("touchpoint", tp.id)
     if word is None or not word.is_disputed:
         return ""
-    room = inner - 15 - text_width(f"Felt: {tp.feeling_label} · ", SIZE_TEXT)
+    room = inner - 15 - text_width(_("Felt: %(feeling)s", feeling=tp.feeling_label) + " · ", SIZE_TEXT)
     return f' · <tspan font-weight="bold">{escape(fit(word.verdict_label, room, SIZE_TEXT))}</tspan>'
 
 
@@ -363,8 +385,9 @@ def _barrier_line(barrier: BarrierView, x: int, y: int, card_w: int, max_label: 
     an owner: a diamond and the title alone, on a green tint, so the title gets the room."""
     inner = card_w - 2 * CARD_PAD
     if barrier.is_unowned:
-        head = f'<tspan font-weight="bold" fill="{UNOWNED_TEXT}">NO OWNER</tspan> · '
-        room = inner - 20 - text_width("NO OWNER · ", SIZE_TEXT, bold=True)
+        no_owner = _("NO OWNER")
+        head = f'<tspan font-weight="bold" fill="{UNOWNED_TEXT}">{escape(no_owner)}</tspan> · '
+        room = inner - 20 - text_width(f"{no_owner} · ", SIZE_TEXT, bold=True)
         tint, marker = UNOWNED_TINT, flag(x + CARD_PAD + 8, y + 8)
     else:
         head, room = "", inner - 20
@@ -379,23 +402,25 @@ def _barrier_line(barrier: BarrierView, x: int, y: int, card_w: int, max_label: 
 def _card_tooltip(view: MapView, tp: TouchpointView, step: int, barriers: list[BarrierView]) -> str:
     agency = view.agency(tp.agency_id)
     caseworker = view.caseworker(tp.caseworker_id)
-    lines = [f"Step {step}: {typed(tp.action)}"]
-    lines.append(f"Agency: {typed(agency.name) if agency else NO_AGENCY_NAME}")
+    lines = [_("Step %(num)d: %(action)s", num=step, action=typed(tp.action))]
+    lines.append(_("Agency: %(name)s", name=typed(agency.name) if agency else NO_AGENCY_NAME))
     if caseworker:
-        left = " (has left)" if caseworker.has_left else ""
-        lines.append(f"Who: {typed(caseworker.display_name)}{left}")
+        left = " " + _("(has left)") if caseworker.has_left else ""
+        lines.append(_("Who: %(name)s", name=typed(caseworker.display_name)) + left)
     if typed(tp.place):
-        lines.append(f"Where: {typed(tp.place)}")
+        lines.append(_("Where: %(place)s", place=typed(tp.place)))
     if tp.channel:
-        lines.append(f"How: {tp.channel_label}")
+        lines.append(_("How: %(channel)s", channel=tp.channel_label))
     if tp.days_waited:
-        lines.append(f"Waited: {_count(tp.days_waited, 'day')}")
+        lines.append(ngettext("Waited: %(num)d day", "Waited: %(num)d days", tp.days_waited))
     if tp.retold_story:
-        lines.append("Had to tell the story again")
-    lines.append(f"Felt: {tp.feeling_label}")
+        lines.append(_("Had to tell the story again"))
+    lines.append(_("Felt: %(feeling)s", feeling=tp.feeling_label))
     if (word := view.word_on("touchpoint", tp.id)) is not None:
         lines.append(word.verdict_label + (f": {typed(word.comment)}" if typed(word.comment) else ""))
     for barrier in barriers:
-        owner = "NO OWNER" if barrier.is_unowned else f"owner: {view.owner_text(barrier, typed)}"
-        lines.append(f"Barrier ({barrier.severity_label}, {owner}): {typed(barrier.title)}")
+        owner = (_("NO OWNER") if barrier.is_unowned
+                 else _("owner: %(name)s", name=view.owner_text(barrier, typed)))
+        lines.append(_("Barrier (%(severity)s, %(owner)s): %(title)s", severity=barrier.severity_label,
+                       owner=owner, title=typed(barrier.title)))
     return "\n".join(lines)

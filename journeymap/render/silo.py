@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import graphviz
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from journeymap.readmodel.follow_up import is_overdue
 from journeymap.readmodel.snapshot import AgencyView, BarrierView, MapView
@@ -101,11 +104,12 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
         view = only_agency(view, options.agency_id)
     elif shows_overview(view, options):
         return build_overview_graph(view, options)
-    title = "Silo map" + (": barriers no one owns" if options.focus_unowned else "")
     if agency is not None:
-        title = f"One silo, {typed(agency.name)}: {typed(view.pseudonym)}"
+        title = _("One silo, %(agency)s: %(name)s", agency=typed(agency.name), name=typed(view.pseudonym))
+    elif options.focus_unowned:
+        title = _("Silo map: barriers no one owns: %(name)s", name=typed(view.pseudonym))
     else:
-        title = f"{title}: {typed(view.pseudonym)}"
+        title = _("Silo map: %(name)s", name=typed(view.pseudonym))
     graph = start_graph(view, options, title)
 
     node_of = _contact_node if options.show_caseworkers else _agency_node(view)
@@ -120,7 +124,7 @@ def build_silo_graph(view: MapView, options: SiloOptions = EVERYTHING) -> graphv
 
     graph.node(
         "family",
-        label=label(view.pseudonym, "the family", width=24),
+        label=label(view.pseudonym, _("the family"), width=24),
         shape="ellipse",
         style="filled,bold",
         fillcolor=FAMILY_FILL,
@@ -171,7 +175,7 @@ def start_graph(view: MapView, options: SiloOptions, title: str) -> graphviz.Dig
     )
     if not options.key_in_page:
         graph.attr(fontsize=TITLE_PT, label=label(
-            title, f"Stage: {typed(stage.name)}" if stage else "", width=80, max_lines=2))
+            title, _("Stage: %(name)s", name=typed(stage.name)) if stage else "", width=80, max_lines=2))
     graph.attr("node", fontname=FONT, fontsize=TEXT_PT, fontcolor=INK, color=INK, penwidth="1.2")
     graph.attr("edge", fontname=FONT, fontsize=TEXT_PT, fontcolor=INK, color=EDGE)
     return graph
@@ -213,7 +217,7 @@ def _draw_contacts(graph, view: MapView, contacts: Counter, top: list[Silo]) -> 
     if contacts.get("unknown_contact"):
         graph.node(
             "unknown_contact",
-            label=label("Someone not recorded"),
+            label=label(_("Someone not recorded")),
             shape="box",
             style="dashed,rounded",
         )
@@ -263,7 +267,7 @@ def _silos(view: MapView, contacts: Counter, show_caseworkers: bool = True,
         silos.append(
             Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
-                title=agency.name if agency else "Agency not recorded",
+                title=agency.name if agency else _("Agency not recorded"),
                 subtitle=agency.sector_label if agency else "",
                 member_nodes=members,
             )
@@ -275,7 +279,7 @@ def _caseworker_box(cw) -> tuple[str, dict]:
     # Most caseworkers hold a file: saying so on every box took a line each, and a line is what a
     # drawing must save to stay legible on a projector. The exceptions say so instead.
     lines = [cw.display_name]
-    marks = [mark for mark, on in (("no file", not cw.holds_file), ("has left", cw.has_left)) if on]
+    marks = [mark for mark, on in ((_("no file"), not cw.holds_file), (_("has left"), cw.has_left)) if on]
     if marks:
         lines.append(f"({', '.join(marks)})")
     return (
@@ -303,16 +307,16 @@ def _agency_itself(agency: AgencyView) -> tuple[str, dict]:
 def _agency_box(agency: AgencyView | None, workers) -> tuple[str, dict]:
     """One box standing for an agency and everyone in it: how many caseworkers, how many hold a
     file, how many have left."""
-    counts = [f"{len(workers)} caseworker{'s' if len(workers) != 1 else ''}"] if workers else []
+    counts = [ngettext("%(num)d caseworker", "%(num)d caseworkers", len(workers))] if workers else []
     if holding := sum(1 for cw in workers if cw.holds_file):
-        counts.append(f"{holding} hold{'s' if holding == 1 else ''} a file")
+        counts.append(ngettext("%(num)d holds a file", "%(num)d hold a file", holding))
     if gone := sum(1 for cw in workers if cw.has_left):
-        counts.append(f"{gone} left")
+        counts.append(ngettext("%(num)d left", "%(num)d left", gone))
     return (
         f"agency_{agency.id if agency else NO_AGENCY}",
         {
             # The silo's own title names the agency; the box says who is in it.
-            "label": label(", ".join(counts) or "(the agency)"),
+            "label": label(", ".join(counts) or _("(the agency)")),
             "shape": "box",
             "style": "filled",
             "fillcolor": CASEWORKER_FILL,
@@ -339,7 +343,7 @@ def _focus_silos(view: MapView, node_of, one_by_one: bool) -> list[Silo]:
         if members:
             silos.append(Silo(
                 key=agency_id if agency_id is not None else NO_AGENCY,
-                title=agency.name if agency else "Agency not recorded",
+                title=agency.name if agency else _("Agency not recorded"),
                 subtitle=agency.sector_label if agency else "",
                 member_nodes=members,
             ))
@@ -366,7 +370,7 @@ def _draw_where_hit(graph, view: MapView, node_of, top: list[Silo]) -> set[str]:
 # Barriers -------------------------------------------------------------------------------------
 
 
-DISPUTED_LINE = "Disputed by the family"
+DISPUTED_LINE = _l("Disputed by the family")
 
 
 def _disputed(view: MapView, barrier: BarrierView) -> bool:
@@ -382,11 +386,11 @@ def has_overdue_step(view: MapView, barrier: BarrierView, today: date | None) ->
 
 def _barrier_attrs(barrier: BarrierView, *, owned: bool, overdue: bool = False,
                    disputed: bool = False) -> dict:
-    heading = "Barrier" if owned else "NO OWNER"
+    heading = _("Barrier") if owned else _("NO OWNER")
     # Overdue is said in words on its own line (and by a heavier border): never by colour alone;
     # so is the family disputing it (journeymap.readmodel.family_word).
-    lines = (barrier.title, *(("OVERDUE next step",) if overdue else ()),
-             *((DISPUTED_LINE,) if disputed else ()))
+    lines = (barrier.title, *((_("OVERDUE next step"),) if overdue else ()),
+             *((str(DISPUTED_LINE),) if disputed else ()))
     return {
         "label": label(f"{heading} · {barrier.severity_label}", *lines, width=26),
         "margin": "0.12,0.06",
@@ -407,7 +411,8 @@ def _draw_unowned(graph, view: MapView) -> None:
     with graph.subgraph(name="cluster_unowned") as area:
         area.attr(
             label=label(
-                f"No one owns these ({len(unowned)})", "Whose job is it to fix this?", width=40
+                _("No one owns these (%(count)d)", count=len(unowned)), _("Whose job is it to fix this?"),
+                width=40,
             ),
             style="dashed,bold",
             color=UNOWNED_BORDER,

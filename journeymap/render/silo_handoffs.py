@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from journeymap.readmodel import handoffs
 from journeymap.readmodel.snapshot import MapView
 from journeymap.render.palette import UNOWNED_BORDER
@@ -16,7 +19,7 @@ from journeymap.render.silo_layout import Silo
 
 
 def dropped_label(days: int) -> str:
-    return f"Referral dropped: {days} {'day' if days == 1 else 'days'}"
+    return ngettext("Referral dropped: %(num)d day", "Referral dropped: %(num)d days", days)
 
 
 def draw_dropped_handoffs(graph, view: MapView, silos: list[Silo], today: date | None) -> None:
@@ -31,7 +34,7 @@ def draw_dropped_handoffs(graph, view: MapView, silos: list[Silo], today: date |
         point = f"dropped_{handoff.id}"
         # At the top level, in no cluster: outside the receiving silo (and every other).
         graph.node(point, label="", shape="point", width="0.12", color=UNOWNED_BORDER,
-                   tooltip="Nobody picked this up")
+                   tooltip=_("Nobody picked this up"))
         graph.edge(
             sender, point,
             # An xlabel, placed after the layout, so the words do not widen the drawing.

@@ -5,11 +5,14 @@ moving the layout (constraint=false), like the successions (silo_turnover)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from journeymap.readmodel.snapshot import MapView
 
 # Short, to sit on a line on a projected slide.
-HOW = {"meeting": "met at a meeting", "phone": "phone", "email": "e-mail", "family": "by the family",
-       "other": "other"}
+HOW = {"meeting": _l("met at a meeting"), "phone": _l("phone"), "email": _l("e-mail"),
+       "family": _l("by the family"), "other": _l("other")}
 
 
 def draw_introductions(graph, view: MapView, drawn: set[str]) -> None:
@@ -35,5 +38,5 @@ def draw_introductions(graph, view: MapView, drawn: set[str]) -> None:
             ends = agency_node(intro.agency_a_id), agency_node(intro.agency_b_id)
         if None in ends or ends[0] == ends[1]:
             continue
-        graph.edge(ends[0], ends[1], xlabel=f"introduced: {HOW.get(intro.how, intro.how)}",
+        graph.edge(ends[0], ends[1], xlabel=_("introduced: %(how)s", how=HOW.get(intro.how, intro.how)),
                    style="dotted", dir="none", constraint="false", penwidth="2")

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+
 from journeymap.render.labels import label
 from journeymap.render.palette import (
     LEGEND_BORDER,
@@ -146,7 +148,7 @@ def anchor_silos(graph, top_rows: list[list[Silo]], bottom_rows: list[list[Silo]
         for band, row in enumerate(rows):
             previous = [s for s in rows[band - 1] if s.member_nodes] if band else []
             for i, silo in enumerate(row):
-                for node, _ in silo.member_nodes[: silo.columns]:
+                for node, _attrs in silo.member_nodes[: silo.columns]:
                     if band == 0:
                         if node in anchored:
                             continue
@@ -162,28 +164,28 @@ def anchor_silos(graph, top_rows: list[list[Silo]], bottom_rows: list[list[Silo]
 def draw_legend(graph, options: SiloOptions) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
         # Laid out as three columns of two.
-        legend.attr(label="Key", fontsize=HEADING_PT, style="rounded", color=LEGEND_BORDER, labelloc="t")
+        legend.attr(label=_("Key"), fontsize=HEADING_PT, style="rounded", color=LEGEND_BORDER, labelloc="t")
         legend.attr("node", fontsize=TEXT_PT)
         # One line each where it fits: the key's lines are as big as the drawing's (18 px at least
         # on a projected slide), and its height adds to the drawing's.
-        legend.node("key_silo", label="Agency = a silo", shape="box",
+        legend.node("key_silo", label=_("Agency = a silo"), shape="box",
                     style="filled,rounded", fillcolor=SILO_FILL, color=SILO_BORDER, penwidth="2")
         if options.show_caseworkers:
-            legend.node("key_cw", label="Caseworker", shape="box", style="rounded")
-            legend.node("key_left", label="Has left", shape="box",
+            legend.node("key_cw", label=_("Caseworker"), shape="box", style="rounded")
+            legend.node("key_left", label=_("Has left"), shape="box",
                         style="rounded,dashed")
         else:
-            legend.node("key_cw", label="The agency: its caseworkers", shape="box")
-            legend.node("key_left", label="(counted, not one by one)", shape="plain")
-        legend.node("key_owned", label="Barrier with an owner", shape="box",
+            legend.node("key_cw", label=_("The agency: its caseworkers"), shape="box")
+            legend.node("key_left", label=_("(counted, not one by one)"), shape="plain")
+        legend.node("key_owned", label=_("Barrier with an owner"), shape="box",
                     style="filled,diagonals", fillcolor=OWNED_FILL, color=OWNED_BORDER)
-        legend.node("key_unowned", label="NO OWNER barrier", shape="box",
+        legend.node("key_unowned", label=_("NO OWNER barrier"), shape="box",
                     style="filled,bold,diagonals", fillcolor=UNOWNED_FILL, color=UNOWNED_BORDER,
                     penwidth="3")
         if options.focus_unowned:
-            legend.node("key_line", label="Dashed line: where\\nthe family met it", shape="plain")
+            legend.node("key_line", label=_("Dashed line: where\\nthe family met it"), shape="plain")
         else:
-            legend.node("key_line", label="Line: the family met\\nthem, 3× = three times", shape="plain")
+            legend.node("key_line", label=_("Line: the family met\\nthem, 3× = three times"), shape="plain")
         chain = ["key_silo", "key_cw", "key_left", "key_owned", "key_unowned", "key_line"]
         for a, b in zip(chain[::2], chain[1::2], strict=True):
             legend.edge(a, b, style="invis")

@@ -20,6 +20,8 @@ import re
 from datetime import date
 
 import graphviz
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from graphviz import nohtml
 
 from journeymap.readmodel.snapshot import MapView
@@ -89,19 +91,16 @@ def agency_counts(view: MapView, agency_id: int | None, today: date | None = Non
     }
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _box_label(name: str, counts: dict) -> str:
     lines = [
-        f"{_plural(counts['caseworkers'], 'caseworker', 'caseworkers')} · met {counts['met']}×",
-        f"{_plural(counts['barriers'], 'barrier', 'barriers')} owned",
+        ngettext("%(num)d caseworker · met %(met)d×", "%(num)d caseworkers · met %(met)d×",
+                 counts["caseworkers"], met=counts["met"]),
+        ngettext("%(num)d barrier owned", "%(num)d barriers owned", counts["barriers"]),
     ]
     if counts["no_owner"]:
-        lines[-1] += f" · {counts['no_owner']} NO OWNER"
+        lines[-1] += " · " + _("%(num)d NO OWNER", num=counts["no_owner"])
     if counts["overdue"]:
-        lines.append(f"{counts['overdue']} OVERDUE")
+        lines.append(_("%(num)d OVERDUE", num=counts["overdue"]))
     # The name wraps; each count line stays whole (the widest, "12 caseworkers · met 10×" or
     # "3 barriers owned · 12 NO OWNER", is under 34 characters).
     return nohtml(f"{label(name, width=26, max_lines=2)}\\n{label(*lines, width=34)}")
@@ -110,19 +109,19 @@ def _box_label(name: str, counts: dict) -> str:
 def build_overview_graph(view: MapView, options) -> graphviz.Digraph:
     from journeymap.render.silo import start_graph  # the same type sizes and title
 
-    title = f"Silo map, overview: {typed(view.pseudonym)}"
+    title = _("Silo map, overview: %(name)s", name=typed(view.pseudonym))
     graph = start_graph(view, options, title)
     if not options.key_in_page:
-        graph.attr(label=label(title, "Each box is an agency with its counts; open one silo "
-                               "to see its caseworkers and barriers.", width=90, max_lines=3))
+        graph.attr(label=label(title, _("Each box is an agency with its counts; open one silo "
+                                        "to see its caseworkers and barriers."), width=90, max_lines=3))
     boxes = _agency_boxes(view, options)
-    graph.node("family", label=label(view.pseudonym, "the family", width=24), shape="ellipse",
+    graph.node("family", label=label(view.pseudonym, _("the family"), width=24), shape="ellipse",
                style="filled,bold", fillcolor=FAMILY_FILL, fontsize=FAMILY_PT, penwidth="2.5")
     middle = ["family"]
     if unowned := view.unowned_barriers:
         graph.node("unowned", label=label(
-            f"No one owns {_plural(len(unowned), 'barrier', 'barriers')}",
-            "Whose job is it to fix them?", width=28),
+            ngettext("No one owns %(num)d barrier", "No one owns %(num)d barriers", len(unowned)),
+            _("Whose job is it to fix them?"), width=28),
             shape="box", style="filled,bold,dashed", fillcolor=UNOWNED_FILL, color=UNOWNED_BORDER,
             penwidth="3")
         middle.append("unowned")
@@ -134,7 +133,7 @@ def _agency_boxes(view: MapView, options) -> list[tuple[str, str]]:
     """(node id, label) for each agency shown, the most met first (they stand nearest the family)."""
     agencies = [(a.id, a.name) for a in view.agencies]
     if view.caseworkers_of(None) or view.barriers_owned_in(None):
-        agencies.append((None, "Agency not recorded"))
+        agencies.append((None, _("Agency not recorded")))
     shown = []
     for agency_id, name in agencies:
         counts = agency_counts(view, agency_id, options.today)
@@ -163,7 +162,7 @@ def _draw_grid(graph, boxes: list[tuple[str, str]], middle: list[str]) -> None:
                 for node, text in row:
                     rank.node(node, label=text, shape="box", style="filled,rounded", margin="0.2,0.1",
                               fillcolor=SILO_FILL, color=SILO_BORDER, penwidth="2")
-            for i, (node, _) in enumerate(row):
+            for i, (node, _box) in enumerate(row):
                 near = nearer[i % len(nearer)]
                 tail, head = (node, near) if is_above else (near, node)
                 graph.edge(tail, head, style="invis")

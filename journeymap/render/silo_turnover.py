@@ -4,16 +4,18 @@ as well as the dashes (never colour alone); drawn without moving the layout (con
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from journeymap.readmodel import turnover
 from journeymap.readmodel.snapshot import MapView
 
 # Short, to sit on a line on a projected slide.
-HANDED_OVER = {
-    "with_notes": "took over: file with notes",
-    "without_notes": "took over: file, no notes",
-    "nothing": "took over: nothing passed",
-    "unknown": "took over: not known what passed",
-    None: "took over: not known what passed",
+HANDED_OVER = {  # lazy: in the language of the request that draws it
+    "with_notes": _l("took over: file with notes"),
+    "without_notes": _l("took over: file, no notes"),
+    "nothing": _l("took over: nothing passed"),
+    "unknown": _l("took over: not known what passed"),
+    None: _l("took over: not known what passed"),
 }
 
 
@@ -26,6 +28,6 @@ def draw_successions(graph, view: MapView) -> None:
             f"cw_{succession.left.id}", f"cw_{succession.successor.id}",
             # An xlabel, placed after the layout: a label is a box dot lays out, and it widened
             # the demo's drawing until its text fell under the 18 px a room can read.
-            xlabel=HANDED_OVER.get(succession.handover, HANDED_OVER[None]),
+            xlabel=str(HANDED_OVER.get(succession.handover, HANDED_OVER[None])),
             style="dashed", constraint="false", penwidth="2" if succession.resets_to_zero else "1",
         )

@@ -14,6 +14,7 @@ from journeymap.routes import (
     join,
     journey,
     journey_view,
+    language,
     live,
     maps,
     me,
@@ -28,5 +29,5 @@ from journeymap.routes import (
 blueprints = [
     auth.bp, join.bp, me.bp, maps.bp, members.bp, history.bp, live.bp, people.bp, journey.bp, barriers.bp,
     family_word.bp, follow_up.bp, handoffs.bp, meetings.bp, connections.bp, silo.bp, journey_view.bp,
-    present.bp, brief.bp, data.bp, sharing.bp, health.bp,
+    present.bp, brief.bp, data.bp, sharing.bp, health.bp, language.bp,
 ]

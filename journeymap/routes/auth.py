@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from journeymap.auth import passwords, sessions, throttle
@@ -11,12 +12,13 @@ from journeymap.domain import accounts, inactive_accounts
 from journeymap.domain.retention import retention_rule
 from journeymap.extensions import db
 from journeymap.forms.accounts import ChangePasswordForm, SignInForm, SignUpForm
+from journeymap.i18n import N_
 
 bp = Blueprint("auth", __name__)
 
 # One answer for an unknown email and a wrong password: the page must not tell anyone which
 # addresses have accounts.
-NO_MATCH = "That email and password do not match an account. Check both and try again."
+NO_MATCH = N_("That email and password do not match an account. Check both and try again.")
 
 
 def _onward(form_next: str | None):
@@ -35,7 +37,8 @@ def sign_in():
         db.session.commit()  # counted before the slow check, so parallel guesses are counted too
         if not attempt.allowed:
             form.password.errors.append(
-                f"Too many attempts with this email. {throttle.try_again_in(attempt.locked_until)}")
+                _("Too many attempts with this email. %(when)s",
+                  when=throttle.try_again_in(attempt.locked_until)))
         else:
             user = accounts.account_with(email)
             if passwords.verify_password(user.password_hash if user else None, form.password.data):
@@ -48,7 +51,7 @@ def sign_in():
                 sessions.sign_in(user)
                 db.session.commit()
                 return _onward(form.next.data)
-            form.password.errors.append(NO_MATCH)
+            form.password.errors.append(_(NO_MATCH))
     return render_template("auth/sign_in.html", form=form), 422 if form.errors else 200
 
 
@@ -59,7 +62,7 @@ def sign_up():
         return _onward(request.args.get("next"))
     form = SignUpForm(next=request.args.get("next"))
     if form.validate_on_submit():
-        accounts.sign_up(form.email.data, form.display_name.data, form.password.data)
+        accounts.sign_up(form.email.data, form.display_name.data, form.password.data, form.language.data)
         db.session.commit()
         return signed_up(form.email.data, form.next.data)
     return render_template("auth/sign_up.html", form=form), 422 if form.errors else 200
@@ -80,7 +83,7 @@ def signed_up(email: str, form_next: str | None, *, joining=None):
 def sign_out():
     sessions.sign_out(current_user._get_current_object())
     db.session.commit()
-    flash("You are signed out. On a shared computer, close the browser too.")
+    flash(_("You are signed out. On a shared computer, close the browser too."))
     return redirect(url_for("auth.sign_in"), code=303)
 
 
@@ -97,15 +100,15 @@ def change_password():
         db.session.commit()
         if not attempt.allowed:
             form.current_password.errors.append(
-                f"Too many wrong passwords. {throttle.try_again_in(attempt.locked_until)}")
+                _("Too many wrong passwords. %(when)s", when=throttle.try_again_in(attempt.locked_until)))
         elif not passwords.verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+            form.current_password.errors.append(_("That is not your current password."))
         else:
             throttle.record_success(email)
             accounts.set_password(user, form.new_password.data)
             sessions.sign_out_everywhere(user)  # a password change ends every other session
             sessions.sign_in(user)
             db.session.commit()
-            flash("Your password is changed. Other browsers signed in as you have been signed out.")
+            flash(_("Your password is changed. Other browsers signed in as you have been signed out."))
             return redirect(url_for("maps.index"), code=303)
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

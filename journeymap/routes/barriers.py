@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request
+from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from journeymap.auth import access
@@ -114,7 +115,7 @@ def record_owner(map_id: int, item_id: int):
 
 
 def _who_changed(map_id: int, item_id: int) -> str:
-    who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
+    who, _when = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
     return who or "Someone"
 
 
@@ -127,7 +128,7 @@ def _card_changed_meanwhile(view, item_id: int, *, status: int):
 
 def _owner_question(item) -> str:
     """The title of the owner form's own page (without JavaScript): which barrier it is about."""
-    return f"Whose job is it to fix “{isolate(item.title)}”?"
+    return _("Whose job is it to fix “%(title)s”?", title=isolate(item.title))
 
 
 def _whole_card(response, item_id: int):

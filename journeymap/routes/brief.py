@@ -2,7 +2,8 @@
 
 The page (a GET) is always the de-identified brief and never writes; a browser prints it on one
 page (static/css/brief.css). The PDF is a download (a POST through routes/exporting.py): it is
-de-identified unless full detail is chosen, and recorded in the map's history either way.
+de-identified unless full detail is chosen, and recorded in the map's history either way. The PDF
+is made in the language chosen on its form (routes/exporting.py), the page in the reader's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
 
 from journeymap import clock
 from journeymap.auth.access import can, requires
@@ -22,7 +24,7 @@ from journeymap.render.drawing import draw_silo
 from journeymap.render.runner import RenderError
 from journeymap.routes.common import view_or_404
 from journeymap.routes.connections import table_of
-from journeymap.routes.exporting import export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import export_view, full_detail_requested, in_download_language, send_export
 
 bp = Blueprint("brief", __name__)
 
@@ -47,15 +49,19 @@ def _sharing(map_id: int) -> CheckState | None:
 def pdf(map_id: int):
     full = full_detail_requested()
     view = export_view(map_id, full)
-    brief, silo = _make(view, full=full, page_height=A4_PAPER)
-    html = render_template("brief/pdf.html", brief=brief, silo=silo)
+    language = in_download_language()  # a language we do not speak is a 404, not the 503 below
     try:
-        content = brief_pdf(html, _stylesheet(), title=f"Steering brief: {brief.pseudonym}")
+        with language:
+            brief, silo = _make(view, full=full, page_height=A4_PAPER)
+            html = render_template("brief/pdf.html", brief=brief, silo=silo)
+            title = _("Steering brief: %(name)s", name=brief.pseudonym)
+            content = brief_pdf(html, _stylesheet(), title=title)
     except Exception:  # WeasyPrint failing is our bug, but the meeting still needs a way out
         current_app.logger.exception("steering brief PDF failed for map %s", map_id)
         return render_template(
-            "error.html", code=503, title="The brief could not be made as a PDF",
-            message="Open the brief in the app and print it from the browser instead: it prints on one page.",
+            "error.html", code=503, title=_("The brief could not be made as a PDF"),
+            message=_("Open the brief in the app and print it from the browser instead: "
+                      "it prints on one page."),
             view=view,
         ), 503
     return send_export(map_id, content, "application/pdf", f"journeymap-{map_id}-brief.pdf",

@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask import make_response as flask_response
+from flask_babel import gettext
 from flask_login import current_user
 from htmx_flask import make_response
 from markupsafe import Markup
@@ -29,6 +30,7 @@ from journeymap.auth import access
 from journeymap.domain.common import claim
 from journeymap.extensions import db
 from journeymap.forms import small_int
+from journeymap.i18n import translated
 from journeymap.readmodel.snapshot import MapView
 from journeymap.routes import conflicts
 from journeymap.routes.common import (
@@ -119,7 +121,8 @@ class ItemKind:
                     conflict=None):
         return form_response(
             f"partials/{self.name}_form.html",
-            title=f"Edit {self.noun}" if item else f"Add {self.noun}",
+            title=(gettext("Edit %(what)s", what=translated(self.noun)) if item
+                   else gettext("Add %(what)s", what=translated(self.noun))),
             back_url=self.page_url(view.id, item.id if item else None),
             status=status,
             form=form,
@@ -270,7 +273,8 @@ class ItemKind:
         )
         if not request.htmx:
             page = render_template("form_page.html", fragment=None, body=Markup(body),
-                                   title=f"This {self.noun} was deleted", back_url=self.page_url(view.id))
+                                   title=gettext("This %(what)s was deleted", what=translated(self.noun)),
+                                   back_url=self.page_url(view.id))
             return page, 409
         return self._retarget(body, item_id, 409)
 
@@ -289,7 +293,7 @@ class ItemKind:
             )
             if not request.htmx:
                 return render_template("form_page.html", fragment=None, body=Markup(body),
-                                       title=f"Delete this {self.noun}?",
+                                       title=gettext("Delete this %(what)s?", what=translated(self.noun)),
                                        back_url=self.page_url(map_id, item_id)), 409
             return self._retarget(body, item_id, 409)
         said = self.announcement("deleted", self.lookup(view, item_id))

@@ -8,6 +8,7 @@ one imports too, as the de-identified map it describes.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from journeymap.auth.access import SIGNED_IN, requires
@@ -18,7 +19,13 @@ from journeymap.exports.json_in import ImportProblem, read_json
 from journeymap.extensions import db
 from journeymap.forms.data import ImportForm
 from journeymap.routes.common import acting, format_requested, view_or_404
-from journeymap.routes.exporting import export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import (
+    as_stored,
+    export_view,
+    full_detail_requested,
+    in_download_language,
+    send_export,
+)
 
 bp = Blueprint("data", __name__)
 
@@ -35,9 +42,10 @@ def page(map_id: int):
 def export(map_id: int):
     fmt = format_requested(DATA_FORMATS)
     full = full_detail_requested()
-    result = data_export(export_view(map_id, full), fmt)
+    with in_download_language():
+        result = data_export(export_view(map_id, full), fmt)
     return send_export(map_id, result.content, result.mimetype, result.filename,
-                       what=DATA_FORMATS[fmt], fmt=fmt, full=full)
+                       what=as_stored(DATA_FORMATS[fmt]), fmt=fmt, full=full)
 
 
 @bp.route("/maps/import", methods=["GET", "POST"])
@@ -50,7 +58,7 @@ def import_file():
             journey_map = import_map(db.session, read_json(upload.read()))
         except ImportProblem as exc:
             db.session.rollback()
-            form.file.errors.append(f"This file cannot be imported: {exc}")
+            form.file.errors.append(_("This file cannot be imported: %(problem)s", problem=exc))
         else:
             # The file's name is often the family's: it stays out of the history.
             members.add_founder(journey_map, actor=acting(), via="import")
@@ -65,10 +73,10 @@ def too_large(error):
     0.4 MB) is refused before any view runs, even the CSRF check; on the import page it is said
     next to the field rather than on a bare error page."""
     if request.endpoint != "data.import_file":
-        return render_template("error.html", code=413, title="Too large",
-                               message="That was more than this page can take."), 413
+        return render_template("error.html", code=413, title=_("Too large"),
+                               message=_("That was more than this page can take.")), 413
     form = ImportForm(formdata=None)
     limit = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
-    form.file.errors = [f"This file is larger than {limit} MB; a journeymap export is far smaller. "
-                        "Is it the right file?"]
+    form.file.errors = [_("This file is larger than %(limit)d MB; a journeymap export is far smaller. "
+                          "Is it the right file?", limit=limit)]
     return render_template("data/import.html", form=form), 413

@@ -8,12 +8,14 @@ a facilitator sitting with them gives it on their behalf (and the map says so); 
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, request, url_for
+from flask_babel import gettext
 
 from journeymap.auth import access
 from journeymap.auth.access import requires
 from journeymap.domain import family_word
 from journeymap.extensions import db
 from journeymap.forms.family_word import FamilyWordForm
+from journeymap.i18n import translated
 from journeymap.kinds.items import KINDS, WORD_KINDS
 from journeymap.routes.common import acting, form_response, item_or_404, map_or_404, view_or_404
 
@@ -59,7 +61,8 @@ def give(kind: str, map_id: int, item_id: int):
 def _answer(kind: str, map_id: int, item_id: int, *, status: int = 200, **context):
     view = view_or_404(map_id)
     item = _item(view, kind, item_id)
-    return form_response(FRAGMENT, title=f"The family's word on this {KINDS[kind].noun}",
+    title = gettext("The family’s word on this %(what)s", what=translated(KINDS[kind].noun))
+    return form_response(FRAGMENT, title=title,
                          back_url=page_url(kind, map_id, item_id), status=status,
                          view=view, kind=kind, item=item, **context)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from htmx_flask import make_response
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -68,14 +69,14 @@ def _changed_meanwhile(map_id: int, item_id: int, form=None, *, fragment=None, t
     """Someone else answered or changed this a moment ago. A form comes back with its text kept
     and the version there is now, saying so (send it again to save over their change); a button
     (accept, hand on) shows the card as it is now (htmx) or goes back to it (a plain browser)."""
-    who, _ = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
-    who = who or "Someone"
+    who, _when = conflicts.describe(conflicts.last_change(map_id, "barrier", item_id))
+    who = who or _("Someone")
     if form is not None:
         form.version.data = None  # the template shows the version there is now
-        message = (f"{who} changed this barrier a moment ago. What you typed is kept here; check the "
-                   "barrier and save again to replace their change.")
+        message = _("%(who)s changed this barrier a moment ago. What you typed is kept here; check "
+                    "the barrier and save again to replace their change.", who=who)
         return _form(fragment, form, map_id, item_id, title=title, status=409, conflict=message)
-    message = f"{who} changed this barrier a moment ago; this is how it is now."
+    message = _("%(who)s changed this barrier a moment ago; this is how it is now.", who=who)
     if request.htmx:
         return _card(map_id, item_id, status=409, follow_up_conflict=message)
     flash(message)
@@ -93,7 +94,7 @@ def _form(fragment: str, form, map_id: int, item_id: int, *, title: str, status:
 @bp.post(f"{BARRIER_URL}/accept")
 @requires("answer_ownership")
 def accept(map_id: int, item_id: int):
-    journey_map, record, _ = _allowed(map_id, item_id)
+    journey_map, record, _view = _allowed(map_id, item_id)
     form = AnswerForm()
     if not claim(Barrier, record, form.seen_version()):
         return _changed_meanwhile(map_id, item_id)
@@ -109,7 +110,7 @@ def accept(map_id: int, item_id: int):
 @bp.route(f"{BARRIER_URL}/decline", methods=["GET", "POST"])
 @requires("answer_ownership")
 def decline(map_id: int, item_id: int):
-    journey_map, record, _ = _allowed(map_id, item_id)
+    journey_map, record, _view = _allowed(map_id, item_id)
     fragment, title = "partials/decline_form.html", "Decline"
     form = DeclineForm(formdata=None if request.method == "GET" else request.form)
     if request.method == "GET" or not form.validate_on_submit():
@@ -132,7 +133,7 @@ def next_step(map_id: int, item_id: int):
     """Set the accepted barrier's next step, or change the open one (versioned like every edit)."""
     journey_map, record, view = _allowed(map_id, item_id)
     current = commitments.open_commitment(record)
-    fragment, title = "partials/commitment_form.html", "Next step"
+    fragment, title = "partials/commitment_form.html", _("Next step")
     if request.method == "GET":
         form = CommitmentForm(view=view, formdata=None, obj=current)
         if current is None and (me := view.caseworker(_my_caseworker_id())) is not None:
@@ -172,7 +173,7 @@ def _open_or_409(record: Barrier, map_id: int, item_id: int):
 @bp.route(f"{BARRIER_URL}/progress", methods=["GET", "POST"])
 @requires("keep_commitments")
 def progress(map_id: int, item_id: int):
-    journey_map, record, _ = _allowed(map_id, item_id)
+    journey_map, record, _view = _allowed(map_id, item_id)
     current = _open_or_409(record, map_id, item_id)
     fragment, title = "partials/progress_form.html", "Progress"
     if request.method == "GET":
@@ -191,7 +192,7 @@ def progress(map_id: int, item_id: int):
 @bp.route(f"{BARRIER_URL}/done", methods=["GET", "POST"])
 @requires("keep_commitments")
 def done(map_id: int, item_id: int):
-    journey_map, record, _ = _allowed(map_id, item_id)
+    journey_map, record, _view = _allowed(map_id, item_id)
     current = _open_or_409(record, map_id, item_id)
     fragment, title = "partials/done_form.html", "Done"
     form = DoneForm(formdata=None if request.method == "GET" else request.form)
@@ -208,7 +209,7 @@ def done(map_id: int, item_id: int):
 @bp.post(f"{BARRIER_URL}/hand-on")
 @requires("keep_commitments")
 def hand_on(map_id: int, item_id: int):
-    journey_map, record, _ = _allowed(map_id, item_id)
+    journey_map, record, _view = _allowed(map_id, item_id)
     if not claim(Barrier, record, AnswerForm().seen_version()):
         return _changed_meanwhile(map_id, item_id)
     try:

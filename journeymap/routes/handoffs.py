@@ -10,6 +10,7 @@ Each write parses its form, claims the version its author saw, calls one domain 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from htmx_flask import make_response
 from markupsafe import Markup
 
@@ -68,7 +69,7 @@ def _card(map_id: int, item_id: int, *, status: int = 200, **context):
     card = render_template("partials/handoff.html", view=view, item=view.handoff(item_id), **context)
     if not request.htmx:
         return render_template("form_page.html", fragment=None, body=Markup(card), view=view,
-                               title="This handoff changed meanwhile",
+                               title=_("This handoff changed meanwhile"),
                                back_url=handoff_kind.page_url(map_id, item_id)), status
     status_line = render_template("partials/map_status.html", view=view, oob=True)
     return make_response(Markup(card) + Markup(status_line), status, retarget=f"#handoff-{item_id}",
@@ -76,7 +77,7 @@ def _card(map_id: int, item_id: int, *, status: int = 200, **context):
 
 
 def _changed_meanwhile(map_id: int, item_id: int):
-    who, _ = conflicts.describe(conflicts.last_change(map_id, "handoff", item_id))
+    who, _when = conflicts.describe(conflicts.last_change(map_id, "handoff", item_id))
     return _card(map_id, item_id, status=409, moved_meanwhile=who or "Someone")
 
 
@@ -126,7 +127,7 @@ def set_days(map_id: int):
     journey_map = map_or_404(map_id)
     form = HandoffDaysForm()
     if not form.validate_on_submit():
-        return form_response("partials/handoff_days_form.html", title="When is a handoff dropped?",
+        return form_response("partials/handoff_days_form.html", title=_("When is a handoff dropped?"),
                              back_url=url_for("handoffs.page", map_id=map_id), status=422,
                              view=view_or_404(map_id), days_form=form)
     handoffs.set_days(journey_map, form.days.data, actor=acting())

@@ -7,6 +7,7 @@ says whether an email already had an account, so it cannot sign anyone in); then
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -58,7 +59,8 @@ def invitation(code: str):
             # As at sign-up, the same answer whether or not the email had an account: the account
             # (if it is new) is made, nobody is signed in, and nothing is joined or used up yet.
             # The person signs in and comes back here, to this page's "Join this map".
-            accounts.sign_up(sign_up.email.data, sign_up.display_name.data, sign_up.password.data)
+            accounts.sign_up(sign_up.email.data, sign_up.display_name.data, sign_up.password.data,
+                             sign_up.language.data)
             db.session.commit()
             return signed_up(sign_up.email.data, url_for("join.invitation", code=found.code),
                              joining=journey_map)
@@ -74,7 +76,7 @@ def _join(found: Invitation):
     membership = members.redeem(found, actor=acting())
     if membership is None:
         db.session.rollback()
-        problem = members.invitation_problem(found) or "This invitation was just used up."
+        problem = members.invitation_problem(found) or _("This invitation was just used up.")
         return render_template("join/problem.html", problem=problem), 410
     db.session.commit()
     return _onward(membership)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from journeymap.auth import access
@@ -38,7 +39,7 @@ def _add_agency_from_touchpoint_form(journey_map, view, form) -> str | None:
     agency = people.add_agency(journey_map, actor=acting(), note={"via": "touchpoint_form"},
                                name=sub.name.data, sector=sub.sector.data)
     form.created_id = agency.id
-    return f"Added the agency “{isolate(agency.name)}” and chose it below."
+    return _("Added the agency “%(name)s” and chose it below.", name=isolate(agency.name))
 
 
 def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
@@ -51,7 +52,8 @@ def _add_caseworker_from_touchpoint_form(journey_map, view, form) -> str | None:
         name=sub.name.data or "", role=sub.role.data or "", agency_id=agency_id,
     )
     form.created_id = worker.id
-    return f"Added the caseworker “{isolate(worker.name or worker.role)}” and chose them below."
+    return _("Added the caseworker “%(name)s” and chose them below.",
+             name=isolate(worker.name or worker.role))
 
 
 def touchpoint_fields(form) -> dict:

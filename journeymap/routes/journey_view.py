@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, render_template, request
-from markupsafe import Markup
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
+from journeymap import i18n
 from journeymap.auth.access import requires
 from journeymap.domain import live
 from journeymap.domain.sharing import deidentified
@@ -34,7 +36,14 @@ from journeymap.routes.common import (
     tagged,
     view_or_404,
 )
-from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import (
+    FULL,
+    detail_arg,
+    export_view,
+    full_detail_requested,
+    in_download_language,
+    send_export,
+)
 
 bp = Blueprint("journey_view", __name__)
 
@@ -95,10 +104,11 @@ def image(map_id: int):
     detail = detail_arg(request.args)
     stage_id = stage_id_arg(request.args)
     revision = live.revision(map_id)
-    etag = f"{map_id}-{revision}-journey-{detail}-{stage_id or 'all'}"
+    # The language too: the drawing's words are the reader's, and a switch must not get a 304.
+    etag = f"{map_id}-{revision}-journey-{detail}-{stage_id or 'all'}-{i18n.current_language()}"
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)
-    _, shown, _ = drawing_view(map_id, full=detail == FULL, stage_id=stage_id)
+    _view, shown, _stage = drawing_view(map_id, full=detail == FULL, stage_id=stage_id)
     # The revision read before loading: if the map changed in between, the next ask redraws.
     response = tagged(Response(build_journey_svg(shown), mimetype="image/svg+xml"), etag)
     name = filename(map_id, "svg", detail == FULL, stage_id)
@@ -113,8 +123,9 @@ def export(map_id: int):
     full = full_detail_requested()
     stage_id = stage_id_arg(request.form)
     shown = only_stage_or_404(export_view(map_id, full), stage_id)
-    svg = build_journey_svg(shown)
-    content = svg.encode("utf-8") if fmt == "svg" else svg_to_pdf(svg)
+    with in_download_language():
+        svg = build_journey_svg(shown)
+        content = svg.encode("utf-8") if fmt == "svg" else svg_to_pdf(svg, _("Journey view"))
     return send_export(
         map_id, content, EXPORT_MIMETYPES[fmt], filename(map_id, fmt, full, stage_id),
         what="Journey view" + (f" ({shown.stages[0].name})" if stage_id is not None else ""),
@@ -180,12 +191,15 @@ def pinned_headings(layout: jv.JourneyLayout, svg: str) -> dict[str, Markup] | N
         + "".join(line(c.x, top, c.x, top + head_h, jv.RULE) for c in layout.columns)
         + line(right, top, right, top + head_h) + line(m, top + head_h, right, top + head_h)
     )
+    # Outside the f-string, so pybabel extracts them; not named `stages`, which holds the pinned row.
+    stages_word, agencies_word = escape(_("Stages")), escape(_("Agencies"))
     corner = (
         rect(0, top, m, head_h + 1, jv.PAPER) + rect(m, top, jv.HEADER_W, head_h, jv.HEADER_TINT)
         + line(m, top, m, top + head_h) + line(left, top, left, top + head_h)
         + line(m, top + head_h, left, top + head_h)
-        + f'<text x="{m + 8}" y="{top + 20}" font-weight="bold" font-size="{jv.SIZE_HEAD}">Stages →</text>'
-        f'<text x="{m + 8}" y="{top + 38}" fill="{jv.MUTED}">Agencies ↓</text>'
+        + f'<text x="{m + 8}" y="{top + 20}" font-weight="bold" font-size="{jv.SIZE_HEAD}">'
+        f'{stages_word} →</text>'
+        f'<text x="{m + 8}" y="{top + 38}" fill="{jv.MUTED}">{agencies_word} ↓</text>'
     )
     return {
         # An empty box as tall as everything above the stage row: that row's place in the grid.

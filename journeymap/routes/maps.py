@@ -4,6 +4,8 @@ reopen or delete the map."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
 from sqlalchemy import func, select
@@ -95,7 +97,7 @@ def edit_family(map_id: int):
     status = 409 if conflict else 422 if form.errors else 200
     body, status = form_response(
         "partials/family_form.html",
-        title="Edit the family",
+        title=gettext("Edit the family"),
         back_url=url_for("maps.overview", map_id=map_id),
         status=status,
         view=view,
@@ -117,8 +119,8 @@ def close(map_id: int):
                                now=utcnow())
     if closing.close_map(journey_map, actor=acting()):
         db.session.commit()
-        flash("The map is closed. Everyone on it can still read, download and present it; "
-              "nobody can change it.")
+        flash(_("The map is closed. Everyone on it can still read, download and present it; "
+                "nobody can change it."))
     return redirect(url_for("maps.overview", map_id=map_id), code=303)
 
 
@@ -130,7 +132,7 @@ def reopen(map_id: int):
         return closed_maps.refusal(g.closed_map)  # the de-identified copy: closed for good
     if closing.reopen_map(journey_map, actor=acting()):
         db.session.commit()
-        flash("The map is open again: its members can change it as before.")
+        flash(_("The map is open again: its members can change it as before."))
     return redirect(url_for("maps.overview", map_id=map_id), code=303)
 
 

@@ -6,6 +6,7 @@ next steps across all their maps, overdue first."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -120,7 +121,8 @@ def add_touchpoint(map_id: int):
     created = journey.add_touchpoint(journey_map, actor=acting(), note={"via": "my_touchpoints"},
                                      created_by_id=current_user.id, **fields)
     db.session.commit()
-    flash(f"Added to {isolate(view.pseudonym)}'s journey: “{isolate(created.action)}”.")
+    flash(_("Added to the journey of %(name)s: “%(action)s”.", name=isolate(view.pseudonym),
+            action=isolate(created.action)))
     return redirect(url_for("me.touchpoints", _anchor=f"map-{map_id}"), code=303)
 
 

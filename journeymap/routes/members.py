@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -56,7 +57,7 @@ def change_role(map_id: int, membership_id: int):
     membership = _membership_or_404(map_id, membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose one of the roles listed.")
+        flash(_("Choose one of the roles listed."))
         return redirect(url_for("members.page", map_id=map_id), code=303)
     try:
         if members.change_role(membership, form.role.data, actor=acting()):
@@ -80,7 +81,7 @@ def remove(map_id: int, membership_id: int):
         flash(str(refused))
         return redirect(url_for("members.page", map_id=map_id), code=303)
     db.session.commit()
-    flash(f"{isolate(user.display_name)} is no longer a member of this map.")
+    flash(_("%(name)s is no longer a member of this map.", name=isolate(user.display_name)))
     if user.id == current_user.id:
         return redirect(url_for("maps.index"), code=303)
     return redirect(url_for("members.page", map_id=map_id), code=303)
@@ -145,7 +146,7 @@ def revoke(map_id: int, invitation_id: int):
     invitation = item_or_404(Invitation, map_id, invitation_id)
     if members.revoke(invitation, actor=acting()):
         db.session.commit()
-    flash("The invitation is withdrawn: its code and link no longer work.")
+    flash(_("The invitation is withdrawn: its code and link no longer work."))
     return redirect(url_for("members.page", map_id=map_id), code=303)
 
 

@@ -20,6 +20,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from journeymap import clock
 from journeymap.auth.access import requires
@@ -34,10 +35,10 @@ from journeymap.routes.silo import agency_or_404, option_args, options_from, sil
 
 bp = Blueprint("present", __name__)
 
-SHOWS = {"silo": "Silo map", "journey": "Journey view"}
+SHOWS = {"silo": _l("Silo map"), "journey": _l("Journey view")}
 # How big the picture is: the whole of it on screen (a silo map's shape), or its own size in a
 # frame that scrolls (the only readable way to show a big map's journey view, or a big silo map).
-SIZES = {"": "Best for this view", "fit": "Whole picture on screen", "full": "Full size, scroll"}
+SIZES = {"": _l("Best for this view"), "fit": _l("Whole picture on screen"), "full": _l("Full size, scroll")}
 BEST_SIZE = {"silo": "fit", "journey": "full"}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 
 from journeymap.auth.access import requires
 from journeymap.bidi import unwrap
@@ -42,8 +43,10 @@ def save(map_id: int):
     if decisions:
         record_check(map_or_404(map_id), decisions, actor=acting())
         db.session.commit()
-    flash(f"Saved your choices for {len(decisions)} {'text' if len(decisions) == 1 else 'texts'}. "
-          "De-identified downloads, the brief and the presentation now show them.")
+    flash(ngettext("Saved your choices for %(num)d text. De-identified downloads, the brief and the "
+                   "presentation now show them.",
+                   "Saved your choices for %(num)d texts. De-identified downloads, the brief and the "
+                   "presentation now show them.", len(decisions)))
     return redirect(url_for("sharing.page", map_id=map_id), code=303)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
+from journeymap import i18n
 from journeymap.auth.access import requires
 from journeymap.domain import live
 from journeymap.domain.sharing import deidentified
@@ -29,7 +31,14 @@ from journeymap.routes.common import (
     tagged,
     view_or_404,
 )
-from journeymap.routes.exporting import FULL, detail_arg, export_view, full_detail_requested, send_export
+from journeymap.routes.exporting import (
+    FULL,
+    detail_arg,
+    export_view,
+    full_detail_requested,
+    in_download_language,
+    send_export,
+)
 
 bp = Blueprint("silo", __name__)
 
@@ -87,9 +96,9 @@ def option_args(options: SiloOptions) -> dict:
 
 def silo_choices(view: MapView) -> list[tuple[str, str]]:
     """(value of `silo`, words) for the choice of what the drawing holds, agencies by name."""
-    choices = [("", "Best for this map"), ("overview", "Overview: one box per agency"),
-               ("whole", "The whole map")]
-    return choices + [(str(a.id), f"One silo: {a.name}") for a in view.agencies]
+    choices = [("", _("Best for this map")), ("overview", _("Overview: one box per agency")),
+               ("whole", _("The whole map"))]
+    return choices + [(str(a.id), _("One silo: %(name)s", name=a.name)) for a in view.agencies]
 
 
 # The drawing on the page opens at the size where its text (TEXT_PT, journeymap.render.silo_layout)
@@ -110,7 +119,7 @@ def page_size(svg: bytes) -> tuple[int, int] | None:
 
 def _failure(view: MapView, exc: RenderError):
     return render_template(
-        "error.html", code=503, title="The silo map could not be drawn", message=str(exc), view=view,
+        "error.html", code=503, title=_("The silo map could not be drawn"), message=str(exc), view=view,
     ), 503
 
 
@@ -153,7 +162,7 @@ def image(map_id: int):
     etag = "-".join(str(part) for part in (
         map_id, revision, detail, int(options.focus_unowned), int(options.show_caseworkers),
         options.stage_id or "all", options.scope, options.agency_id or "any",
-        int(options.key_in_page), int(options.show_introductions), "svg",
+        int(options.key_in_page), int(options.show_introductions), "svg", i18n.current_language(),
     ))
     if revision is not None and request.if_none_match.contains(etag):
         return not_modified(etag)
@@ -183,7 +192,8 @@ def export(map_id: int):
     agency_or_404(view, options)
     view = only_stage_or_404(view, options.stage_id)
     try:
-        result = export_map(view, fmt, options, full=full)
+        with in_download_language():
+            result = export_map(view, fmt, options, full=full)
     except RenderError as exc:
         return _failure(view, exc)
     return send_export(map_id, result.content, result.mimetype, result.filename,

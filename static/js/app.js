@@ -1,3 +1,12 @@
+// The words the scripts show, in the page's language: a page in another language than English
+// carries them in <body data-words> (journeymap/i18n.py, SCRIPT_WORDS). `values` fill %(name)s.
+const pageWords = JSON.parse(document.body.dataset.words || "{}");
+function word(english, values) {
+  let text = pageWords[english] || english;
+  Object.entries(values || {}).forEach(([name, value]) => { text = text.replace(`%(${name})s`, value); });
+  return text;
+}
+
 // When an htmx request fails (the server is down, the item was deleted elsewhere), say so:
 // nothing may fail silently. Validation errors (422) are swapped in by htmx as normal content.
 document.addEventListener("htmx:responseError", (event) => {
@@ -7,22 +16,22 @@ document.addEventListener("htmx:responseError", (event) => {
     // every second and say so once.
     event.detail.elt.dataset.stopped = "1";
     announce(status === 401
-      ? "You are signed out, so this page no longer updates. Copy any text you are writing, sign in again and reload."
-      : "This page has stopped updating (error " + status + "). Copy any text you are writing and reload the page.");
+      ? word("You are signed out, so this page no longer updates. Copy any text you are writing, sign in again and reload.")
+      : word("This page has stopped updating (error %(status)s). Copy any text you are writing and reload the page.", { status }));
     return;
   }
   const texts = {
-    401: "You are signed out (the session ended or was idle too long). Your text is still here: "
-      + "copy it, sign in again, reload this page and paste it back.",
-    403: "Your role on this map does not allow that. Nothing was changed.",
-    404: "That item no longer exists. Reload the page to see the map as it is now.",
+    401: word("You are signed out (the session ended or was idle too long). Your text is still here: "
+      + "copy it, sign in again, reload this page and paste it back."),
+    403: word("Your role on this map does not allow that. Nothing was changed."),
+    404: word("That item no longer exists. Reload the page to see the map as it is now."),
   };
   const text = texts[status]
-    || "That did not work (error " + status + "). Nothing was lost from your form; try again.";
+    || word("That did not work (error %(status)s). Nothing was lost from your form; try again.", { status });
   announce(text);
 });
 document.addEventListener("htmx:sendError", () => {
-  announce("The server could not be reached. Nothing was saved; check the connection and try again.");
+  announce(word("The server could not be reached. Nothing was saved; check the connection and try again."));
 });
 
 function announce(text) {

@@ -103,10 +103,10 @@
     question.setAttribute("role", "group");
     const words = document.createElement("p");
     words.id = form.closest("[id]").id + "-discard-question";
-    words.textContent = "Discard your changes?";
+    words.textContent = word("Discard your changes?");
     question.setAttribute("aria-labelledby", words.id);
-    const discard = button("Discard", () => cancel.click());
-    const keep = button("Keep editing", () => keepEditing(question));
+    const discard = button(word("Discard"), () => cancel.click());
+    const keep = button(word("Keep editing"), () => keepEditing(question));
     question.append(words, discard, keep);
     question.returnTo = returnTo;
     const actions = form.querySelector(".actions");

@@ -143,10 +143,10 @@
     if (!live) return;
     const label = document.createElement("span");
     label.className = "label-inline";
-    label.textContent = "Here now:";
+    label.textContent = word("Here now:");
     const list = document.createElement("ul");
     list.className = "here-now";
-    list.setAttribute("aria-label", "People with this map open");
+    list.setAttribute("aria-label", word("People with this map open"));
     people.forEach((person) => {
       const item = document.createElement("li");
       const role = document.createElement("span");
@@ -165,7 +165,7 @@
     controls.hidden = false;
     pause.addEventListener("click", () => {
       paused = !paused;
-      pause.textContent = paused ? "Resume live updates" : "Pause live updates";
+      pause.textContent = word(paused ? "Resume live updates" : "Pause live updates");
       if (!paused && waiting) {
         waiting = 0;
         scheduleRefresh();
@@ -178,8 +178,8 @@
     const box = document.getElementById("live-waiting");
     if (!box) return;
     if (!paused) box.textContent = "";
-    else if (!waiting) box.textContent = "Live updates paused.";
-    else box.textContent = `${waiting} ${waiting === 1 ? "change" : "changes"} waiting.`;
+    else if (!waiting) box.textContent = word("Live updates paused.");
+    else box.textContent = word(waiting === 1 ? "%(count)s change waiting." : "%(count)s changes waiting.", { count: waiting });
   }
 
   // A form counts as in use once someone types or chooses something in it.
@@ -399,7 +399,7 @@
     const note = document.createElement("p");
     note.className = "conflict orphan-note";
     note.setAttribute("role", "status");
-    note.textContent = "Someone else deleted what you are editing. Your text is kept here; save to see your choices.";
+    note.textContent = word("Someone else deleted what you are editing. Your text is kept here; save to see your choices.");
     holder.before(note);
   }
 

@@ -218,7 +218,11 @@ class UI:
 
     def nav(self, text: str) -> None:
         nav = self.page.get_by_role("navigation", name="This map")
-        nav.get_by_role("link", name=text, exact=True).click()
+        link = nav.get_by_role("link", name=text, exact=True)
+        # On a phone the map's pages are in a menu (templates/maps/_layout.html): open it first.
+        if not link.is_visible():
+            nav.locator("summary").click()
+        link.click()
         # The heading shows before the deferred scripts run; a form sent before htmx is ready would
         # be a plain post and a new page (seen once on a busy machine). They run before this event.
         self.page.wait_for_load_state("domcontentloaded")
@@ -238,7 +242,7 @@ class UI:
     def sign_in_after_sign_up(self, password: str) -> None:
         """On the page that answers a sign-up: the email is filled in; type the password again."""
         page = self.page
-        page.get_by_role("status").filter(has_text="If you already had an account").wait_for()
+        page.get_by_role("status").filter(has_text="Did you already have an account").wait_for()
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
 

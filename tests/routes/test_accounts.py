@@ -186,7 +186,7 @@ def test_sign_up_answers_the_same_whether_or_not_the_email_has_an_account(app):
     assert "There is already an account" not in taken_page
     # The one answer: the sign-in page, the address filled in, words for both cases.
     assert 'action="/sign-in"' in new_page and 'value="EMAIL"' in new_page
-    assert "If you already had an account with this email" in new_page
+    assert "Did you already have an account with this email" in new_page
     assert "sign in with the password you just chose" in new_page
     # Neither browser is signed in, and nothing about the existing account changed.
     assert not is_signed_in(new_browser) and not is_signed_in(taken_browser)
