@@ -51,15 +51,18 @@ class Change:
     count: int = 0  # history entries since the revision the hub knew before
     people: tuple[str, ...] = ()
     said: str = ""  # the latest entry in words: "Ana added a touchpoint …"
+    # The same entry as (who, action, kind, summary), so that each stream says it in its reader's
+    # language (journeymap/routes/live.py); the hub's thread has no reader.
+    said_parts: tuple[str, str, str, str] | None = None
     # What changed between revision `since` and `revision`, as "kind-id" (the items' DOM ids), so a
     # page showing `since` can fetch just those (static/js/live.js); None when the hub cannot say
     # (the first it knows of the map, or more entries than it reads), and the page refetches.
     since: int = 0
     items: tuple[str, ...] | None = None
 
-    def data(self) -> str:
+    def data(self, said: str | None = None) -> str:
         return json.dumps({"revision": self.revision, "count": self.count, "people": list(self.people),
-                           "said": self.said, "since": self.since,
+                           "said": self.said if said is None else said, "since": self.since,
                            "items": None if self.items is None else list(self.items)})
 
 
@@ -259,8 +262,9 @@ class Hub:
                          and all(entry.item_id is not None for entry in entries))
                 items = tuple(dict.fromkeys(
                     f"{entry.kind}-{entry.item_id}" for entry in reversed(entries))) if known else None
-                change = Change(revision, len(entries), people, said(entries[0]) if entries else "",
-                                since=state.change.revision if known else 0, items=items)
+                parts = _parts(entries[0]) if entries else None
+                change = Change(revision, len(entries), people, said(*parts) if parts else "",
+                                said_parts=parts, since=state.change.revision if known else 0, items=items)
             if entries:
                 state.last_history_id = entries[0][0]
             elif state.last_history_id is None:
@@ -302,12 +306,20 @@ class Hub:
 _versions = itertools.count(1)
 
 
-def said(entry) -> str:
-    """A history entry as a short sentence for a screen reader: 'Ana added touchpoint “First call”'."""
-    from journeymap.kinds.wording import kind_word
+def _parts(entry) -> tuple[str, str, str, str]:
+    return (entry.actor_name, entry.action, entry.kind, entry.summary[:80] if entry.summary else "")
 
-    what = f"{entry.action} {kind_word(entry.kind)}".strip()
-    return f"{entry.actor_name} {what}" + (f" “{entry.summary[:80]}”" if entry.summary else "")
+
+def said(person: str, action: str, kind: str, summary: str) -> str:
+    """A history entry as a short sentence for a screen reader, in the reader's language (English
+    outside a request): 'Ana added touchpoint “First call”'."""
+    from flask_babel import gettext
+
+    from journeymap.kinds.wording import action_word, kind_word
+
+    sentence = gettext("%(person)s %(action)s %(kind)s", person=person, action=action_word(action),
+                       kind=kind_word(kind)).strip()
+    return sentence + (f" “{summary}”" if summary else "")
 
 
 def _since(state: MapState, sent: int) -> Change:
@@ -324,7 +336,7 @@ def _since(state: MapState, sent: int) -> Change:
     people = tuple(dict.fromkeys(name for change in missed for name in change.people))
     items = tuple(dict.fromkeys(item for change in missed for item in change.items)) if chained else None
     return Change(latest.revision, sum(change.count for change in missed), people, latest.said,
-                  since=missed[0].since if chained else 0, items=items)
+                  said_parts=latest.said_parts, since=missed[0].since if chained else 0, items=items)
 
 
 def hub_of(app: Flask) -> Hub:

@@ -121,6 +121,8 @@ SCRIPT_WORDS = (
     N_("Here now:"), N_("People with this map open"),
     N_("Resume live updates"), N_("Pause live updates"), N_("Live updates paused."),
     N_("%(count)s change waiting."), N_("%(count)s changes waiting."),
+    # Others' changes announced as a burst (static/js/live.js).
+    N_("%(count)s changes by %(who)s"), N_("%(count)s people"), N_("(waiting: live updates are paused)"),
     N_("Someone else deleted what you are editing. Your text is kept here; save to see your choices."),
 )
 

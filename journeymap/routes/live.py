@@ -30,7 +30,7 @@ from journeymap.auth.access import SIGNED_IN, requires
 from journeymap.domain import live
 from journeymap.extensions import db
 from journeymap.forms import small_int
-from journeymap.hub import Change, hub_of
+from journeymap.hub import Change, hub_of, said
 from journeymap.live_items import placed
 from journeymap.models import JourneyMap, Membership
 from journeymap.routes.common import view_or_404
@@ -84,6 +84,12 @@ def items(map_id: int):
     view = view_or_404(map_id)
     asked = request.args.getlist("item")[:MAX_ITEMS]
     return render_template("partials/live_items.html", view=view, placed=placed(view, page, asked))
+
+
+def _in_readers_words(change: Change) -> str:
+    """Who did what, in the language of the person this stream is for (the stream keeps its
+    request's context: their account's language, or their browser's)."""
+    return said(*change.said_parts) if change.said_parts else change.said
 
 
 def here_json(people: Sequence[live.Here]) -> str:
@@ -164,7 +170,7 @@ def _wait_and_send(*, map_ids: tuple[int, ...], user_id: int, page: str, revisio
                 if send_changes:
                     for _, change in news.changes:
                         revisions[map_ids[0]] = change.revision
-                        yield _event("change", change.data(), change.revision)
+                        yield _event("change", change.data(said=_in_readers_words(change)), change.revision)
                     for _, here in news.here:
                         yield _event("here", here)
             else:

@@ -123,9 +123,9 @@
       setTimeout(() => {
         const b = burst;
         burst = null;
-        const who = b.people.size === 1 ? [...b.people][0] : `${b.people.size} people`;
-        const text = b.count === 1 && b.said ? b.said : `${b.count} changes by ${who}`;
-        say(paused ? `${text} (waiting: live updates are paused)` : text);
+        const who = b.people.size === 1 ? [...b.people][0] : word("%(count)s people", { count: b.people.size });
+        const text = b.count === 1 && b.said ? b.said : word("%(count)s changes by %(who)s", { count: b.count, who });
+        say(paused ? `${text} ${word("(waiting: live updates are paused)")}` : text);
       }, BURST_MS);
     }
     burst.count += data.count;
