@@ -70,10 +70,10 @@ def test_a_family_member_joins_from_a_phone_in_spanish_and_confirms_a_step(ui, a
         expect(rosa.get_by_role("button", name="English")).to_have_attribute("lang", "en")
         rosa.screenshot(path=str(SHOTS / "phone-family.png"), full_page=True)
         # The scripts' own words come in Spanish too (<body data-words>, static/js/app.js).
-        rosa.get_by_role("button", name="Pausar las actualizaciones en vivo").click()
-        expect(rosa.get_by_role("button", name="Reanudar las actualizaciones en vivo")).to_be_visible()
-        expect(rosa.locator("#live-waiting")).to_have_text("Actualizaciones en vivo en pausa.")
-        rosa.get_by_role("button", name="Reanudar las actualizaciones en vivo").click()
+        rosa.get_by_role("button", name="Pausar cambios en vivo").click()
+        expect(rosa.get_by_role("button", name="Reanudar cambios en vivo")).to_be_visible()
+        expect(rosa.locator("#live-waiting")).to_have_text("Cambios en vivo en pausa.")
+        rosa.get_by_role("button", name="Reanudar cambios en vivo").click()
 
         rosa.goto(map_url + "/journey")
         step = UI(rosa, base).touchpoint(STEP)
