@@ -32,6 +32,16 @@ def fetches(page) -> dict[str, list[str]]:
     return seen
 
 
+def add_barrier(page, title: str, at_step: str | None = None) -> None:
+    """Add a barrier from the barriers page's form (linked to one step, if named)."""
+    form = page.get_by_role("region", name="Add a barrier")
+    form.get_by_role("textbox", name=re.compile(r"^Barrier")).fill(title)
+    if at_step:
+        form.get_by_role("checkbox", name=at_step).check()
+    form.get_by_role("button", name="Add barrier").click()
+    expect(page.locator("#barriers")).to_contain_text(title)
+
+
 def actions_in(page, list_id: str) -> list[str]:
     return page.locator(f"#{list_id} > li.touchpoint p.tp-action").all_inner_texts()
 
@@ -89,10 +99,7 @@ def test_a_barrier_added_on_the_barriers_page_arrives_alone_and_a_stage_brings_t
     stream_open(fran)
     seen = fetches(fran)
     other.goto(f"{base}/maps/{ids['map']}/barriers")
-    form = other.get_by_role("region", name="Add a barrier")
-    form.get_by_role("textbox", name=re.compile(r"^Barrier")).fill("No bus on Sundays")
-    form.get_by_role("button", name="Add barrier").click()
-    expect(other.locator("#barriers")).to_contain_text("No bus on Sundays")
+    add_barrier(other, "No bus on Sundays")
     expect(fran.locator("#barriers")).to_contain_text("No bus on Sundays", timeout=LIVE)
     assert seen["items"] and seen["whole"] == []
     # In the page's own order (those no one owns first), as a page loaded now shows it.
@@ -120,11 +127,7 @@ def test_a_barrier_linked_to_a_step_shows_on_that_step_of_an_open_journey(person
     stream_open(fran)
     seen = fetches(fran)
     other.goto(f"{base}/maps/{ids['map']}/barriers")
-    form = other.get_by_role("region", name="Add a barrier")
-    form.get_by_role("textbox", name=re.compile(r"^Barrier")).fill("No heat at night")
-    form.get_by_role("checkbox", name="First call").check()
-    form.get_by_role("button", name="Add barrier").click()
-    expect(other.locator("#barriers")).to_contain_text("No heat at night")
+    add_barrier(other, "No heat at night", at_step="First call")
     here = touchpoint(fran, "First call").get_by_role("list", name="Barriers here")
     expect(here).to_contain_text("No heat at night", timeout=LIVE)
     assert seen["items"] and seen["whole"] == []
